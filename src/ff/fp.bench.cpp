@@ -1,0 +1,56 @@
+#include <benchmark/benchmark.h>
+
+#include "ff/tower.hpp"
+
+namespace pm::ff {
+namespace {
+
+template <class F>
+void BM_Mul(benchmark::State& state) {
+  set_use_adx(state.range(0) != 0);
+  if (state.range(0) != 0 && !cpu_has_adx()) {
+    state.SkipWithError("no ADX on this CPU");
+    return;
+  }
+  F a = F::from_u64(123456789), b = F::from_u64(987654321);
+  for (auto _ : state) {
+    a = a * b;
+    benchmark::DoNotOptimize(a);
+  }
+  set_use_adx(true);
+}
+BENCHMARK(BM_Mul<Fq>)->Arg(1)->Arg(0)->ArgName("adx");
+BENCHMARK(BM_Mul<Fr>)->Arg(1)->Arg(0)->ArgName("adx");
+
+template <class F>
+void BM_Add(benchmark::State& state) {
+  F a = F::from_u64(123456789), b = F::from_u64(987654321);
+  for (auto _ : state) {
+    a = a + b;
+    benchmark::DoNotOptimize(a);
+  }
+}
+BENCHMARK(BM_Add<Fr>);
+
+void BM_InverseFermat(benchmark::State& state) {
+  Fr a = Fr::from_u64(123456789);
+  for (auto _ : state) {
+    a = a.inverse() + Fr::one();
+    benchmark::DoNotOptimize(a);
+  }
+}
+BENCHMARK(BM_InverseFermat);
+
+void BM_Fq12Mul(benchmark::State& state) {
+  Fq12 a = Fq12::one();
+  a.c1.c2.c1 = Fq::from_u64(3);
+  Fq12 b = a.square();
+  for (auto _ : state) {
+    a = a * b;
+    benchmark::DoNotOptimize(a);
+  }
+}
+BENCHMARK(BM_Fq12Mul);
+
+}  // namespace
+}  // namespace pm::ff
