@@ -4,6 +4,10 @@
 
 #include <array>
 #include <cstdint>
+#include <type_traits>
+#if defined(__x86_64__)
+#include <x86intrin.h>
+#endif
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,6 +28,17 @@ constexpr bool is_zero(const u256& a) { return (a[0] | a[1] | a[2] | a[3]) == 0;
 
 /// a - b, returning the borrow (1 when a < b).
 constexpr std::uint64_t sub_borrow(u256& out, const u256& a, const u256& b) {
+#if defined(__x86_64__)
+  if (!std::is_constant_evaluated()) {
+    unsigned long long o0, o1, o2, o3;
+    unsigned char c = _subborrow_u64(0, a[0], b[0], &o0);
+    c = _subborrow_u64(c, a[1], b[1], &o1);
+    c = _subborrow_u64(c, a[2], b[2], &o2);
+    c = _subborrow_u64(c, a[3], b[3], &o3);
+    out = {o0, o1, o2, o3};
+    return c;
+  }
+#endif
   std::uint64_t borrow = 0;
   for (int i = 0; i < 4; ++i) {
     u128 d = static_cast<u128>(a[i]) - b[i] - borrow;
@@ -35,6 +50,17 @@ constexpr std::uint64_t sub_borrow(u256& out, const u256& a, const u256& b) {
 
 /// a + b, returning the carry.
 constexpr std::uint64_t add_carry(u256& out, const u256& a, const u256& b) {
+#if defined(__x86_64__)
+  if (!std::is_constant_evaluated()) {
+    unsigned long long o0, o1, o2, o3;
+    unsigned char c = _addcarry_u64(0, a[0], b[0], &o0);
+    c = _addcarry_u64(c, a[1], b[1], &o1);
+    c = _addcarry_u64(c, a[2], b[2], &o2);
+    c = _addcarry_u64(c, a[3], b[3], &o3);
+    out = {o0, o1, o2, o3};
+    return c;
+  }
+#endif
   std::uint64_t carry = 0;
   for (int i = 0; i < 4; ++i) {
     u128 s = static_cast<u128>(a[i]) + b[i] + carry;

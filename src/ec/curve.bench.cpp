@@ -1,0 +1,46 @@
+#include <benchmark/benchmark.h>
+
+#include "ec/bn254.hpp"
+
+namespace pm::ec {
+namespace {
+
+template <class Cfg>
+void BM_AddMixed(benchmark::State& state, const Affine<Cfg>& g) {
+  auto acc = Jacobian<Cfg>::from_affine(g).dbl();
+  for (auto _ : state) {
+    acc = acc.add_mixed(g);
+    benchmark::DoNotOptimize(acc);
+  }
+}
+template <class Cfg>
+void BM_Add(benchmark::State& state, const Affine<Cfg>& g) {
+  auto acc = Jacobian<Cfg>::from_affine(g).dbl();
+  auto q = acc.dbl();
+  for (auto _ : state) {
+    acc = acc.add(q);
+    benchmark::DoNotOptimize(acc);
+  }
+}
+template <class Cfg>
+void BM_Double(benchmark::State& state, const Affine<Cfg>& g) {
+  auto acc = Jacobian<Cfg>::from_affine(g);
+  for (auto _ : state) {
+    acc = acc.dbl();
+    benchmark::DoNotOptimize(acc);
+  }
+}
+BENCHMARK_CAPTURE(BM_AddMixed, g1, g1_generator());
+BENCHMARK_CAPTURE(BM_Add, g1, g1_generator());
+BENCHMARK_CAPTURE(BM_Double, g1, g1_generator());
+BENCHMARK_CAPTURE(BM_AddMixed, g2, g2_generator());
+BENCHMARK_CAPTURE(BM_Add, g2, g2_generator());
+BENCHMARK_CAPTURE(BM_Double, g2, g2_generator());
+
+void BM_G2SubgroupCheck(benchmark::State& state) {
+  for (auto _ : state) benchmark::DoNotOptimize(g2_in_subgroup(g2_generator()));
+}
+BENCHMARK(BM_G2SubgroupCheck);
+
+}  // namespace
+}  // namespace pm::ec

@@ -1,0 +1,172 @@
+#include "pairing/pairing.hpp"
+
+#include <vector>
+
+#include "base/error.hpp"
+
+namespace pm::pairing {
+
+using ec::G1Affine;
+using ec::G2Affine;
+using ff::Fq;
+using ff::Fq12;
+using ff::Fq2;
+using ff::Fq6;
+using ff::u256;
+
+namespace {
+
+// The BN parameter x; the ate loop runs over 6x + 2 in non-adjacent form.
+constexpr std::uint64_t kBnX = 4965661367192848881ull;
+
+std::vector<int> ate_loop_naf() {
+  ff::u128 n = static_cast<ff::u128>(kBnX) * 6 + 2;
+  std::vector<int> naf;  // least significant digit first
+  while (n > 0) {
+    int d = 0;
+    if (n & 1) {
+      d = 2 - static_cast<int>(n & 3);  // +1 or -1
+      n = d > 0 ? n - 1 : n + 1;
+    }
+    naf.push_back(d);
+    n >>= 1;
+  }
+  return naf;
+}
+
+struct Constants {
+  std::vector<int> naf = ate_loop_naf();
+  Fq two_inv = Fq::from_u64(2).inverse();
+  Fq2 frob_x, frob_y;  // xi^((p-1)/3), xi^((p-1)/2): the untwist-Frobenius-twist map on G2
+  Constants() {
+    u256 e3 = ff::FqParams::kModulus, e2 = ff::FqParams::kModulus;
+    e3[0] -= 1;
+    e2[0] -= 1;
+    ff::div_small(e3, 3);
+    ff::div_small(e2, 2);
+    Fq2 xi = Fq2::one().mul_by_xi();
+    frob_x = xi.pow_vartime(e3);
+    frob_y = xi.pow_vartime(e2);
+  }
+};
+
+const Constants& constants() {
+  static const Constants c;
+  return c;
+}
+
+// A point of the twist in homogeneous projective coordinates (x = X/Z, y = Y/Z).
+struct G2Proj {
+  Fq2 x, y, z;
+};
+
+// A line through points of the twist, evaluated later at P: the sparse Fq12 element
+// (c0 * P.y) + (c1 * P.x) w + c2 v w (a D-type twist puts the coefficients at w^0, w^1, w^3).
+struct Line {
+  Fq2 c0, c1, c2;
+};
+
+// Doubling step with the tangent line (Costello-Lange-Naehrig formulas, homogeneous).
+Line double_step(G2Proj& r) {
+  const Fq& two_inv = constants().two_inv;
+  Fq2 a = (r.x * r.y) * two_inv;
+  Fq2 b = r.y.square();
+  Fq2 c = r.z.square();
+  Fq2 e = (c.dbl() + c) * ec::G2Config::b();
+  Fq2 f = e.dbl() + e;
+  Fq2 g = (b + f) * two_inv;
+  Fq2 h = (r.y + r.z).square() - (b + c);
+  Fq2 i = e - b;
+  Fq2 j = r.x.square();
+  Fq2 e2 = e.square();
+  r.x = a * (b - f);
+  r.y = g.square() - (e2.dbl() + e2);
+  r.z = b * h;
+  return {-h, j.dbl() + j, i};
+}
+
+// Addition step R + Q with the chord line, Q affine.
+Line add_step(G2Proj& r, const G2Affine& q) {
+  Fq2 theta = r.y - q.y * r.z;
+  Fq2 lambda = r.x - q.x * r.z;
+  Fq2 c = theta.square();
+  Fq2 d = lambda.square();
+  Fq2 e = lambda * d;
+  Fq2 f = r.z * c;
+  Fq2 g = r.x * d;
+  Fq2 h = e + f - g.dbl();
+  r.x = lambda * h;
+  r.y = theta * (g - h) - e * r.y;
+  r.z = r.z * e;
+  Fq2 j = theta * q.x - lambda * q.y;
+  return {lambda, -theta, j};
+}
+
+void mul_by_line(Fq12& f, const Line& l, const G1Affine& p) {
+  Fq12 s{{l.c0 * p.y, Fq2::zero(), Fq2::zero()}, {l.c1 * p.x, l.c2, Fq2::zero()}};
+  f *= s;
+}
+
+G2Affine frobenius_twist(const G2Affine& q) {
+  const Constants& k = constants();
+  return G2Affine::from_xy(q.x.frobenius() * k.frob_x, q.y.frobenius() * k.frob_y);
+}
+
+// (p^4 - p^2 + 1) / r, little-endian 64-bit limbs (761 bits).
+constexpr u256 kHardExponent[3] = {
+    {0xe81bb482ccdf42b1ull, 0x5abf5cc4f49c36d4ull, 0xf1154e7e1da014fdull, 0xdcc7b44c87cdbacfull},
+    {0xaaa441e3954bcf8aull, 0x6b887d56d5095f23ull, 0x79581e16f3fd90c6ull, 0x3b1b1355d189227dull},
+    {0x4e529a5861876f6bull, 0x6c0eb522d5b12278ull, 0x331ec15183177fafull, 0x01baaa710b0759adull}};
+
+}  // namespace
+
+Fq12 miller_loop(std::span<const G1Affine> p, std::span<const G2Affine> q) {
+  PM_ASSERT(p.size() == q.size());
+  std::vector<G1Affine> ps;
+  std::vector<G2Affine> qs;
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    if (p[i].infinity || q[i].infinity) continue;
+    ps.push_back(p[i]);
+    qs.push_back(q[i]);
+  }
+  const std::vector<int>& naf = constants().naf;
+  std::vector<G2Proj> r(qs.size());
+  for (std::size_t k = 0; k < qs.size(); ++k) r[k] = {qs[k].x, qs[k].y, Fq2::one()};
+  Fq12 f = Fq12::one();
+  for (std::size_t i = naf.size() - 1; i > 0; --i) {
+    if (i != naf.size() - 1) f = f.square();
+    for (std::size_t k = 0; k < qs.size(); ++k) mul_by_line(f, double_step(r[k]), ps[k]);
+    int digit = naf[i - 1];
+    if (digit != 0) {
+      for (std::size_t k = 0; k < qs.size(); ++k) {
+        mul_by_line(f, add_step(r[k], digit > 0 ? qs[k] : qs[k].neg()), ps[k]);
+      }
+    }
+  }
+  // Correction lines through pi(Q) and -pi^2(Q) (x > 0 for BN254, so no final conjugation).
+  for (std::size_t k = 0; k < qs.size(); ++k) {
+    G2Affine q1 = frobenius_twist(qs[k]);
+    G2Affine q2 = frobenius_twist(q1).neg();
+    mul_by_line(f, add_step(r[k], q1), ps[k]);
+    mul_by_line(f, add_step(r[k], q2), ps[k]);
+  }
+  return f;
+}
+
+Fq12 final_exponentiation(const Fq12& f) {
+  // Easy part: f^((p^6 - 1)(p^2 + 1)) lands in the cyclotomic subgroup.
+  Fq12 t = f.conjugate() * f.inverse();
+  t = t.frobenius(2) * t;
+  // Hard part: the canonical exponent (p^4 - p^2 + 1) / r.
+  return t.pow_vartime(kHardExponent, 3);
+}
+
+Fq12 pairing(const G1Affine& p, const G2Affine& q) {
+  return final_exponentiation(miller_loop(std::span(&p, 1), std::span(&q, 1)));
+}
+
+bool pairing_product_is_one(std::span<const G1Affine> p, std::span<const G2Affine> q) {
+  return final_exponentiation(miller_loop(p, q)).is_one();
+}
+
+}  // namespace pm::pairing
