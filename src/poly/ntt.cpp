@@ -1,0 +1,111 @@
+#include "poly/ntt.hpp"
+
+#include <utility>
+
+#include "base/error.hpp"
+#include "base/parallel.hpp"
+
+namespace pm::poly {
+namespace {
+
+// Butterflies of one stage are independent: below this many, threads cost more than they save.
+constexpr std::size_t kParallelMin = std::size_t{1} << 12;
+
+}  // namespace
+
+Domain::Domain(unsigned log_n) : log_n_(log_n) {
+  if (log_n > ff::FrParams::kTwoAdicity) {
+    throw Error(Errc::out_of_range, "NTT domain 2^" + std::to_string(log_n) +
+                                        " exceeds Fr's two-adicity 2^28");
+  }
+  w_ = ff::fr_root_of_unity(log_n);
+  n_inv_ = Fr::from_u64(size()).inverse();
+  std::size_t half = size() / 2;
+  tw_.resize(half);
+  tw_inv_.resize(half);
+  Fr w_inv = w_.inverse();
+  // Powers filled in parallel blocks, each block seeded by one exponentiation.
+  parallel_for(half, kParallelMin, [&](std::size_t b, std::size_t e) {
+    Fr x = w_.pow_vartime({b, 0, 0, 0}), y = w_inv.pow_vartime({b, 0, 0, 0});
+    for (std::size_t i = b; i < e; ++i) {
+      tw_[i] = x;
+      tw_inv_[i] = y;
+      x *= w_;
+      y *= w_inv;
+    }
+  });
+}
+
+// Gentleman-Sande: natural -> bit-reversed. Stage with half-block `len` uses w_(2 len)^k,
+// which is tw[k * n / (2 len)].
+void Domain::dif(std::span<Fr> a, const std::vector<Fr>& tw) const {
+  PM_ASSERT(a.size() == size());
+  std::size_t n = size();
+  for (std::size_t len = n / 2; len >= 1; len /= 2) {
+    std::size_t stride = n / (2 * len);
+    parallel_for(n / 2, kParallelMin, [&](std::size_t b, std::size_t e) {
+      for (std::size_t t = b; t < e; ++t) {
+        std::size_t block = t / len, k = t % len;
+        std::size_t i = block * 2 * len + k, j = i + len;
+        Fr u = a[i], v = a[j];
+        a[i] = u + v;
+        a[j] = (u - v) * tw[k * stride];
+      }
+    });
+  }
+}
+
+// Cooley-Tukey: bit-reversed -> natural.
+void Domain::dit(std::span<Fr> a, const std::vector<Fr>& tw) const {
+  PM_ASSERT(a.size() == size());
+  std::size_t n = size();
+  for (std::size_t len = 1; len < n; len *= 2) {
+    std::size_t stride = n / (2 * len);
+    parallel_for(n / 2, kParallelMin, [&](std::size_t b, std::size_t e) {
+      for (std::size_t t = b; t < e; ++t) {
+        std::size_t block = t / len, k = t % len;
+        std::size_t i = block * 2 * len + k, j = i + len;
+        Fr u = a[i], v = a[j] * tw[k * stride];
+        a[i] = u + v;
+        a[j] = u - v;
+      }
+    });
+  }
+}
+
+void Domain::scale(std::span<Fr> a, const Fr& s) const {
+  parallel_for(a.size(), kParallelMin, [&](std::size_t b, std::size_t e) {
+    for (std::size_t i = b; i < e; ++i) a[i] *= s;
+  });
+}
+
+void Domain::fft_dif(std::span<Fr> a) const { dif(a, tw_); }
+void Domain::fft_dit(std::span<Fr> a) const { dit(a, tw_); }
+void Domain::ifft_dif(std::span<Fr> a) const {
+  dif(a, tw_inv_);
+  scale(a, n_inv_);
+}
+void Domain::ifft_dit(std::span<Fr> a) const {
+  dit(a, tw_inv_);
+  scale(a, n_inv_);
+}
+
+void Domain::fft(std::span<Fr> a) const {
+  fft_dif(a);
+  bit_reverse_permute(a);
+}
+void Domain::ifft(std::span<Fr> a) const {
+  ifft_dif(a);
+  bit_reverse_permute(a);
+}
+
+void bit_reverse_permute(std::span<Fr> a) {
+  unsigned log_n = static_cast<unsigned>(__builtin_ctzll(a.size()));
+  PM_ASSERT((std::size_t{1} << log_n) == a.size());
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    std::size_t j = bit_reverse(i, log_n);
+    if (i < j) std::swap(a[i], a[j]);
+  }
+}
+
+}  // namespace pm::poly
