@@ -1,0 +1,50 @@
+#include <benchmark/benchmark.h>
+
+#include <random>
+#include <vector>
+
+#include "ff/bn254.hpp"
+#include "msm/msm.hpp"
+
+namespace pm::msm {
+namespace {
+
+template <class Cfg>
+std::vector<ec::Affine<Cfg>> make_bases(const ec::Affine<Cfg>& g, std::size_t n) {
+  using J = ec::Jacobian<Cfg>;
+  std::vector<J> pts(n);
+  J p = J::from_affine(g).dbl();
+  for (std::size_t i = 0; i < n; ++i) {
+    pts[i] = p;
+    p = p.add_mixed(g);
+  }
+  std::vector<ec::Affine<Cfg>> out(n);
+  ec::batch_to_affine<Cfg>(pts, out);
+  return out;
+}
+
+std::vector<ff::u256> random_scalars(std::size_t n) {
+  std::mt19937_64 rng(42);
+  std::vector<ff::u256> s(n);
+  for (auto& k : s) k = ff::Fr::from_u256_reduce({rng(), rng(), rng(), rng()}).to_canonical();
+  return s;
+}
+
+void BM_MsmG1(benchmark::State& state) {
+  std::size_t n = std::size_t{1} << state.range(0);
+  auto bases = make_bases(ec::g1_generator(), n);
+  auto scalars = random_scalars(n);
+  for (auto _ : state) benchmark::DoNotOptimize(msm_g1(bases, scalars));
+}
+BENCHMARK(BM_MsmG1)->Arg(16)->Arg(18)->Arg(20)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_MsmG2(benchmark::State& state) {
+  std::size_t n = std::size_t{1} << state.range(0);
+  auto bases = make_bases(ec::g2_generator(), n);
+  auto scalars = random_scalars(n);
+  for (auto _ : state) benchmark::DoNotOptimize(msm_g2(bases, scalars));
+}
+BENCHMARK(BM_MsmG2)->Arg(16)->Arg(18)->Arg(20)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+}  // namespace
+}  // namespace pm::msm

@@ -1,0 +1,24 @@
+#pragma once
+/// \file Multi-scalar multiplication sum_i k_i * P_i over fixed affine bases (Pippenger).
+///
+/// Algorithm: signed-digit windows of c bits (c chosen by a cost model from n), one set of
+/// 2^(c-1) Jacobian buckets per window, mixed additions of the bases, running-sum reduction,
+/// then Horner over the windows. Scalars 0 are skipped and scalars 1 are summed apart, since
+/// witnesses are full of bits. Windows are spread over threads. Variable-time (public bases,
+/// scalars that are the prover's own witness: see docs/SECURITY.md).
+
+#include <span>
+
+#include "ec/bn254.hpp"
+#include "ff/u256.hpp"
+
+namespace pm::msm {
+
+/// sum_i scalars[i] * bases[i]; scalars in standard (not Montgomery) form, < r.
+ec::G1 msm_g1(std::span<const ec::G1Affine> bases, std::span<const ff::u256> scalars);
+ec::G2 msm_g2(std::span<const ec::G2Affine> bases, std::span<const ff::u256> scalars);
+
+/// The window width the cost model picks for n points (exposed for benchmarks and tests).
+unsigned window_bits(std::size_t n);
+
+}  // namespace pm::msm

@@ -1,0 +1,62 @@
+#include "msm/msm.hpp"
+
+#include <gtest/gtest.h>
+
+#include <random>
+#include <vector>
+
+#include "ff/bn254.hpp"
+
+namespace pm::msm {
+namespace {
+
+template <class Cfg>
+void check_against_naive(const ec::Affine<Cfg>& g, std::size_t n, std::uint64_t seed,
+                         ec::Jacobian<Cfg> (*msm)(std::span<const ec::Affine<Cfg>>,
+                                                  std::span<const ff::u256>)) {
+  using J = ec::Jacobian<Cfg>;
+  std::mt19937_64 rng(seed);
+  std::vector<J> pts;
+  J p = J::from_affine(g);
+  for (std::size_t i = 0; i < n; ++i) {
+    pts.push_back(p);
+    p = p.add(p.dbl().add_mixed(g));
+  }
+  std::vector<ec::Affine<Cfg>> bases(n);
+  ec::batch_to_affine<Cfg>(pts, bases);
+  std::vector<ff::u256> scalars(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    switch (i % 5) {
+      case 0: scalars[i] = {0, 0, 0, 0}; break;
+      case 1: scalars[i] = {1, 0, 0, 0}; break;
+      case 2: scalars[i] = {rng() & 0xff, 0, 0, 0}; break;
+      case 3: {  // r - 1: the largest scalar, every digit at its extreme
+        scalars[i] = ff::FrParams::kModulus;
+        scalars[i][0] -= 1;
+        break;
+      }
+      default: scalars[i] = ff::Fr::from_u256_reduce({rng(), rng(), rng(), rng()}).to_canonical();
+    }
+  }
+  if (n > 0) bases[n / 2] = ec::Affine<Cfg>::identity();
+  J want = J::identity();
+  for (std::size_t i = 0; i < n; ++i) want = want.add(J::from_affine(bases[i]).mul_vartime(scalars[i]));
+  EXPECT_EQ(msm(bases, scalars), want) << "n=" << n;
+}
+
+TEST(Msm, G1MatchesNaive) {
+  for (std::size_t n : {0u, 1u, 2u, 5u, 33u, 300u}) check_against_naive(ec::g1_generator(), n, n, &msm_g1);
+}
+
+TEST(Msm, G2MatchesNaive) {
+  for (std::size_t n : {1u, 7u, 64u}) check_against_naive(ec::g2_generator(), n, n, &msm_g2);
+}
+
+TEST(Msm, RejectsLengthMismatch) {
+  std::vector<ec::G1Affine> b(2, ec::g1_generator());
+  std::vector<ff::u256> s(1);
+  EXPECT_THROW(msm_g1(b, s), std::exception);
+}
+
+}  // namespace
+}  // namespace pm::msm
