@@ -33,7 +33,7 @@ const G2Affine& g2_generator() {
 }
 
 bool g2_in_subgroup(const G2Affine& p) {
-  if (p.infinity) return true;
+  if (p.is_infinity()) return true;
   return G2::from_affine(p).mul_vartime(ff::FrParams::kModulus).is_identity();
 }
 

@@ -38,3 +38,6 @@ inline bool g2_is_valid(const G2Affine& p) { return p.is_on_curve() && g2_in_sub
 G1 g1_mul_generator(const ff::u256& k);
 
 }  // namespace pm::ec
+
+static_assert(sizeof(pm::ec::G1Affine) == 64 && sizeof(pm::ec::G2Affine) == 128,
+              "affine points must have snarkjs's Montgomery layout: coordinates only");

@@ -2,8 +2,10 @@
 /// \file Short Weierstrass curves y^2 = x^3 + b (a = 0) over a field F, generic over a config
 /// `C` that names the field (`C::Field`) and the coefficient (`C::b()`).
 ///
-/// Points are `Affine` (x, y, and an infinity flag) or `Jacobian` (X/Z^2, Y/Z^3; Z = 0 is the
-/// point at infinity). Every routine here is variable-time: they serve verification and MSMs
+/// Points are `Affine` (x, y; the point at infinity is encoded (0, 0), which is never on a curve
+/// with b != 0, as in snarkjs's files and the EVM precompiles) or `Jacobian` (X/Z^2, Y/Z^3;
+/// Z = 0 is the point at infinity). An affine point has exactly the memory layout of snarkjs's
+/// Montgomery-form encoding: two field elements, nothing else. Every routine here is variable-time: they serve verification and MSMs
 /// over public bases; the prover's blinding multiplications are documented in docs/SECURITY.md.
 
 #include <cstddef>
@@ -18,17 +20,14 @@ template <class C>
 struct Affine {
   using F = typename C::Field;
   F x{}, y{};
-  bool infinity = true;
 
   static Affine identity() { return {}; }
-  static Affine from_xy(const F& x, const F& y) { return {x, y, false}; }
+  static Affine from_xy(const F& x_, const F& y_) { return {x_, y_}; }
+  bool is_infinity() const { return x.is_zero() && y.is_zero(); }
   /// y^2 == x^3 + b, or the point at infinity.
-  bool is_on_curve() const { return infinity || y.square() == x.square() * x + C::b(); }
-  Affine neg() const { return infinity ? *this : Affine{x, -y, false}; }
-  friend bool operator==(const Affine& a, const Affine& b) {
-    if (a.infinity || b.infinity) return a.infinity == b.infinity;
-    return a.x == b.x && a.y == b.y;
-  }
+  bool is_on_curve() const { return is_infinity() || y.square() == x.square() * x + C::b(); }
+  Affine neg() const { return {x, -y}; }  // -(0, 0) = (0, 0)
+  friend bool operator==(const Affine& a, const Affine& b) { return a.x == b.x && a.y == b.y; }
 };
 
 template <class C>
@@ -38,7 +37,7 @@ struct Jacobian {
 
   static Jacobian identity() { return {F::one(), F::one(), F::zero()}; }
   static Jacobian from_affine(const Affine<C>& p) {
-    return p.infinity ? identity() : Jacobian{p.x, p.y, F::one()};
+    return p.is_infinity() ? identity() : Jacobian{p.x, p.y, F::one()};
   }
   bool is_identity() const { return z.is_zero(); }
 
@@ -57,7 +56,7 @@ struct Jacobian {
 
   /// Mixed addition madd-2007-bl: 7M + 4S, with the exceptional cases handled.
   Jacobian add_mixed(const Affine<C>& q) const {
-    if (q.infinity) return *this;
+    if (q.is_infinity()) return *this;
     if (is_identity()) return from_affine(q);
     F z1z1 = z.square();
     F u2 = q.x * z1z1, s2 = q.y * z * z1z1;

@@ -1,0 +1,125 @@
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <random>
+
+#include "base/error.hpp"
+#include "formats/binfile.hpp"
+#include "formats/json.hpp"
+#include "formats/r1cs.hpp"
+#include "formats/wtns.hpp"
+
+namespace pm::formats {
+namespace {
+
+std::vector<ff::Fr> sample_witness(std::size_t n) {
+  std::mt19937_64 rng(5);
+  std::vector<ff::Fr> w(n);
+  w[0] = ff::Fr::one();
+  for (std::size_t i = 1; i < n; ++i) w[i] = ff::Fr::from_u256_reduce({rng(), rng(), rng(), rng()});
+  return w;
+}
+
+Errc error_code_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.code();
+  }
+  ADD_FAILURE() << "no error raised";
+  return Errc::invalid_argument;
+}
+
+TEST(Wtns, RoundTrip) {
+  auto w = sample_witness(10);
+  auto bytes = write_wtns(w);
+  EXPECT_EQ(parse_wtns(bytes, "mem").values, w);
+}
+
+TEST(Wtns, EveryTruncationIsAnError) {
+  auto bytes = write_wtns(sample_witness(4));
+  for (std::size_t len = 0; len < bytes.size(); ++len) {
+    std::vector<std::uint8_t> cut(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(len));
+    EXPECT_EQ(error_code_of([&] { parse_wtns(cut, "cut.wtns"); }), Errc::format) << "length " << len;
+  }
+}
+
+TEST(Wtns, ValueAboveModulusIsNamed) {
+  auto bytes = write_wtns(sample_witness(4));
+  // The last value: overwrite with r itself.
+  ff::store_le(ff::FrParams::kModulus, bytes.data() + bytes.size() - 32);
+  try {
+    parse_wtns(bytes, "bad.wtns");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), Errc::out_of_range);
+    EXPECT_NE(std::string(e.what()).find("bad.wtns"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("witness value 3"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Wtns, BadMagicAndPrime) {
+  auto bytes = write_wtns(sample_witness(2));
+  auto b1 = bytes;
+  b1[0] = 'x';
+  EXPECT_EQ(error_code_of([&] { parse_wtns(b1, "m"); }), Errc::format);
+  auto b2 = bytes;
+  b2[12 + 12 + 4] ^= 1;  // first byte of the prime
+  EXPECT_EQ(error_code_of([&] { parse_wtns(b2, "m"); }), Errc::mismatch);
+}
+
+TEST(BinFile, SectionPastEndIsReported) {
+  BinWriter w("test", 1, 1);
+  w.begin_section(1);
+  w.u32(7);
+  w.end_section();
+  auto bytes = w.data();
+  bytes[16] = 0xff;  // size field -> huge
+  try {
+    BinFile f(bytes, "test", "t.bin", "test", 1, 1);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("runs past") == std::string::npos &&
+                  std::string(e.what()).find("only") == std::string::npos,
+              true)
+        << e.what();
+  }
+}
+
+TEST(Json, ProofRoundTripAndRejections) {
+  ec::G1Affine a = ec::G1::from_affine(ec::g1_generator()).mul_vartime({12345, 0, 0, 0}).to_affine();
+  ec::G2Affine b = ec::G2::from_affine(ec::g2_generator()).mul_vartime({777, 0, 0, 0}).to_affine();
+  groth16::Proof p{a, b, ec::g1_generator()};
+  auto j = proof_to_json(p);
+  EXPECT_EQ(j["pi_a"][2], "1");
+  EXPECT_EQ(j["pi_b"][2][0], "1");
+  auto back = proof_from_json(ordered_json::parse(dump_snarkjs(j)), "proof.json");
+  EXPECT_EQ(back.a, p.a);
+  EXPECT_EQ(back.b, p.b);
+  EXPECT_EQ(back.c, p.c);
+
+  auto off = j;
+  off["pi_a"][1] = "3";
+  EXPECT_EQ(error_code_of([&] { proof_from_json(off, "p"); }), Errc::invalid_point);
+  auto big = j;
+  big["pi_c"][0] = ff::to_decimal(ff::FqParams::kModulus);
+  EXPECT_EQ(error_code_of([&] { proof_from_json(big, "p"); }), Errc::out_of_range);
+  auto junk = j;
+  junk["pi_b"][0][1] = "12x";
+  EXPECT_EQ(error_code_of([&] { proof_from_json(junk, "p"); }), Errc::format);
+  auto missing = j;
+  missing.erase("pi_c");
+  EXPECT_EQ(error_code_of([&] { proof_from_json(missing, "p"); }), Errc::format);
+  EXPECT_EQ(error_code_of([&] { proof_from_json(ordered_json::array(), "p"); }), Errc::format);
+}
+
+TEST(Json, PublicSignalsKeepOutOfRangeValues) {
+  auto j = ordered_json::parse(R"(["1", "21888242871839275222246405745257275088548364400416034343698204186575808495617"])");
+  auto v = public_from_json(j, "public.json");
+  ASSERT_EQ(v.size(), 2u);
+  EXPECT_EQ(v[1], ff::FrParams::kModulus);
+  EXPECT_EQ(error_code_of([&] { public_from_json(ordered_json::parse(R"([1])"), "p"); }), Errc::format);
+}
+
+}  // namespace
+}  // namespace pm::formats

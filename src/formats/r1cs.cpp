@@ -1,0 +1,105 @@
+#include "formats/r1cs.hpp"
+
+#include <atomic>
+
+#include "base/mapped_file.hpp"
+#include "base/parallel.hpp"
+#include "formats/binfile.hpp"
+
+namespace pm::formats {
+namespace {
+
+constexpr std::uint32_t kHeader = 1, kConstraints = 2, kWire2Label = 3;
+
+void check_prime(Reader& r, std::uint32_t n8) {
+  if (n8 != 32) r.fail(Errc::format, "field size " + std::to_string(n8) + " bytes; only BN254 (32) is supported");
+  auto prime = r.bytes(32);
+  if (ff::load_le(prime.data()) != ff::FrParams::kModulus) {
+    r.fail(Errc::mismatch, "prime is not the BN254 scalar field r (compile with circom --prime bn128)");
+  }
+}
+
+}  // namespace
+
+R1cs parse_r1cs(std::span<const std::uint8_t> data, const std::string& name) {
+  BinFile f(data, "r1cs", name, "r1cs", 1, 1);
+  R1cs out;
+  {
+    Reader h = f.reader(f.section(kHeader, "header"), "header");
+    check_prime(h, h.u32());
+    out.n_wires = h.u32();
+    out.n_pub_out = h.u32();
+    out.n_pub_in = h.u32();
+    out.n_prv_in = h.u32();
+    out.n_labels = h.u64();
+    out.n_constraints = h.u32();
+    h.expect_end();
+    std::uint64_t declared = 1ull + out.n_pub_out + out.n_pub_in + out.n_prv_in;
+    if (out.n_wires == 0 || declared > out.n_wires) {
+      h.fail(Errc::format, "inconsistent header: " + std::to_string(out.n_wires) + " wires but " +
+                               std::to_string(declared) + " are the constant, outputs and inputs");
+    }
+  }
+  Reader c = f.reader(f.section(kConstraints, "constraints"), "constraints");
+  // Every term takes at least 36 bytes: a cheap bound before reserving memory.
+  out.terms.reserve(std::min<std::uint64_t>(c.remaining() / 36, 1u << 26));
+  out.lc_begin.reserve(3 * std::size_t{out.n_constraints} + 1);
+  for (std::uint32_t i = 0; i < out.n_constraints; ++i) {
+    for (int k = 0; k < 3; ++k) {
+      out.lc_begin.push_back(out.terms.size());
+      std::uint32_t n_terms = c.u32();
+      if (std::uint64_t{n_terms} * 36 > c.remaining()) {
+        c.fail(Errc::format, "truncated: constraint " + std::to_string(i) + " declares " +
+                                 std::to_string(n_terms) + " terms past the end of the section");
+      }
+      for (std::uint32_t t = 0; t < n_terms; ++t) {
+        std::uint32_t wire = c.u32();
+        if (wire >= out.n_wires) {
+          c.fail(Errc::out_of_range, "constraint " + std::to_string(i) + " uses wire " + std::to_string(wire) +
+                                         " but there are " + std::to_string(out.n_wires));
+        }
+        out.terms.push_back({wire, c.fr_canonical()});
+      }
+    }
+  }
+  out.lc_begin.push_back(out.terms.size());
+  c.expect_end();
+  if (f.has_section(kWire2Label)) {
+    const Section& s = f.section(kWire2Label, "wire-to-label map");
+    if (s.size != 8ull * out.n_wires) {
+      f.fail(Errc::format, s.offset, "wire-to-label map has " + std::to_string(s.size) + " bytes, expected " +
+                                         std::to_string(8ull * out.n_wires));
+    }
+  }
+  return out;
+}
+
+R1cs load_r1cs(const std::string& path) {
+  MappedFile m(path);
+  return parse_r1cs(m.bytes(), path);
+}
+
+ff::Fr eval_lc(std::span<const R1csTerm> lc, std::span<const ff::Fr> witness) {
+  ff::Fr acc = ff::Fr::zero();
+  for (const auto& t : lc) acc += t.coeff * witness[t.wire];
+  return acc;
+}
+
+std::int64_t first_unsatisfied(const R1cs& r1cs, std::span<const ff::Fr> witness) {
+  PM_ASSERT(witness.size() >= r1cs.n_wires);
+  std::atomic<std::int64_t> first{-1};
+  parallel_for(r1cs.n_constraints, 1024, [&](std::size_t b, std::size_t e) {
+    for (std::size_t i = b; i < e; ++i) {
+      auto ci = static_cast<std::uint32_t>(i);
+      if (eval_lc(r1cs.lc(ci, 0), witness) * eval_lc(r1cs.lc(ci, 1), witness) == eval_lc(r1cs.lc(ci, 2), witness)) continue;
+      std::int64_t cur = first.load();
+      while ((cur < 0 || static_cast<std::int64_t>(i) < cur) &&
+             !first.compare_exchange_weak(cur, static_cast<std::int64_t>(i))) {
+      }
+      return;
+    }
+  });
+  return first.load();
+}
+
+}  // namespace pm::formats

@@ -1,0 +1,207 @@
+#include "formats/zkey.hpp"
+
+#include <atomic>
+
+#include "base/mapped_file.hpp"
+#include "base/parallel.hpp"
+#include "formats/binfile.hpp"
+#include "groth16/verifier.hpp"
+
+namespace pm::formats {
+
+using groth16::ProvingKey;
+
+namespace {
+
+enum : std::uint32_t {
+  kHeader = 1,
+  kGrothHeader = 2,
+  kIc = 3,
+  kCoeffs = 4,
+  kA = 5,
+  kB1 = 6,
+  kB2 = 7,
+  kC = 8,
+  kH = 9,
+  kContributions = 10,
+};
+
+// A coefficient is stored as value * R^2 mod r ("Montgomery form of the Montgomery form"), so
+// that one Montgomery product with a standard-form witness value yields a Montgomery result.
+// Reading those limbs as a Montgomery element gives value * R; one more reduction gives value.
+ff::Fr coeff_from_zkey(const ff::Fr& stored_as_mont) { return *ff::Fr::from_mont(stored_as_mont.to_canonical()); }
+ff::Fr coeff_to_zkey(const ff::Fr& value) {
+  // value -> limbs value * R^2: the Montgomery limbs of the element whose canonical form is value * R.
+  return ff::Fr::from_canonical_reduced(value.mont());
+}
+
+void read_prime(Reader& r, const ff::u256& expected, const char* which) {
+  std::uint32_t n8 = r.u32();
+  if (n8 != 32) r.fail(Errc::format, std::string(which) + " has " + std::to_string(n8) + " bytes; BN254 needs 32");
+  if (ff::load_le(r.bytes(32).data()) != expected) {
+    r.fail(Errc::mismatch, std::string(which) + " is not BN254's (only bn128/BN254 keys are supported)");
+  }
+}
+
+template <class Point>
+void expect_points(const BinFile& f, const Section& s, std::uint64_t count, std::size_t point_bytes, const char* what) {
+  if (s.size != count * point_bytes) {
+    f.fail(Errc::format, s.offset - 12,
+           std::string("section ") + std::to_string(s.type) + " (" + what + ") has " + std::to_string(s.size) +
+               " bytes, expected " + std::to_string(count) + " points of " + std::to_string(point_bytes) + " bytes");
+  }
+}
+
+}  // namespace
+
+ProvingKey parse_zkey(std::span<const std::uint8_t> data, const std::string& name) {
+  BinFile f(data, "zkey", name, "zkey", 1, 1);
+  ProvingKey pk;
+  {
+    Reader h = f.reader(f.section(kHeader, "header"), "header");
+    std::uint32_t protocol = h.u32();
+    if (protocol != 1) h.fail_at(Errc::format, 0, "protocol " + std::to_string(protocol) + " is not Groth16 (1)");
+    h.expect_end();
+  }
+  std::uint32_t domain_size;
+  {
+    Reader g = f.reader(f.section(kGrothHeader, "groth16 header"), "groth16 header");
+    read_prime(g, ff::FqParams::kModulus, "base field prime q");
+    read_prime(g, ff::FrParams::kModulus, "scalar field prime r");
+    pk.n_vars = g.u32();
+    pk.n_public = g.u32();
+    domain_size = g.u32();
+    if (pk.n_vars == 0 || pk.n_public >= pk.n_vars) {
+      g.fail(Errc::format, "inconsistent sizes: " + std::to_string(pk.n_vars) + " variables, " +
+                               std::to_string(pk.n_public) + " public");
+    }
+    if (domain_size == 0 || (domain_size & (domain_size - 1)) != 0 || domain_size > (1u << 27)) {
+      g.fail(Errc::format, "domain size " + std::to_string(domain_size) + " is not a power of two <= 2^27");
+    }
+    pk.log_domain = static_cast<std::uint32_t>(__builtin_ctz(domain_size));
+    pk.alpha1 = g.g1_mont();
+    pk.beta1 = g.g1_mont();
+    pk.beta2 = g.g2_mont();
+    pk.gamma2 = g.g2_mont();
+    pk.delta1 = g.g1_mont();
+    pk.delta2 = g.g2_mont();
+    g.expect_end();
+  }
+  const std::uint64_t n_vars = pk.n_vars, n_private = pk.n_vars - pk.n_public - 1;
+  const Section& ic = f.section(kIc, "IC");
+  expect_points<ec::G1Affine>(f, ic, pk.n_public + 1ull, 64, "IC");
+  const Section& sa = f.section(kA, "A points");
+  expect_points<ec::G1Affine>(f, sa, n_vars, 64, "A points");
+  const Section& sb1 = f.section(kB1, "B1 points");
+  expect_points<ec::G1Affine>(f, sb1, n_vars, 64, "B1 points");
+  const Section& sb2 = f.section(kB2, "B2 points");
+  expect_points<ec::G2Affine>(f, sb2, n_vars, 128, "B2 points");
+  const Section& sc = f.section(kC, "C points");
+  expect_points<ec::G1Affine>(f, sc, n_private, 64, "C points");
+  const Section& sh = f.section(kH, "H points");
+  expect_points<ec::G1Affine>(f, sh, domain_size, 64, "H points");
+
+  pk.ic.resize(pk.n_public + 1);
+  f.reader(ic, "IC").g1_array(pk.ic);
+  {
+    Reader c = f.reader(f.section(kCoeffs, "coefficients"), "coefficients");
+    std::uint32_t n = c.u32();
+    if (c.remaining() != std::uint64_t{n} * 44) {
+      c.fail(Errc::format, "declares " + std::to_string(n) + " coefficients (" + std::to_string(n * 44ull) +
+                               " bytes) but " + std::to_string(c.remaining()) + " bytes follow");
+    }
+    pk.coeffs.resize(n);
+    for (std::uint32_t i = 0; i < n; ++i) {
+      auto& k = pk.coeffs[i];
+      k.matrix = c.u32();
+      k.constraint = c.u32();
+      k.signal = c.u32();
+      if (k.matrix > 1) c.fail(Errc::format, "coefficient " + std::to_string(i) + " names matrix " + std::to_string(k.matrix) + " (expected 0 or 1)");
+      if (k.constraint >= domain_size) c.fail(Errc::out_of_range, "coefficient " + std::to_string(i) + " names constraint " + std::to_string(k.constraint) + " outside the domain");
+      if (k.signal >= pk.n_vars) c.fail(Errc::out_of_range, "coefficient " + std::to_string(i) + " names signal " + std::to_string(k.signal) + " >= " + std::to_string(pk.n_vars));
+      k.value = coeff_from_zkey(c.fr_mont());
+    }
+  }
+  pk.a.resize(n_vars);
+  f.reader(sa, "A points").g1_array(pk.a);
+  pk.b1.resize(n_vars);
+  f.reader(sb1, "B1 points").g1_array(pk.b1);
+  pk.b2.resize(n_vars);
+  f.reader(sb2, "B2 points").g2_array(pk.b2);
+  pk.c.resize(n_private);
+  f.reader(sc, "C points").g1_array(pk.c);
+  pk.h.resize(domain_size);
+  f.reader(sh, "H points").g1_array(pk.h);
+
+  if (std::string err = groth16::check_verifying_key(pk.verifying_key()); !err.empty()) {
+    throw Error(Errc::invalid_point, "zkey '" + name + "': " + err);
+  }
+  if (!ec::g1_is_valid(pk.beta1) || pk.beta1.is_infinity() || pk.delta1.is_infinity()) {
+    throw Error(Errc::invalid_point, "zkey '" + name + "': beta1/delta1 must be non-zero G1 points");
+  }
+  return pk;
+}
+
+ProvingKey load_zkey(const std::string& path) {
+  MappedFile m(path);
+  return parse_zkey(m.bytes(), path);
+}
+
+std::vector<std::uint8_t> write_zkey(const ProvingKey& pk) {
+  BinWriter w("zkey", 1, 10);
+  std::uint8_t prime[32];
+  w.begin_section(kHeader);
+  w.u32(1);
+  w.end_section();
+  w.begin_section(kGrothHeader);
+  w.u32(32);
+  ff::store_le(ff::FqParams::kModulus, prime);
+  w.bytes(prime);
+  w.u32(32);
+  ff::store_le(ff::FrParams::kModulus, prime);
+  w.bytes(prime);
+  w.u32(pk.n_vars);
+  w.u32(pk.n_public);
+  w.u32(static_cast<std::uint32_t>(pk.domain_size()));
+  w.g1_mont(pk.alpha1);
+  w.g1_mont(pk.beta1);
+  w.g2_mont(pk.beta2);
+  w.g2_mont(pk.gamma2);
+  w.g1_mont(pk.delta1);
+  w.g2_mont(pk.delta2);
+  w.end_section();
+  w.begin_section(kIc);
+  for (const auto& p : pk.ic) w.g1_mont(p);
+  w.end_section();
+  w.begin_section(kCoeffs);
+  w.u32(static_cast<std::uint32_t>(pk.coeffs.size()));
+  for (const auto& k : pk.coeffs) {
+    w.u32(k.matrix);
+    w.u32(k.constraint);
+    w.u32(k.signal);
+    std::uint8_t b[32];
+    coeff_to_zkey(k.value).to_mont_le_bytes(b);
+    w.bytes(b);
+  }
+  w.end_section();
+  auto g1s = [&](std::uint32_t type, const std::vector<ec::G1Affine>& pts) {
+    w.begin_section(type);
+    for (const auto& p : pts) w.g1_mont(p);
+    w.end_section();
+  };
+  g1s(kA, pk.a);
+  g1s(kB1, pk.b1);
+  w.begin_section(kB2);
+  for (const auto& p : pk.b2) w.g2_mont(p);
+  w.end_section();
+  g1s(kC, pk.c);
+  g1s(kH, pk.h);
+  w.begin_section(kContributions);
+  std::uint8_t zero_hash[64] = {};
+  w.bytes(zero_hash);  // csHash of an empty ceremony
+  w.u32(0);            // no contributions
+  w.end_section();
+  return w.data();
+}
+
+}  // namespace pm::formats

@@ -1,0 +1,23 @@
+#pragma once
+/// \file snarkjs Groth16 .zkey files (see docs/FORMATS.md): parsed and fully validated into a
+/// groth16::ProvingKey, and written back byte-compatible with snarkjs.
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "groth16/keys.hpp"
+
+namespace pm::formats {
+
+/// Parses a .zkey image. Checks the protocol (Groth16), both primes, every count against every
+/// section size, every coefficient index, every point on its curve, and the G2 verifying-key
+/// points in their subgroup. Errors name the file, section and offset.
+groth16::ProvingKey parse_zkey(std::span<const std::uint8_t> data, const std::string& name);
+groth16::ProvingKey load_zkey(const std::string& path);
+
+/// Serialises a proving key in snarkjs's layout (sections 1-10, an empty contributions list).
+std::vector<std::uint8_t> write_zkey(const groth16::ProvingKey& pk);
+
+}  // namespace pm::formats

@@ -1,0 +1,124 @@
+#include "groth16/prover.hpp"
+
+
+#include "base/error.hpp"
+#include "base/parallel.hpp"
+#include "base/random.hpp"
+#include "msm/msm.hpp"
+#include "poly/ntt.hpp"
+
+namespace pm::groth16 {
+
+using ec::G1;
+using ec::G2;
+using ff::Fr;
+using ff::u256;
+
+namespace {
+
+Fr random_fr() {
+  for (;;) {
+    u256 x;
+    os_random_bytes(x.data(), sizeof x);
+    x[3] &= (std::uint64_t{1} << 62) - 1;  // r < 2^254: keep 254 bits, reject >= r
+    if (auto v = Fr::from_canonical(x)) return *v;
+  }
+}
+
+std::vector<u256> to_canonical(std::span<const Fr> v) {
+  std::vector<u256> out(v.size());
+  parallel_for(v.size(), 4096, [&](std::size_t b, std::size_t e) {
+    for (std::size_t i = b; i < e; ++i) out[i] = v[i].to_canonical();
+  });
+  return out;
+}
+
+// Natural-order evaluations on the domain -> natural-order evaluations on the odd coset
+// w_2n * <w_n>, without a bit-reversal pass: the inverse DIF leaves coefficients bit-reversed,
+// so coefficient j sits at position bitrev(j) when it is multiplied by w_2n^j.
+void to_odd_coset(const poly::Domain& d, std::span<Fr> v, std::span<const Fr> shift_powers) {
+  d.ifft_dif(v);
+  unsigned log_n = d.log_size();
+  parallel_for(v.size(), 4096, [&](std::size_t b, std::size_t e) {
+    for (std::size_t p = b; p < e; ++p) v[p] *= shift_powers[poly::bit_reverse(p, log_n)];
+  });
+  d.fft_dit(v);
+}
+
+}  // namespace
+
+Blinding Blinding::random() { return {random_fr(), random_fr()}; }
+
+Prover::Prover(std::shared_ptr<const ProvingKey> pk) : pk_(std::move(pk)) { PM_ASSERT(pk_ != nullptr); }
+
+std::vector<Fr> Prover::h_evaluations(std::span<const Fr> witness) const {
+  const ProvingKey& pk = *pk_;
+  const std::size_t n = pk.domain_size();
+  std::vector<Fr> a(n), b(n), c(n);
+  // A·w and B·w on the domain. The two matrices are accumulated on two threads.
+  parallel_chunks(2, 2, [&](std::size_t m, std::size_t, unsigned) {
+    std::vector<Fr>& out = m == 0 ? a : b;
+    for (const Coefficient& k : pk.coeffs) {
+      if (k.matrix == m) out[k.constraint] += k.value * witness[k.signal];
+    }
+  });
+  parallel_for(n, 4096, [&](std::size_t lo, std::size_t hi) {
+    for (std::size_t i = lo; i < hi; ++i) c[i] = a[i] * b[i];
+  });
+  poly::Domain domain(pk.log_domain);
+  std::vector<Fr> shift_powers(n);
+  const Fr shift = ff::fr_root_of_unity(pk.log_domain + 1);
+  parallel_for(n, 4096, [&](std::size_t lo, std::size_t hi) {
+    Fr x = shift.pow_vartime({lo, 0, 0, 0});
+    for (std::size_t i = lo; i < hi; ++i) {
+      shift_powers[i] = x;
+      x *= shift;
+    }
+  });
+  to_odd_coset(domain, a, shift_powers);
+  to_odd_coset(domain, b, shift_powers);
+  to_odd_coset(domain, c, shift_powers);
+  parallel_for(n, 4096, [&](std::size_t lo, std::size_t hi) {
+    for (std::size_t i = lo; i < hi; ++i) a[i] = a[i] * b[i] - c[i];
+  });
+  return a;
+}
+
+Proof Prover::prove(std::span<const Fr> witness, const Blinding& blinding, const ProgressFn& progress) const {
+  const ProvingKey& pk = *pk_;
+  if (witness.size() != pk.n_vars) {
+    throw Error(Errc::mismatch, "witness has " + std::to_string(witness.size()) +
+                                    " values but the proving key expects " + std::to_string(pk.n_vars));
+  }
+  constexpr unsigned kStages = 6;
+  auto report = [&](std::string_view stage, unsigned i) {
+    if (progress) progress(stage, i, kStages);
+  };
+  report("witness scalars", 0);
+  std::vector<u256> w = to_canonical(witness);
+  report("H polynomial (6 NTTs)", 1);
+  std::vector<u256> h = to_canonical(h_evaluations(witness));
+
+  report("MSM B (G2)", 2);
+  G2 b2 = msm::msm_g2(pk.b2, w);
+  report("MSM A, B (G1)", 3);
+  G1 a1 = msm::msm_g1(pk.a, w);
+  G1 b1 = msm::msm_g1(pk.b1, w);
+  report("MSM C (G1)", 4);
+  G1 c1 = msm::msm_g1(pk.c, std::span(w).subspan(pk.n_public + 1));
+  report("MSM H (G1)", 5);
+  G1 h1 = msm::msm_g1(pk.h, h);
+
+  const u256 r = blinding.r.to_canonical(), s = blinding.s.to_canonical();
+  const u256 rs = (blinding.r * blinding.s).to_canonical();
+  const G1 delta1 = G1::from_affine(pk.delta1);
+
+  G1 pi_a = a1.add_mixed(pk.alpha1).add(delta1.mul_vartime(r));
+  G2 pi_b = b2.add_mixed(pk.beta2).add(G2::from_affine(pk.delta2).mul_vartime(s));
+  G1 pi_b1 = b1.add_mixed(pk.beta1).add(delta1.mul_vartime(s));
+  G1 pi_c = c1.add(h1).add(pi_a.mul_vartime(s)).add(pi_b1.mul_vartime(r)).add(delta1.mul_vartime(rs).neg());
+  report("done", 6);
+  return {pi_a.to_affine(), pi_b.to_affine(), pi_c.to_affine()};
+}
+
+}  // namespace pm::groth16

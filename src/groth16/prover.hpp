@@ -1,0 +1,56 @@
+#pragma once
+/// \file The Groth16 prover, computing exactly what `snarkjs groth16 prove` computes so that
+/// proofs verify wherever snarkjs's do.
+///
+/// A prover object holds one proving key (parsed once) and proves any number of witnesses.
+/// H is evaluated on the odd coset of the 2n-th roots of unity, as snarkjs does:
+///   a, b = A·w, B·w on the domain; c = a∘b; each goes through an inverse NTT, a multiplication
+///   by powers of w_2n, and a forward NTT; h = a·b − c pointwise; the zkey's H points already
+///   absorb 1/Z(x) (Z is constant, −2, on that coset).
+/// Then, with fresh r and s from the OS CSPRNG:
+///   A = alpha1 + sum w_i A_i + r delta1
+///   B = beta2 + sum w_i B2_i + s delta2          (and B1 likewise in G1 with beta1, delta1)
+///   C = sum_{private i} w_i C_i + sum h_j H_j + s A + r B1 − r s delta1
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string_view>
+
+#include "groth16/keys.hpp"
+
+namespace pm::groth16 {
+
+/// Progress reports: (stage name, stage index, number of stages).
+using ProgressFn = std::function<void(std::string_view, unsigned, unsigned)>;
+
+struct Blinding {
+  ff::Fr r, s;
+  /// Uniform r, s from the OS CSPRNG (rejection sampling, no modular bias).
+  static Blinding random();
+};
+
+class Prover {
+ public:
+  explicit Prover(std::shared_ptr<const ProvingKey> pk);
+
+  const ProvingKey& key() const { return *pk_; }
+
+  /// Proves `witness` (the full wire assignment, wire 0 = 1). Throws Error(Errc::mismatch) if
+  /// its length does not match the key. The witness is not checked against the constraints
+  /// here (the key does not carry C): check it with the r1cs first, or get a proof that fails.
+  Proof prove(std::span<const ff::Fr> witness, const Blinding& blinding,
+              const ProgressFn& progress = {}) const;
+  Proof prove(std::span<const ff::Fr> witness, const ProgressFn& progress = {}) const {
+    return prove(witness, Blinding::random(), progress);
+  }
+
+  /// The coset evaluations h_j of (A·B − C)/Z that multiply the H points (exposed for tests).
+  std::vector<ff::Fr> h_evaluations(std::span<const ff::Fr> witness) const;
+
+ private:
+  std::shared_ptr<const ProvingKey> pk_;
+};
+
+}  // namespace pm::groth16

@@ -1,0 +1,26 @@
+#pragma once
+/// \file Groth16 verification with every check a verifier owes on untrusted input:
+/// the number of public inputs, each public input < r, proof points on the curve and (for G2)
+/// in the prime-order subgroup, then e(A, B) = e(alpha, beta) e(vk_x, gamma) e(C, delta).
+
+#include <span>
+#include <string>
+
+#include "ff/u256.hpp"
+#include "groth16/keys.hpp"
+
+namespace pm::groth16 {
+
+struct VerifyResult {
+  bool valid = false;
+  std::string reason;  ///< why not, when !valid
+  explicit operator bool() const { return valid; }
+};
+
+/// Public inputs as plain integers (so an out-of-range input is reported, not reduced).
+VerifyResult verify(const VerifyingKey& vk, std::span<const ff::u256> public_inputs, const Proof& proof);
+
+/// Checks a verifying key's points (curve membership, G2 subgroup); empty string when valid.
+std::string check_verifying_key(const VerifyingKey& vk);
+
+}  // namespace pm::groth16
