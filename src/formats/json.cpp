@@ -176,6 +176,10 @@ ordered_json read_json_file(const std::string& path) {
   }
 }
 
-std::string dump_snarkjs(const ordered_json& j) { return j.dump(1); }
+std::string dump_snarkjs(const ordered_json& j) {
+  // snarkjs writes with bfj at indent 1, which matches dump(1) except for an empty array: "[\n]".
+  if (j.is_array() && j.empty()) return "[\n]";
+  return j.dump(1);
+}
 
 }  // namespace pm::formats
