@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# End-to-end prover benchmark on the same files: proofmill vs snarkjs (and rapidsnark if given).
+#
+# usage: bench/prove_vs_snarkjs.sh ZKEY WTNS [--runs N] [--rapidsnark PATH] [--proofmill PATH]
+# Runs the provers alternately, N times each (default 5), and prints for each the median wall
+# time, peak resident memory (GNU time) and the ratio to proofmill. Every proof made is checked
+# with `proofmill verify` against the key's verification key.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+ZKEY=$1 WTNS=$2
+shift 2
+RUNS=5 RAPID="" PM="$ROOT/build/release/src/cli/proofmill"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --runs) RUNS=$2; shift 2 ;;
+    --rapidsnark) RAPID=$2; shift 2 ;;
+    --proofmill) PM=$2; shift 2 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+SNARKJS=(node "$ROOT/tools/peers/node_modules/snarkjs/build/cli.cjs")
+GTIME=/usr/bin/time
+[ -x "$GTIME" ] || { echo "needs GNU time (apt-get install time)" >&2; exit 2; }
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+"$PM" zkey export-vk "$ZKEY" "$T/vk.json"
+
+declare -A TIMES MEMS
+run_one() {  # name cmd...
+  local name=$1; shift
+  "$GTIME" -f "%e %M" -o "$T/time" "$@" >"$T/log" 2>&1 || { echo "$name failed:"; cat "$T/log"; exit 1; }
+  read -r secs kb < "$T/time"
+  "$PM" verify "$T/vk.json" "$T/public.json" "$T/proof.json" >/dev/null || { echo "$name produced an invalid proof"; exit 1; }
+  TIMES[$name]+="$secs "
+  MEMS[$name]+="$kb "
+}
+names=(proofmill snarkjs)
+[ -n "$RAPID" ] && names+=(rapidsnark)
+for i in $(seq "$RUNS"); do
+  run_one proofmill "$PM" prove -q "$ZKEY" "$WTNS" "$T/proof.json" "$T/public.json"
+  run_one snarkjs "${SNARKJS[@]}" groth16 prove "$ZKEY" "$WTNS" "$T/proof.json" "$T/public.json"
+  [ -n "$RAPID" ] && run_one rapidsnark "$RAPID" "$ZKEY" "$WTNS" "$T/proof.json" "$T/public.json"
+done
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+base=$(echo "${TIMES[proofmill]}" | median)
+echo "zkey: $ZKEY ($("$PM" zkey info --json "$ZKEY" | tr -d ' \n' | sed 's/.*"domain_size":\([0-9]*\).*/domain \1/'))"
+echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(nproc) cores; runs: $RUNS each, alternating"
+printf "%-11s %12s %14s %16s\n" prover "median (s)" "vs proofmill" "peak RSS (MiB)"
+for n in "${names[@]}"; do
+  t=$(echo "${TIMES[$n]}" | median)
+  m=$(echo "${MEMS[$n]}" | median)
+  printf "%-11s %12.2f %13.2fx %16.0f\n" "$n" "$t" "$(awk -v a="$t" -v b="$base" 'BEGIN{print a/b}')" "$(awk -v k="$m" 'BEGIN{print k/1024}')"
+done
