@@ -27,7 +27,7 @@ extern bool g_use_adx;
 }
 
 /// r = a if a < p else a - p, branch-free. `hi` is an extra top word of a (0 or 1).
-inline void reduce_once(u256& r, const u256& a, const u256& p) {
+[[gnu::always_inline]] inline void reduce_once(u256& r, const u256& a, const u256& p) {
   u256 s;
   std::uint64_t borrow = sub_borrow(s, a, p);
   std::uint64_t mask = 0 - borrow;  // all ones when a < p: keep a
@@ -99,7 +99,7 @@ inline void mont_mul_portable(u256& r, const u256& a, const u256& b, const u256&
   "adcxq %[hi], %[" T4 "]\n\t"                                                 \
   "adoxq %%rax, %[" T4 "]\n\t"
 
-inline void mont_mul_adx(u256& r, const u256& a, const u256& b, const u256& p, std::uint64_t inv) {
+[[gnu::always_inline]] inline void mont_mul_adx(u256& r, const u256& a, const u256& b, const u256& p, std::uint64_t inv) {
   std::uint64_t t0 = 0, t1 = 0, t2 = 0, t3 = 0, t4 = 0, lo, hi;
   __asm__(PM_MONT_ROUND("0(%[b])", "t0", "t1", "t2", "t3", "t4")
           PM_MONT_ROUND("8(%[b])", "t1", "t2", "t3", "t4", "t0")
@@ -115,7 +115,7 @@ inline void mont_mul_adx(u256& r, const u256& a, const u256& b, const u256& p, s
 #undef PM_MONT_ROUND
 #endif
 
-inline void mont_mul(u256& r, const u256& a, const u256& b, const u256& p, std::uint64_t inv) {
+[[gnu::always_inline]] inline void mont_mul(u256& r, const u256& a, const u256& b, const u256& p, std::uint64_t inv) {
 #if defined(__x86_64__)
   if (detail::g_use_adx) {
     mont_mul_adx(r, a, b, p, inv);

@@ -1,11 +1,13 @@
 #include "msm/msm.hpp"
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
 #include "base/error.hpp"
 #include "base/parallel.hpp"
+#include "msm/batch_affine.hpp"
 
 namespace pm::msm {
 namespace {
@@ -64,6 +66,7 @@ ec::Jacobian<Cfg> msm_impl(std::span<const ec::Affine<Cfg>> bases, std::span<con
   J ones = J::identity();
   for (std::size_t i = 0; i < scalars.size(); ++i) {
     const ff::u256& k = scalars[i];
+    if (bases[i].is_infinity()) continue;
     if ((k[1] | k[2] | k[3]) == 0 && k[0] <= 1) {
       if (k[0] == 1) ones = ones.add_mixed(bases[i]);
       continue;
@@ -74,29 +77,38 @@ ec::Jacobian<Cfg> msm_impl(std::span<const ec::Affine<Cfg>> bases, std::span<con
 
   const unsigned c = choose_window(big.size());
   const unsigned windows = (kScalarBits + c) / c + 1;
-  std::vector<std::int32_t> digits(big.size() * windows);
-  parallel_for(big.size(), 1024, [&](std::size_t b, std::size_t e) {
-    for (std::size_t t = b; t < e; ++t) signed_digits(scalars[big[t]], c, windows, &digits[t * windows]);
+  // Window-major digits, so each window streams through its own row.
+  const std::size_t nb = big.size();
+  std::vector<std::int32_t> digits(nb * windows);
+  parallel_for(nb, 1024, [&](std::size_t b, std::size_t e) {
+    std::int32_t tmp[kScalarBits + 2];  // at most one digit per bit
+    for (std::size_t t = b; t < e; ++t) {
+      signed_digits(scalars[big[t]], c, windows, tmp);
+      for (unsigned w = 0; w < windows; ++w) digits[w * nb + t] = tmp[w];
+    }
   });
 
   std::vector<J> window_sums(windows, J::identity());
   const std::size_t n_buckets = std::size_t{1} << (c - 1);
+  const std::size_t batch = std::clamp<std::size_t>(n_buckets / 8, 16, 1024);
   parallel_chunks(windows, 0, [&](std::size_t wb, std::size_t we, unsigned) {
-    std::vector<J> buckets(n_buckets);
+    detail::AffineBuckets<Cfg> buckets(n_buckets, batch);
     for (std::size_t w = wb; w < we; ++w) {
-      std::fill(buckets.begin(), buckets.end(), J::identity());
-      for (std::size_t t = 0; t < big.size(); ++t) {
-        std::int32_t d = digits[t * windows + w];
+      buckets.reset();
+      const std::int32_t* row = &digits[w * nb];
+      for (std::size_t t = 0; t < nb; ++t) {
+        std::int32_t d = row[t];
         if (d > 0) {
-          buckets[d - 1] = buckets[d - 1].add_mixed(bases[big[t]]);
+          buckets.add(static_cast<std::uint32_t>(d - 1), bases[big[t]]);
         } else if (d < 0) {
-          buckets[-d - 1] = buckets[-d - 1].add_mixed(bases[big[t]].neg());
+          buckets.add(static_cast<std::uint32_t>(-d - 1), bases[big[t]].neg());
         }
       }
+      buckets.finish();
       // sum_j (j+1) * bucket[j] by running sums from the top.
       J running = J::identity(), total = J::identity();
       for (std::size_t j = n_buckets; j-- > 0;) {
-        running = running.add(buckets[j]);
+        buckets.accumulate(j, running);
         total = total.add(running);
       }
       window_sums[w] = total;

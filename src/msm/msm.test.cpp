@@ -52,6 +52,23 @@ TEST(Msm, G2MatchesNaive) {
   for (std::size_t n : {1u, 7u, 64u}) check_against_naive(ec::g2_generator(), n, n, &msm_g2);
 }
 
+// Many points in few buckets: exercises deferred additions, the Jacobian overflow buckets and
+// the P = Q / P = -Q cases of the affine batches.
+TEST(Msm, RepeatedScalarsAndPoints) {
+  const std::size_t n = 3000;
+  std::vector<ec::G1Affine> bases(n);
+  std::vector<ff::u256> scalars(n);
+  auto g = ec::G1::from_affine(ec::g1_generator());
+  auto two_g = g.dbl().to_affine();
+  for (std::size_t i = 0; i < n; ++i) {
+    bases[i] = (i % 3 == 0) ? ec::g1_generator() : (i % 3 == 1 ? two_g : two_g.neg());
+    scalars[i] = {i % 2 == 0 ? 3u : 5u, 0, i % 7 == 0 ? 1u : 0u, 0};
+  }
+  ec::G1 want = ec::G1::identity();
+  for (std::size_t i = 0; i < n; ++i) want = want.add(ec::G1::from_affine(bases[i]).mul_vartime(scalars[i]));
+  EXPECT_EQ(msm_g1(bases, scalars), want);
+}
+
 TEST(Msm, RejectsLengthMismatch) {
   std::vector<ec::G1Affine> b(2, ec::g1_generator());
   std::vector<ff::u256> s(1);
