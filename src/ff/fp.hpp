@@ -123,7 +123,7 @@ class Fp {
     return r;
   }
   Fp operator-() const { return zero() - *this; }
-  friend Fp operator*(const Fp& a, const Fp& b) {
+  [[gnu::always_inline]] friend Fp operator*(const Fp& a, const Fp& b) {
     Fp r;
     mont_mul(r.v_, a.v_, b.v_, kModulus, kInv);
     return r;
