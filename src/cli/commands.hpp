@@ -1,5 +1,7 @@
 #pragma once
 
+#include <functional>
+
 namespace CLI {
 class App;
 }
@@ -8,6 +10,8 @@ namespace pm::cli {
 
 /// Adds every subcommand to `app`.
 void register_commands(CLI::App& app);
+/// Adds `powersoftau` (dev-new) to `app`; the chosen command stores its action in `run_slot`.
+void register_setup_commands(CLI::App& app, std::function<int()>& run_slot);
 /// Runs the subcommand the user chose; returns the process exit code.
 int run_selected(CLI::App& app);
 
