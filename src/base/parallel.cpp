@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdint>
 #include <cstdlib>
 #include <exception>
 #include <mutex>
@@ -67,6 +68,23 @@ void parallel_for(std::size_t n, std::size_t min_chunk,
   std::size_t max_parts = std::max<std::size_t>(1, n / min_chunk);
   unsigned parts = static_cast<unsigned>(std::min<std::size_t>(num_threads(), max_parts));
   parallel_chunks(n, parts, [&](std::size_t b, std::size_t e, unsigned) { body(b, e); });
+}
+
+std::optional<std::size_t> parallel_find_first(std::size_t n, std::size_t min_chunk,
+                                               const std::function<bool(std::size_t)>& bad) {
+  std::atomic<std::size_t> first{SIZE_MAX};
+  parallel_for(n, min_chunk, [&](std::size_t b, std::size_t e) {
+    for (std::size_t i = b; i < e; ++i) {
+      if (!bad(i)) continue;
+      std::size_t cur = first.load();
+      while (i < cur && !first.compare_exchange_weak(cur, i)) {
+      }
+      return;  // later indices of this chunk cannot be smaller
+    }
+  });
+  std::size_t f = first.load();
+  if (f == SIZE_MAX) return std::nullopt;
+  return f;
 }
 
 }  // namespace pm

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <optional>
 
 namespace pm {
 
@@ -23,5 +24,10 @@ void parallel_chunks(std::size_t n, unsigned parts,
 /// parallel_chunks with a minimum chunk size: small loops run inline on the caller.
 void parallel_for(std::size_t n, std::size_t min_chunk,
                   const std::function<void(std::size_t, std::size_t)>& body);
+
+/// The smallest i in [0, n) with bad(i) true, searched in parallel chunks; nullopt if none.
+/// `bad` must be safe to call concurrently (it may also do work, e.g. decode element i).
+std::optional<std::size_t> parallel_find_first(std::size_t n, std::size_t min_chunk,
+                                               const std::function<bool(std::size_t)>& bad);
 
 }  // namespace pm

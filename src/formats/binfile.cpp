@@ -1,6 +1,5 @@
 #include "formats/binfile.hpp"
 
-#include <atomic>
 #include <cstdio>
 #include <cstring>
 #include <optional>
@@ -113,6 +112,14 @@ std::uint32_t Reader::u32() {
   return v;
 }
 
+void Reader::prime(const ff::u256& expected, const char* which) {
+  std::uint32_t n8 = u32();
+  if (n8 != 32) fail(Errc::format, std::string(which) + " has " + std::to_string(n8) + " bytes; only BN254 (32) is supported");
+  if (ff::load_le(bytes(32).data()) != expected) {
+    fail(Errc::mismatch, std::string(which) + " is not BN254's (only bn128/BN254 files are supported)");
+  }
+}
+
 std::uint64_t Reader::u64() {
   need(8);
   std::uint64_t v = load_u64(data_.data() + pos_);
@@ -182,19 +189,11 @@ struct BadPoint {
 template <class Point, class Decode>
 std::optional<BadPoint> decode_points(std::span<const std::uint8_t> all, std::span<Point> out,
                                       std::size_t point_bytes, Decode decode) {
-  std::atomic<std::size_t> first_bad{SIZE_MAX};
-  parallel_for(out.size(), 4096, [&](std::size_t b, std::size_t e) {
-    for (std::size_t i = b; i < e; ++i) {
-      if (decode(all.data() + i * point_bytes, out[i]) == 0) continue;
-      std::size_t cur = first_bad.load();
-      while (i < cur && !first_bad.compare_exchange_weak(cur, i)) {
-      }
-      return;
-    }
+  auto bad = parallel_find_first(out.size(), 4096, [&](std::size_t i) {
+    return decode(all.data() + i * point_bytes, out[i]) != 0;
   });
-  std::size_t bad = first_bad.load();
-  if (bad == SIZE_MAX) return std::nullopt;
-  return BadPoint{bad, decode(all.data() + bad * point_bytes, out[bad])};
+  if (!bad) return std::nullopt;
+  return BadPoint{*bad, decode(all.data() + *bad * point_bytes, out[*bad])};
 }
 
 int decode_g1(const std::uint8_t* p, ec::G1Affine& out) {

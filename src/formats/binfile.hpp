@@ -59,6 +59,8 @@ class Reader {
   std::uint32_t u32();
   std::uint64_t u64();
   std::span<const std::uint8_t> bytes(std::size_t n);
+  /// A field size (u32, must be 32) then that many bytes of prime, which must be `expected`.
+  void prime(const ff::u256& expected, const char* which);
   /// A 32-byte standard-form element; rejects values >= the modulus.
   ff::Fr fr_canonical();
   /// A 32-byte Montgomery-form element; rejects values >= the modulus.

@@ -1,7 +1,5 @@
 #include "formats/r1cs.hpp"
 
-#include <atomic>
-
 #include "base/mapped_file.hpp"
 #include "base/parallel.hpp"
 #include "formats/binfile.hpp"
@@ -11,14 +9,6 @@ namespace {
 
 constexpr std::uint32_t kHeader = 1, kConstraints = 2, kWire2Label = 3;
 
-void check_prime(Reader& r, std::uint32_t n8) {
-  if (n8 != 32) r.fail(Errc::format, "field size " + std::to_string(n8) + " bytes; only BN254 (32) is supported");
-  auto prime = r.bytes(32);
-  if (ff::load_le(prime.data()) != ff::FrParams::kModulus) {
-    r.fail(Errc::mismatch, "prime is not the BN254 scalar field r (compile with circom --prime bn128)");
-  }
-}
-
 }  // namespace
 
 R1cs parse_r1cs(std::span<const std::uint8_t> data, const std::string& name) {
@@ -26,7 +16,7 @@ R1cs parse_r1cs(std::span<const std::uint8_t> data, const std::string& name) {
   R1cs out;
   {
     Reader h = f.reader(f.section(kHeader, "header"), "header");
-    check_prime(h, h.u32());
+    h.prime(ff::FrParams::kModulus, "prime (compile with circom --prime bn128)");
     out.n_wires = h.u32();
     out.n_pub_out = h.u32();
     out.n_pub_in = h.u32();
@@ -87,19 +77,11 @@ ff::Fr eval_lc(std::span<const R1csTerm> lc, std::span<const ff::Fr> witness) {
 
 std::int64_t first_unsatisfied(const R1cs& r1cs, std::span<const ff::Fr> witness) {
   PM_ASSERT(witness.size() >= r1cs.n_wires);
-  std::atomic<std::int64_t> first{-1};
-  parallel_for(r1cs.n_constraints, 1024, [&](std::size_t b, std::size_t e) {
-    for (std::size_t i = b; i < e; ++i) {
-      auto ci = static_cast<std::uint32_t>(i);
-      if (eval_lc(r1cs.lc(ci, 0), witness) * eval_lc(r1cs.lc(ci, 1), witness) == eval_lc(r1cs.lc(ci, 2), witness)) continue;
-      std::int64_t cur = first.load();
-      while ((cur < 0 || static_cast<std::int64_t>(i) < cur) &&
-             !first.compare_exchange_weak(cur, static_cast<std::int64_t>(i))) {
-      }
-      return;
-    }
+  auto bad = parallel_find_first(r1cs.n_constraints, 1024, [&](std::size_t i) {
+    auto ci = static_cast<std::uint32_t>(i);
+    return !(eval_lc(r1cs.lc(ci, 0), witness) * eval_lc(r1cs.lc(ci, 1), witness) == eval_lc(r1cs.lc(ci, 2), witness));
   });
-  return first.load();
+  return bad ? static_cast<std::int64_t>(*bad) : -1;
 }
 
 }  // namespace pm::formats

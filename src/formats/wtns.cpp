@@ -1,7 +1,5 @@
 #include "formats/wtns.hpp"
 
-#include <atomic>
-
 #include "base/parallel.hpp"
 #include "formats/binfile.hpp"
 
@@ -10,11 +8,7 @@ namespace pm::formats {
 Witness parse_wtns(std::span<const std::uint8_t> data, const std::string& name) {
   BinFile f(data, "wtns", name, "wtns", 1, 2);
   Reader h = f.reader(f.section(1, "header"), "header");
-  std::uint32_t n8 = h.u32();
-  if (n8 != 32) h.fail(Errc::format, "field size " + std::to_string(n8) + " bytes; only BN254 (32) is supported");
-  if (ff::load_le(h.bytes(32).data()) != ff::FrParams::kModulus) {
-    h.fail(Errc::mismatch, "prime is not the BN254 scalar field r");
-  }
+  h.prime(ff::FrParams::kModulus, "prime");
   std::uint32_t n = h.u32();
   h.expect_end();
   Reader v = f.reader(f.section(2, "witness values"), "witness values");
@@ -26,23 +20,12 @@ Witness parse_wtns(std::span<const std::uint8_t> data, const std::string& name) 
   Witness w;
   w.values.resize(n);
   auto raw = v.bytes(32ull * n);
-  std::atomic<std::size_t> first_bad{SIZE_MAX};
-  parallel_for(n, 4096, [&](std::size_t b, std::size_t e) {
-    for (std::size_t i = b; i < e; ++i) {
-      auto x = ff::Fr::from_le_bytes(raw.data() + 32 * i);
-      if (!x) {
-        std::size_t cur = first_bad.load();
-        while (i < cur && !first_bad.compare_exchange_weak(cur, i)) {
-        }
-        return;
-      }
-      w.values[i] = *x;
-    }
+  auto bad = parallel_find_first(n, 4096, [&](std::size_t i) {
+    auto x = ff::Fr::from_le_bytes(raw.data() + 32 * i);
+    if (x) w.values[i] = *x;
+    return !x;
   });
-  if (std::size_t bad = first_bad.load(); bad != SIZE_MAX) {
-    Reader at = f.reader(f.section(2, "witness values"), "witness values");
-    at.fail_at(Errc::out_of_range, 32 * bad, "witness value " + std::to_string(bad) + " is >= r");
-  }
+  if (bad) v.fail_at(Errc::out_of_range, 32 * *bad, "witness value " + std::to_string(*bad) + " is >= r");
   if (!w.values[0].is_one()) v.fail_at(Errc::format, 0, "wire 0 must be the constant 1");
   return w;
 }

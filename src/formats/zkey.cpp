@@ -1,7 +1,5 @@
 #include "formats/zkey.hpp"
 
-#include <atomic>
-
 #include "base/mapped_file.hpp"
 #include "base/parallel.hpp"
 #include "formats/binfile.hpp"
@@ -35,14 +33,6 @@ ff::Fr coeff_to_zkey(const ff::Fr& value) {
   return ff::Fr::from_canonical_reduced(value.mont());
 }
 
-void read_prime(Reader& r, const ff::u256& expected, const char* which) {
-  std::uint32_t n8 = r.u32();
-  if (n8 != 32) r.fail(Errc::format, std::string(which) + " has " + std::to_string(n8) + " bytes; BN254 needs 32");
-  if (ff::load_le(r.bytes(32).data()) != expected) {
-    r.fail(Errc::mismatch, std::string(which) + " is not BN254's (only bn128/BN254 keys are supported)");
-  }
-}
-
 template <class Point>
 void expect_points(const BinFile& f, const Section& s, std::uint64_t count, std::size_t point_bytes, const char* what) {
   if (s.size != count * point_bytes) {
@@ -66,8 +56,8 @@ ProvingKey parse_zkey(std::span<const std::uint8_t> data, const std::string& nam
   std::uint32_t domain_size;
   {
     Reader g = f.reader(f.section(kGrothHeader, "groth16 header"), "groth16 header");
-    read_prime(g, ff::FqParams::kModulus, "base field prime q");
-    read_prime(g, ff::FrParams::kModulus, "scalar field prime r");
+    g.prime(ff::FqParams::kModulus, "base field prime q");
+    g.prime(ff::FrParams::kModulus, "scalar field prime r");
     pk.n_vars = g.u32();
     pk.n_public = g.u32();
     domain_size = g.u32();
