@@ -11,3 +11,8 @@ for preset in release asan; do
   echo "== $preset: test"
   ctest --preset "$preset" -j "$(nproc)"
 done
+# The portable arithmetic, forced where the CPU has ADX/BMI2 (field tests run both paths
+# anyway; this runs everything else on the portable path too).
+echo "== release, portable arithmetic (PROOFMILL_NO_ASM=1): test"
+PROOFMILL_NO_ASM=1 ctest --preset release -j "$(nproc)" -L unit
+PROOFMILL_NO_ASM=1 tests/interop/interop.sh build/release/src/cli/proofmill quick
