@@ -1,6 +1,8 @@
-// `proofmill powersoftau ...`: setup-phase commands. For now only `dev-new`, a DEV-ONLY writer
-// of phase-2-ready .ptau files with known toxic waste (see src/setup/ptau_dev.hpp).
+// Setup-phase commands, for now DEV-ONLY ones with known toxic waste: `powersoftau dev-new`
+// (src/setup/ptau_dev.hpp) and `groth16 dev-setup` (src/setup/groth16_dev.hpp).
 #include <CLI/CLI.hpp>
+#include <string.h>  // explicit_bzero
+
 #include <cstdio>
 #include <functional>
 #include <memory>
@@ -10,6 +12,10 @@
 #include "base/error.hpp"
 #include "cli/commands.hpp"
 #include "cli/progress.hpp"
+#include "base/mapped_file.hpp"
+#include "formats/r1cs.hpp"
+#include "formats/zkey.hpp"
+#include "setup/groth16_dev.hpp"
 #include "setup/ptau_dev.hpp"
 
 namespace pm::cli {
@@ -30,15 +36,43 @@ ff::Fr parse_secret(const std::string& s, const char* name) {
   return *v;
 }
 
-void warn(const std::string& origin) {
+void warn(const std::string& origin, const char* what = "powers of tau with KNOWN toxic waste: tau, alpha and\n"
+                                                         "proofmill: WARNING: beta",
+          const char* scope = "every circuit set up with this file") {
   std::fprintf(stderr,
                "proofmill: ******************************************************************\n"
-               "proofmill: WARNING: DEV-ONLY powers of tau with KNOWN toxic waste: tau, alpha and\n"
-               "proofmill: WARNING: beta are %s.\n"
-               "proofmill: WARNING: Anyone can forge proofs for every circuit set up with this file.\n"
+               "proofmill: WARNING: DEV-ONLY %s are %s.\n"
+               "proofmill: WARNING: Anyone can forge proofs for %s.\n"
                "proofmill: WARNING: Use it for tests and CI only, never for keys that protect anything.\n"
                "proofmill: ******************************************************************\n",
-               origin.c_str());
+               what, origin.c_str(), scope);
+}
+
+struct DevSetupArgs {
+  std::string r1cs, zkey, seed = "proofmill-dev";
+  bool force_progress = false, quiet = false;
+};
+
+int run_dev_setup(const DevSetupArgs& a) {
+  warn("derived from the seed \"" + a.seed + "\"",
+       "Groth16 key with KNOWN toxic waste: tau, alpha, beta, gamma and\nproofmill: WARNING: delta",
+       "this circuit with this key");
+  Progress p(!a.quiet && (a.force_progress || stderr_is_terminal()));
+  p.stage("loading " + a.r1cs);
+  auto r1cs = formats::load_r1cs(a.r1cs);
+  auto secrets = setup::dev_groth16_secrets_from_seed(a.seed);
+  setup::ProgressFn progress;
+  if (p.enabled()) {
+    progress = [&p](std::string_view what, unsigned i, unsigned n) {
+      p.stage(std::to_string(i) + "/" + std::to_string(n) + ": " + std::string(what));
+    };
+  }
+  auto pk = setup::dev_groth16_setup(r1cs, secrets, progress);
+  explicit_bzero(&secrets, sizeof secrets);
+  p.stage("writing " + a.zkey);
+  write_file(a.zkey, formats::write_zkey(pk));
+  p.done();
+  return 0;
 }
 
 int run_dev_new(const DevNewArgs& a) {
@@ -102,6 +136,18 @@ void register_setup_commands(CLI::App& app, std::function<int()>& run_slot) {
   c->add_flag("--progress", a->force_progress, "Show progress on stderr even when it is not a terminal");
   c->add_flag("-q,--quiet", a->quiet, "No progress output (the warning is always printed)");
   c->final_callback([a, &run_slot] { run_slot = [a] { return run_dev_new(*a); }; });
+
+  auto* g = app.add_subcommand("groth16", "Groth16 keys")->require_subcommand(1);
+  auto d = std::make_shared<DevSetupArgs>();
+  auto* ds = g->add_subcommand("dev-setup",
+                               "DEV-ONLY: a Groth16 .zkey for a .r1cs from KNOWN secrets (for tests and "
+                               "benchmarks of large circuits; insecure by design)");
+  ds->add_option("r1cs", d->r1cs, "Circuit (.r1cs)")->required()->check(CLI::ExistingFile);
+  ds->add_option("zkey", d->zkey, "Output .zkey")->required();
+  ds->add_option("--seed", d->seed, "Derive the secrets as SHA-256 hashes of this string")->capture_default_str();
+  ds->add_flag("--progress", d->force_progress, "Show progress on stderr even when it is not a terminal");
+  ds->add_flag("-q,--quiet", d->quiet, "No progress output (the warning is always printed)");
+  ds->final_callback([d, &run_slot] { run_slot = [d] { return run_dev_setup(*d); }; });
 }
 
 }  // namespace pm::cli

@@ -90,7 +90,9 @@ class Sha256 {
   std::uint64_t length_ = 0;
 };
 
-Fr derive(std::string_view label, std::string_view seed) {
+}  // namespace
+
+Fr dev_secret_from_seed(std::string_view label, std::string_view seed) {
   Sha256 h;
   h.update("proofmill dev ptau v1 ");
   h.update(label);
@@ -104,6 +106,8 @@ Fr derive(std::string_view label, std::string_view seed) {
   wipe_bytes(x.data(), sizeof(x));
   return r;
 }
+
+namespace {
 
 // ---------------------------------------------------------------------------------------------
 // Streaming output
@@ -244,7 +248,8 @@ void check_inputs(unsigned power, const DevToxicWaste& tw) {
 }  // namespace
 
 DevToxicWaste dev_toxic_waste_from_seed(std::string_view seed) {
-  DevToxicWaste tw{derive("tau", seed), derive("alpha", seed), derive("beta", seed)};
+  DevToxicWaste tw{dev_secret_from_seed("tau", seed), dev_secret_from_seed("alpha", seed),
+                   dev_secret_from_seed("beta", seed)};
   check_dev_toxic_waste(tw);
   return tw;
 }

@@ -42,6 +42,9 @@ struct DevToxicWaste {
 /// beta zero; pick another seed then.
 DevToxicWaste dev_toxic_waste_from_seed(std::string_view seed);
 
+/// One secret: SHA-256("proofmill dev ptau v1 " || label || 0x00 || seed), big-endian, mod r.
+ff::Fr dev_secret_from_seed(std::string_view label, std::string_view seed);
+
 /// Throws Error(Errc::invalid_argument) unless tau, alpha and beta are non-zero and tau is no
 /// 2^k-th root of unity for any k (so tau - w^i is never zero at any Lagrange level).
 void check_dev_toxic_waste(const DevToxicWaste& tw);

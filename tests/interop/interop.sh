@@ -111,6 +111,18 @@ for c in "${CIRCUITS[@]}"; do
   expect_msg 2 "not valid JSON" "$c: malformed proof JSON" -- "$PM" verify "$VK" "$PUB" "$T/broken.json"
 done
 
+# Keys from our dev setup (a zkey we write) work in snarkjs, both ways.
+for c in "${SMALL[@]}"; do
+  D="$OUT/$c"
+  expect 0 "$c: groth16 dev-setup" -- "$PM" groth16 dev-setup -q "$D/$c.r1cs" "$T/$c.dev.zkey"
+  "$PM" zkey export-vk "$T/$c.dev.zkey" "$T/$c.dev.vk.json"
+  expect 0 "$c: snarkjs proves with our dev zkey" -- "${SNARKJS[@]}" groth16 prove "$T/$c.dev.zkey" "$D/$c.wtns" "$T/$c.sj.proof.json" "$T/$c.sj.public.json"
+  expect 0 "$c: ... and proofmill verifies it" -- "$PM" verify "$T/$c.dev.vk.json" "$T/$c.sj.public.json" "$T/$c.sj.proof.json"
+  expect 0 "$c: proofmill proves with the dev zkey" -- "$PM" prove "$T/$c.dev.zkey" "$D/$c.wtns" "$T/$c.dp.json" "$T/$c.dpub.json"
+  expect_msg 0 "OK" "$c: ... and snarkjs verifies it" -- "${SNARKJS[@]}" groth16 verify "$T/$c.dev.vk.json" "$T/$c.dpub.json" "$T/$c.dp.json"
+  expect 1 "$c: a proof for the snarkjs key does not verify under the dev key" -- "$PM" verify "$T/$c.dev.vk.json" "$T/$c.public.json" "$T/$c.proof.json"
+done
+
 # A witness of one circuit with the key of another.
 expect_msg 2 "expects" "witness/key mismatch" -- "$PM" prove "$OUT/multiplier/multiplier.zkey" "$OUT/nopublic/nopublic.wtns" "$T/x.json" "$T/y.json"
 
