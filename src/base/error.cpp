@@ -7,13 +7,20 @@ namespace pm {
 
 const char* errc_name(Errc c) noexcept {
   switch (c) {
-    case Errc::io: return "io";
-    case Errc::format: return "format";
-    case Errc::out_of_range: return "out_of_range";
-    case Errc::invalid_point: return "invalid_point";
-    case Errc::mismatch: return "mismatch";
-    case Errc::unsatisfied: return "unsatisfied";
-    case Errc::invalid_argument: return "invalid_argument";
+    case Errc::io:
+      return "io";
+    case Errc::format:
+      return "format";
+    case Errc::out_of_range:
+      return "out_of_range";
+    case Errc::invalid_point:
+      return "invalid_point";
+    case Errc::mismatch:
+      return "mismatch";
+    case Errc::unsatisfied:
+      return "unsatisfied";
+    case Errc::invalid_argument:
+      return "invalid_argument";
   }
   return "unknown";
 }

@@ -36,5 +36,4 @@ class Error : public std::runtime_error {
 }  // namespace pm
 
 /// Internal invariant check, kept in release builds.
-#define PM_ASSERT(expr) \
-  ((expr) ? static_cast<void>(0) : ::pm::assertion_failed(#expr, __FILE__, __LINE__))
+#define PM_ASSERT(expr) ((expr) ? static_cast<void>(0) : ::pm::assertion_failed(#expr, __FILE__, __LINE__))

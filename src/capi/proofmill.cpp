@@ -24,13 +24,20 @@ using pm::Errc;
 
 pm_status status_of(Errc c) {
   switch (c) {
-    case Errc::io: return PM_ERROR_IO;
-    case Errc::format: return PM_ERROR_FORMAT;
-    case Errc::out_of_range: return PM_ERROR_OUT_OF_RANGE;
-    case Errc::invalid_point: return PM_ERROR_INVALID_POINT;
-    case Errc::mismatch: return PM_ERROR_MISMATCH;
-    case Errc::unsatisfied: return PM_ERROR_MISMATCH;
-    case Errc::invalid_argument: return PM_ERROR_INVALID_ARGUMENT;
+    case Errc::io:
+      return PM_ERROR_IO;
+    case Errc::format:
+      return PM_ERROR_FORMAT;
+    case Errc::out_of_range:
+      return PM_ERROR_OUT_OF_RANGE;
+    case Errc::invalid_point:
+      return PM_ERROR_INVALID_POINT;
+    case Errc::mismatch:
+      return PM_ERROR_MISMATCH;
+    case Errc::unsatisfied:
+      return PM_ERROR_MISMATCH;
+    case Errc::invalid_argument:
+      return PM_ERROR_INVALID_ARGUMENT;
   }
   return PM_ERROR_INTERNAL;
 }
@@ -72,7 +79,8 @@ pm_status copy_out(const std::string& text, char* buf, size_t* size) {
 
 pm_status make(pm_prover** out, pm::groth16::ProvingKey pk) {
   auto p = std::make_unique<pm_prover>();
-  p->prover = std::make_unique<pm::groth16::Prover>(std::make_shared<const pm::groth16::ProvingKey>(std::move(pk)));
+  p->prover =
+      std::make_unique<pm::groth16::Prover>(std::make_shared<const pm::groth16::ProvingKey>(std::move(pk)));
   *out = p.release();
   return PM_OK;
 }
@@ -86,23 +94,34 @@ extern "C" {
 
 const char* pm_status_name(pm_status s) {
   switch (s) {
-    case PM_OK: return "ok";
-    case PM_INVALID_PROOF: return "invalid_proof";
-    case PM_ERROR_IO: return "io";
-    case PM_ERROR_FORMAT: return "format";
-    case PM_ERROR_OUT_OF_RANGE: return "out_of_range";
-    case PM_ERROR_INVALID_POINT: return "invalid_point";
-    case PM_ERROR_MISMATCH: return "mismatch";
-    case PM_ERROR_INVALID_ARGUMENT: return "invalid_argument";
-    case PM_ERROR_SHORT_BUFFER: return "short_buffer";
-    case PM_ERROR_INTERNAL: return "internal";
+    case PM_OK:
+      return "ok";
+    case PM_INVALID_PROOF:
+      return "invalid_proof";
+    case PM_ERROR_IO:
+      return "io";
+    case PM_ERROR_FORMAT:
+      return "format";
+    case PM_ERROR_OUT_OF_RANGE:
+      return "out_of_range";
+    case PM_ERROR_INVALID_POINT:
+      return "invalid_point";
+    case PM_ERROR_MISMATCH:
+      return "mismatch";
+    case PM_ERROR_INVALID_ARGUMENT:
+      return "invalid_argument";
+    case PM_ERROR_SHORT_BUFFER:
+      return "short_buffer";
+    case PM_ERROR_INTERNAL:
+      return "internal";
   }
   return "unknown";
 }
 
 pm_status pm_prover_create(pm_prover** out, const void* zkey, size_t zkey_size, char* err, size_t err_size) {
   return guarded(err, err_size, [&] {
-    if (out == nullptr || (zkey == nullptr && zkey_size > 0)) throw pm::Error(Errc::invalid_argument, "NULL argument");
+    if (out == nullptr || (zkey == nullptr && zkey_size > 0))
+      throw pm::Error(Errc::invalid_argument, "NULL argument");
     *out = nullptr;
     std::span<const std::uint8_t> bytes(static_cast<const std::uint8_t*>(zkey), zkey_size);
     return make(out, pm::formats::parse_zkey(bytes, "<memory>"));
@@ -131,14 +150,16 @@ pm_status pm_prover_buffer_sizes(const pm_prover* prover, size_t* proof_size, si
 }
 
 pm_status pm_prover_prove(const pm_prover* prover, const void* wtns, size_t wtns_size, char* proof_json,
-                          size_t* proof_size, char* public_json, size_t* public_size, char* err, size_t err_size) {
+                          size_t* proof_size, char* public_json, size_t* public_size, char* err,
+                          size_t err_size) {
   return guarded(err, err_size, [&] {
     if (prover == nullptr || wtns == nullptr || proof_size == nullptr || public_size == nullptr) {
       throw pm::Error(Errc::invalid_argument, "NULL argument");
     }
     size_t need_proof, need_public;
     pm_prover_buffer_sizes(prover, &need_proof, &need_public);
-    if (proof_json == nullptr || *proof_size < need_proof || public_json == nullptr || *public_size < need_public) {
+    if (proof_json == nullptr || *proof_size < need_proof || public_json == nullptr ||
+        *public_size < need_public) {
       *proof_size = need_proof;
       *public_size = need_public;
       return PM_ERROR_SHORT_BUFFER;
@@ -147,13 +168,15 @@ pm_status pm_prover_prove(const pm_prover* prover, const void* wtns, size_t wtns
     const auto& pk = prover->prover->key();
     auto proof = prover->prover->prove(w.values);
     std::span<const pm::ff::Fr> pub(w.values.data() + 1, pk.n_public);
-    pm_status s = copy_out(pm::formats::dump_snarkjs(pm::formats::proof_to_json(proof)), proof_json, proof_size);
+    pm_status s =
+        copy_out(pm::formats::dump_snarkjs(pm::formats::proof_to_json(proof)), proof_json, proof_size);
     if (s != PM_OK) return s;
     return copy_out(pm::formats::dump_snarkjs(pm::formats::public_to_json(pub)), public_json, public_size);
   });
 }
 
-pm_status pm_verify(const char* vk_json, const char* public_json, const char* proof_json, char* err, size_t err_size) {
+pm_status pm_verify(const char* vk_json, const char* public_json, const char* proof_json, char* err,
+                    size_t err_size) {
   return guarded(err, err_size, [&] {
     if (vk_json == nullptr || public_json == nullptr || proof_json == nullptr) {
       throw pm::Error(Errc::invalid_argument, "NULL argument");
@@ -166,7 +189,8 @@ pm_status pm_verify(const char* vk_json, const char* public_json, const char* pr
       }
     };
     auto vk = pm::formats::vk_from_json(parse(vk_json, "verification key"), "verification key");
-    if (std::string bad = pm::groth16::check_verifying_key(vk); !bad.empty()) throw pm::Error(Errc::invalid_point, bad);
+    if (std::string bad = pm::groth16::check_verifying_key(vk); !bad.empty())
+      throw pm::Error(Errc::invalid_point, bad);
     auto pub = pm::formats::public_from_json(parse(public_json, "public signals"), "public signals");
     pm::groth16::VerifyResult res;
     try {

@@ -32,11 +32,12 @@ TEST(CApi, ProveThenVerifyAndRejectTampering) {
 
   // Size query by a short buffer, then the real call.
   size_t proof_size = 0, public_size = 0;
-  EXPECT_EQ(pm_prover_prove(p, wtns.data(), wtns.size(), nullptr, &proof_size, nullptr, &public_size, err, sizeof err),
+  EXPECT_EQ(pm_prover_prove(p, wtns.data(), wtns.size(), nullptr, &proof_size, nullptr, &public_size, err,
+                            sizeof err),
             PM_ERROR_SHORT_BUFFER);
   std::string proof(proof_size, '\0'), pub(public_size, '\0');
-  ASSERT_EQ(pm_prover_prove(p, wtns.data(), wtns.size(), proof.data(), &proof_size, pub.data(), &public_size, err,
-                            sizeof err),
+  ASSERT_EQ(pm_prover_prove(p, wtns.data(), wtns.size(), proof.data(), &proof_size, pub.data(), &public_size,
+                            err, sizeof err),
             PM_OK)
       << err;
   proof.resize(proof_size);
@@ -55,7 +56,8 @@ TEST(CApi, ProveThenVerifyAndRejectTampering) {
             PM_ERROR_SHORT_BUFFER);  // the buffers were shrunk to the last proof: asks again
   size_t ps = 4096, us = 4096;
   std::string pb(ps, '\0'), ub(us, '\0');
-  EXPECT_EQ(pm_prover_prove(p, short_wtns.data(), short_wtns.size(), pb.data(), &ps, ub.data(), &us, err, sizeof err),
+  EXPECT_EQ(pm_prover_prove(p, short_wtns.data(), short_wtns.size(), pb.data(), &ps, ub.data(), &us, err,
+                            sizeof err),
             PM_ERROR_FORMAT);
   EXPECT_NE(std::string(err).find("truncated"), std::string::npos) << err;
   pm_prover_free(p);

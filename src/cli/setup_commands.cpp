@@ -1,8 +1,8 @@
 // Setup-phase commands, for now DEV-ONLY ones with known toxic waste: `powersoftau dev-new`
 // (src/setup/ptau_dev.hpp) and `groth16 dev-setup` (src/setup/groth16_dev.hpp).
-#include <CLI/CLI.hpp>
 #include <string.h>  // explicit_bzero
 
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <functional>
 #include <memory>
@@ -10,9 +10,9 @@
 #include <string>
 
 #include "base/error.hpp"
+#include "base/mapped_file.hpp"
 #include "cli/commands.hpp"
 #include "cli/progress.hpp"
-#include "base/mapped_file.hpp"
 #include "formats/r1cs.hpp"
 #include "formats/zkey.hpp"
 #include "setup/groth16_dev.hpp"
@@ -36,8 +36,10 @@ ff::Fr parse_secret(const std::string& s, const char* name) {
   return *v;
 }
 
-void warn(const std::string& origin, const char* what = "powers of tau with KNOWN toxic waste: tau, alpha and\n"
-                                                         "proofmill: WARNING: beta",
+void warn(const std::string& origin,
+          const char* what =
+              "powers of tau with KNOWN toxic waste: tau, alpha and\n"
+              "proofmill: WARNING: beta",
           const char* scope = "every circuit set up with this file") {
   std::fprintf(stderr,
                "proofmill: ******************************************************************\n"
@@ -144,7 +146,8 @@ void register_setup_commands(CLI::App& app, std::function<int()>& run_slot) {
                                "benchmarks of large circuits; insecure by design)");
   ds->add_option("r1cs", d->r1cs, "Circuit (.r1cs)")->required()->check(CLI::ExistingFile);
   ds->add_option("zkey", d->zkey, "Output .zkey")->required();
-  ds->add_option("--seed", d->seed, "Derive the secrets as SHA-256 hashes of this string")->capture_default_str();
+  ds->add_option("--seed", d->seed, "Derive the secrets as SHA-256 hashes of this string")
+      ->capture_default_str();
   ds->add_flag("--progress", d->force_progress, "Show progress on stderr even when it is not a terminal");
   ds->add_flag("-q,--quiet", d->quiet, "No progress output (the warning is always printed)");
   ds->final_callback([d, &run_slot] { run_slot = [d] { return run_dev_setup(*d); }; });

@@ -10,8 +10,8 @@ const ff::Fq& G1Config::b() {
 }
 
 const ff::Fq2& G2Config::b() {
-  static const ff::Fq2 b = ff::Fq2{ff::Fq::from_u64(3), ff::Fq::zero()} *
-                           ff::Fq2::one().mul_by_xi().inverse();
+  static const ff::Fq2 b =
+      ff::Fq2{ff::Fq::from_u64(3), ff::Fq::zero()} * ff::Fq2::one().mul_by_xi().inverse();
   return b;
 }
 

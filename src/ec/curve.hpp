@@ -5,8 +5,9 @@
 /// Points are `Affine` (x, y; the point at infinity is encoded (0, 0), which is never on a curve
 /// with b != 0, as in snarkjs's files and the EVM precompiles) or `Jacobian` (X/Z^2, Y/Z^3;
 /// Z = 0 is the point at infinity). An affine point has exactly the memory layout of snarkjs's
-/// Montgomery-form encoding: two field elements, nothing else. Every routine here is variable-time: they serve verification and MSMs
-/// over public bases; the prover's blinding multiplications are documented in docs/SECURITY.md.
+/// Montgomery-form encoding: two field elements, nothing else. Every routine here is variable-time: they
+/// serve verification and MSMs over public bases; the prover's blinding multiplications are documented in
+/// docs/SECURITY.md.
 
 #include <cstddef>
 #include <span>

@@ -25,7 +25,8 @@ TEST(Glv, SplitRecombinesWithShortHalves) {
   u256 rm1 = ff::FrParams::kModulus;
   rm1[0] -= 1;
   ks.push_back(rm1);
-  for (int i = 0; i < 2000; ++i) ks.push_back(Fr::from_u256_reduce({rng(), rng(), rng(), rng()}).to_canonical());
+  for (int i = 0; i < 2000; ++i)
+    ks.push_back(Fr::from_u256_reduce({rng(), rng(), rng(), rng()}).to_canonical());
   for (const auto& k : ks) {
     GlvSplit s = glv_split(k);
     EXPECT_LE(ff::bit_length(s.k1), 128u);

@@ -29,13 +29,17 @@ ff::Fq fq(const json& s) {
 }
 ff::u256 num(const json& s) { return ff::from_decimal(s.get<std::string>()).value(); }
 G1Affine g1(const json& p) { return G1Affine::from_xy(fq(p[0]), fq(p[1])); }
-G2Affine g2(const json& p) { return G2Affine::from_xy({fq(p[0][0]), fq(p[0][1])}, {fq(p[1][0]), fq(p[1][1])}); }
+G2Affine g2(const json& p) {
+  return G2Affine::from_xy({fq(p[0][0]), fq(p[0][1])}, {fq(p[1][0]), fq(p[1][1])});
+}
 
 TEST(Vectors, G1) {
   const json& v = vectors()["g1"];
   EXPECT_EQ(g1(v["generator"]), g1_generator());
-  for (const auto& m : v["mul"]) EXPECT_EQ(G1::from_affine(g1_generator()).mul_vartime(num(m["k"])).to_affine(), g1(m["P"]));
-  for (const auto& a : v["add"]) EXPECT_EQ(G1::from_affine(g1(a["P"])).add_mixed(g1(a["Q"])).to_affine(), g1(a["sum"]));
+  for (const auto& m : v["mul"])
+    EXPECT_EQ(G1::from_affine(g1_generator()).mul_vartime(num(m["k"])).to_affine(), g1(m["P"]));
+  for (const auto& a : v["add"])
+    EXPECT_EQ(G1::from_affine(g1(a["P"])).add_mixed(g1(a["Q"])).to_affine(), g1(a["sum"]));
   for (const auto& d : v["double"]) EXPECT_EQ(G1::from_affine(g1(d["P"])).dbl().to_affine(), g1(d["double"]));
   ASSERT_FALSE(vectors()["g1_invalid"].empty());
   for (const auto& bad : vectors()["g1_invalid"]) {
@@ -53,8 +57,10 @@ TEST(Vectors, G2) {
   const json& v = vectors()["g2"];
   EXPECT_EQ(g2(v["generator"]), g2_generator());
   EXPECT_EQ(G2Config::b(), (ff::Fq2{fq(v["b"][0]), fq(v["b"][1])}));
-  for (const auto& m : v["mul"]) EXPECT_EQ(G2::from_affine(g2_generator()).mul_vartime(num(m["k"])).to_affine(), g2(m["P"]));
-  for (const auto& a : v["add"]) EXPECT_EQ(G2::from_affine(g2(a["P"])).add_mixed(g2(a["Q"])).to_affine(), g2(a["sum"]));
+  for (const auto& m : v["mul"])
+    EXPECT_EQ(G2::from_affine(g2_generator()).mul_vartime(num(m["k"])).to_affine(), g2(m["P"]));
+  for (const auto& a : v["add"])
+    EXPECT_EQ(G2::from_affine(g2(a["P"])).add_mixed(g2(a["Q"])).to_affine(), g2(a["sum"]));
   for (const auto& d : v["double"]) EXPECT_EQ(G2::from_affine(g2(d["P"])).dbl().to_affine(), g2(d["double"]));
 }
 

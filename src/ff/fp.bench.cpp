@@ -25,7 +25,8 @@ BENCHMARK(BM_Mul<Fr>)->Arg(1)->Arg(0)->ArgName("adx");
 // Four independent chains: throughput rather than latency.
 template <class F>
 void BM_MulThroughput(benchmark::State& state) {
-  F a = F::from_u64(1), b = F::from_u64(2), c = F::from_u64(3), d = F::from_u64(4), m = F::from_u64(987654321);
+  F a = F::from_u64(1), b = F::from_u64(2), c = F::from_u64(3), d = F::from_u64(4),
+    m = F::from_u64(987654321);
   for (auto _ : state) {
     a = a * m;
     b = b * m;

@@ -70,8 +70,8 @@ TYPED_TEST(FieldTest, EdgeValuesMatchGmp) {
     mpz_import(p, 4, -1, 8, 0, 0, F::kModulus.data());
     u256 pm1 = F::kModulus;
     pm1[0] -= 1;
-    const u256 edges[] = {{0, 0, 0, 0}, {1, 0, 0, 0}, {2, 0, 0, 0}, pm1,
-                          {~0ull, ~0ull, 0, 0}, {0, 0, 0, 1ull << 61}};
+    const u256 edges[] = {{0, 0, 0, 0}, {1, 0, 0, 0},         {2, 0, 0, 0},
+                          pm1,          {~0ull, ~0ull, 0, 0}, {0, 0, 0, 1ull << 61}};
     for (const auto& ea : edges) {
       for (const auto& eb : edges) {
         auto a = F::from_canonical(ea), b = F::from_canonical(eb);

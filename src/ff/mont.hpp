@@ -34,8 +34,7 @@ extern bool g_use_adx;
   for (int i = 0; i < 4; ++i) r[i] = (a[i] & mask) | (s[i] & ~mask);
 }
 
-inline void mont_mul_portable(u256& r, const u256& a, const u256& b, const u256& p,
-                              std::uint64_t inv) {
+inline void mont_mul_portable(u256& r, const u256& a, const u256& b, const u256& p, std::uint64_t inv) {
   std::uint64_t t[6] = {0, 0, 0, 0, 0, 0};
   for (int i = 0; i < 4; ++i) {
     // t += a * b[i]
@@ -63,6 +62,7 @@ inline void mont_mul_portable(u256& r, const u256& a, const u256& b, const u256&
 }
 
 #if defined(__x86_64__)
+// clang-format off
 // One CIOS round in assembly. Register roles: rdx = multiplier (b[i], then m), rax = 0,
 // T0..T4 = the 5-word accumulator (T4 == 0 on entry), LO/HI = MULX product halves.
 // After the round T0 == 0; it becomes T4 of the next round (the names rotate).
@@ -113,9 +113,11 @@ inline void mont_mul_portable(u256& r, const u256& a, const u256& b, const u256&
   reduce_once(r, u256{t4, t0, t1, t2}, p);
 }
 #undef PM_MONT_ROUND
+// clang-format on
 #endif
 
-[[gnu::always_inline]] inline void mont_mul(u256& r, const u256& a, const u256& b, const u256& p, std::uint64_t inv) {
+[[gnu::always_inline]] inline void mont_mul(u256& r, const u256& a, const u256& b, const u256& p,
+                                            std::uint64_t inv) {
 #if defined(__x86_64__)
   if (detail::g_use_adx) {
     mont_mul_adx(r, a, b, p, inv);

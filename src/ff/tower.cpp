@@ -51,9 +51,9 @@ struct FrobeniusTable {
     e[0] -= 1;
     div_small(e, 6);
     Fq2 xi = Fq2::one().mul_by_xi();
-    Fq2 g1 = xi.pow_vartime(e);           // xi^((p-1)/6)
-    Fq2 g2 = g1 * g1.conjugate();         // xi^((p^2-1)/6) = g1^(p+1)
-    Fq2 g3 = g1 * g1.conjugate() * g1;    // xi^((p^3-1)/6) = g1^(p^2+p+1)
+    Fq2 g1 = xi.pow_vartime(e);         // xi^((p-1)/6)
+    Fq2 g2 = g1 * g1.conjugate();       // xi^((p^2-1)/6) = g1^(p+1)
+    Fq2 g3 = g1 * g1.conjugate() * g1;  // xi^((p^3-1)/6) = g1^(p^2+p+1)
     const Fq2 base[3] = {g1, g2, g3};
     for (int k = 0; k < 3; ++k) {
       gamma[k][0] = Fq2::one();

@@ -12,9 +12,7 @@ struct Fq6 {
   static Fq6 zero() { return {}; }
   static Fq6 one() { return {Fq2::one(), Fq2::zero(), Fq2::zero()}; }
   bool is_zero() const { return c0.is_zero() && c1.is_zero() && c2.is_zero(); }
-  friend bool operator==(const Fq6& a, const Fq6& b) {
-    return a.c0 == b.c0 && a.c1 == b.c1 && a.c2 == b.c2;
-  }
+  friend bool operator==(const Fq6& a, const Fq6& b) { return a.c0 == b.c0 && a.c1 == b.c1 && a.c2 == b.c2; }
   friend Fq6 operator+(const Fq6& a, const Fq6& b) { return {a.c0 + b.c0, a.c1 + b.c1, a.c2 + b.c2}; }
   friend Fq6 operator-(const Fq6& a, const Fq6& b) { return {a.c0 - b.c0, a.c1 - b.c1, a.c2 - b.c2}; }
   Fq6 operator-() const { return {-c0, -c1, -c2}; }

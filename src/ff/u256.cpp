@@ -53,10 +53,14 @@ std::optional<u256> from_string(std::string_view s) {
     u256 a{};
     for (char c : s) {
       std::uint64_t d;
-      if (c >= '0' && c <= '9') d = static_cast<std::uint64_t>(c - '0');
-      else if (c >= 'a' && c <= 'f') d = static_cast<std::uint64_t>(c - 'a' + 10);
-      else if (c >= 'A' && c <= 'F') d = static_cast<std::uint64_t>(c - 'A' + 10);
-      else return std::nullopt;
+      if (c >= '0' && c <= '9')
+        d = static_cast<std::uint64_t>(c - '0');
+      else if (c >= 'a' && c <= 'f')
+        d = static_cast<std::uint64_t>(c - 'a' + 10);
+      else if (c >= 'A' && c <= 'F')
+        d = static_cast<std::uint64_t>(c - 'A' + 10);
+      else
+        return std::nullopt;
       if (!mul_add_small(a, 16, d)) return std::nullopt;
     }
     return a;

@@ -33,7 +33,8 @@ std::uint64_t load_u64(const std::uint8_t* p) {
 BinFile::BinFile(std::span<const std::uint8_t> data, std::string kind, std::string name,
                  std::string_view magic, std::uint32_t min_version, std::uint32_t max_version)
     : data_(data), kind_(std::move(kind)), name_(std::move(name)) {
-  if (data.size() < 12) fail(Errc::format, 0, "file too short for a header (" + std::to_string(data.size()) + " bytes)");
+  if (data.size() < 12)
+    fail(Errc::format, 0, "file too short for a header (" + std::to_string(data.size()) + " bytes)");
   if (std::memcmp(data.data(), magic.data(), 4) != 0) {
     fail(Errc::format, 0, "bad magic: expected '" + std::string(magic) + "'");
   }
@@ -45,17 +46,18 @@ BinFile::BinFile(std::span<const std::uint8_t> data, std::string kind, std::stri
   std::uint64_t pos = 12;
   for (std::uint32_t i = 0; i < n; ++i) {
     if (data.size() - pos < 12) {
-      fail(Errc::format, pos, "truncated: section header " + std::to_string(i + 1) + " of " +
-                                  std::to_string(n) + " runs past the end of the file");
+      fail(Errc::format, pos,
+           "truncated: section header " + std::to_string(i + 1) + " of " + std::to_string(n) +
+               " runs past the end of the file");
     }
     Section s;
     s.type = load_u32(data.data() + pos);
     s.size = load_u64(data.data() + pos + 4);
     s.offset = pos + 12;
     if (s.size > data.size() - s.offset) {
-      fail(Errc::format, pos, "truncated: section " + std::to_string(s.type) + " declares " +
-                                  std::to_string(s.size) + " bytes but only " +
-                                  std::to_string(data.size() - s.offset) + " remain");
+      fail(Errc::format, pos,
+           "truncated: section " + std::to_string(s.type) + " declares " + std::to_string(s.size) +
+               " bytes but only " + std::to_string(data.size() - s.offset) + " remain");
     }
     sections_.push_back(s);
     pos = s.offset + s.size;
@@ -77,7 +79,9 @@ const Section& BinFile::section(std::uint32_t type, std::string_view what) const
   const Section* found = nullptr;
   for (const auto& s : sections_) {
     if (s.type != type) continue;
-    if (found != nullptr) fail(Errc::format, s.offset - 12, "section " + std::to_string(type) + " (" + std::string(what) + ") appears twice");
+    if (found != nullptr)
+      fail(Errc::format, s.offset - 12,
+           "section " + std::to_string(type) + " (" + std::string(what) + ") appears twice");
     found = &s;
   }
   if (found == nullptr) {
@@ -114,7 +118,9 @@ std::uint32_t Reader::u32() {
 
 void Reader::prime(const ff::u256& expected, const char* which) {
   std::uint32_t n8 = u32();
-  if (n8 != 32) fail(Errc::format, std::string(which) + " has " + std::to_string(n8) + " bytes; only BN254 (32) is supported");
+  if (n8 != 32)
+    fail(Errc::format,
+         std::string(which) + " has " + std::to_string(n8) + " bytes; only BN254 (32) is supported");
   if (ff::load_le(bytes(32).data()) != expected) {
     fail(Errc::mismatch, std::string(which) + " is not BN254's (only bn128/BN254 files are supported)");
   }
@@ -189,9 +195,8 @@ struct BadPoint {
 template <class Point, class Decode>
 std::optional<BadPoint> decode_points(std::span<const std::uint8_t> all, std::span<Point> out,
                                       std::size_t point_bytes, Decode decode) {
-  auto bad = parallel_find_first(out.size(), 4096, [&](std::size_t i) {
-    return decode(all.data() + i * point_bytes, out[i]) != 0;
-  });
+  auto bad = parallel_find_first(
+      out.size(), 4096, [&](std::size_t i) { return decode(all.data() + i * point_bytes, out[i]) != 0; });
   if (!bad) return std::nullopt;
   return BadPoint{*bad, decode(all.data() + *bad * point_bytes, out[*bad])};
 }

@@ -27,8 +27,8 @@ class BinFile {
  public:
   /// Parses the container header and section table of `data` (not owned). `kind` ("zkey") and
   /// `name` (the path) appear in error messages.
-  BinFile(std::span<const std::uint8_t> data, std::string kind, std::string name,
-          std::string_view magic, std::uint32_t min_version, std::uint32_t max_version);
+  BinFile(std::span<const std::uint8_t> data, std::string kind, std::string name, std::string_view magic,
+          std::uint32_t min_version, std::uint32_t max_version);
 
   std::uint32_t version() const { return version_; }
   const std::vector<Section>& sections() const { return sections_; }
@@ -36,9 +36,7 @@ class BinFile {
   const Section& section(std::uint32_t type, std::string_view what) const;
   bool has_section(std::uint32_t type) const;
   Reader reader(const Section& s, std::string_view what) const;
-  std::span<const std::uint8_t> body(const Section& s) const {
-    return data_.subspan(s.offset, s.size);
-  }
+  std::span<const std::uint8_t> body(const Section& s) const { return data_.subspan(s.offset, s.size); }
   [[noreturn]] void fail(Errc code, std::uint64_t offset, const std::string& msg) const;
   const std::string& name() const { return name_; }
   const std::string& kind() const { return kind_; }

@@ -114,7 +114,8 @@ TEST(Json, ProofRoundTripAndRejections) {
 }
 
 TEST(Json, PublicSignalsKeepOutOfRangeValues) {
-  auto j = ordered_json::parse(R"(["1", "21888242871839275222246405745257275088548364400416034343698204186575808495617"])");
+  auto j = ordered_json::parse(
+      R"(["1", "21888242871839275222246405745257275088548364400416034343698204186575808495617"])");
   auto v = public_from_json(j, "public.json");
   ASSERT_EQ(v.size(), 2u);
   EXPECT_EQ(v[1], ff::FrParams::kModulus);

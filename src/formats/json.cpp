@@ -41,7 +41,8 @@ const ordered_json& member(const ordered_json& j, const char* key, const std::st
 ff::u256 integer(const ordered_json& j, const std::string& what, const std::string& field) {
   if (!j.is_string()) bad(Errc::format, what, field, "expected a decimal string");
   auto v = ff::from_decimal(j.get_ref<const std::string&>());
-  if (!v) bad(Errc::format, what, field, "'" + j.get<std::string>() + "' is not a decimal integer below 2^256");
+  if (!v)
+    bad(Errc::format, what, field, "'" + j.get<std::string>() + "' is not a decimal integer below 2^256");
   return *v;
 }
 
@@ -52,7 +53,8 @@ ff::Fq fq(const ordered_json& j, const std::string& what, const std::string& fie
 }
 
 void expect_array(const ordered_json& j, std::size_t n, const std::string& what, const std::string& field) {
-  if (!j.is_array() || j.size() != n) bad(Errc::format, what, field, "expected an array of " + std::to_string(n));
+  if (!j.is_array() || j.size() != n)
+    bad(Errc::format, what, field, "expected an array of " + std::to_string(n));
 }
 
 ec::G1Affine g1_from(const ordered_json& j, const std::string& what, const std::string& field) {
@@ -73,12 +75,15 @@ ff::Fq2 fq2_from(const ordered_json& j, const std::string& what, const std::stri
 }
 
 ec::G2Affine g2_from(const ordered_json& j, const std::string& what, const std::string& field) {
-  if (!j.is_array() || (j.size() != 3 && j.size() != 2)) bad(Errc::format, what, field, "expected [[x0,x1],[y0,y1],[z0,z1]]");
-  ec::G2Affine p = ec::G2Affine::from_xy(fq2_from(j[0], what, field + "[0]"), fq2_from(j[1], what, field + "[1]"));
+  if (!j.is_array() || (j.size() != 3 && j.size() != 2))
+    bad(Errc::format, what, field, "expected [[x0,x1],[y0,y1],[z0,z1]]");
+  ec::G2Affine p =
+      ec::G2Affine::from_xy(fq2_from(j[0], what, field + "[0]"), fq2_from(j[1], what, field + "[1]"));
   if (j.size() == 3) {
     ff::Fq2 z = fq2_from(j[2], what, field + "[2]");
     if (z.is_zero()) return ec::G2Affine::identity();
-    if (!(z == ff::Fq2::one())) bad(Errc::format, what, field, "only affine points (z = [1, 0]) are supported");
+    if (!(z == ff::Fq2::one()))
+      bad(Errc::format, what, field, "only affine points (z = [1, 0]) are supported");
   }
   if (!p.is_on_curve()) bad(Errc::invalid_point, what, field, "point is not on the twist curve");
   return p;
@@ -144,7 +149,8 @@ std::vector<ff::u256> public_from_json(const ordered_json& j, const std::string&
   if (!j.is_array()) bad(Errc::format, what, "top level", "expected an array of decimal strings");
   std::vector<ff::u256> out;
   out.reserve(j.size());
-  for (std::size_t i = 0; i < j.size(); ++i) out.push_back(integer(j[i], what, "[" + std::to_string(i) + "]"));
+  for (std::size_t i = 0; i < j.size(); ++i)
+    out.push_back(integer(j[i], what, "[" + std::to_string(i) + "]"));
   return out;
 }
 
@@ -157,7 +163,8 @@ VerifyingKey vk_from_json(const ordered_json& j, const std::string& what) {
   vk.delta2 = g2_from(member(j, "vk_delta_2", what), what, "vk_delta_2");
   const ordered_json& ic = member(j, "IC", what);
   if (!ic.is_array() || ic.empty()) bad(Errc::format, what, "IC", "expected a non-empty array of points");
-  for (std::size_t i = 0; i < ic.size(); ++i) vk.ic.push_back(g1_from(ic[i], what, "IC[" + std::to_string(i) + "]"));
+  for (std::size_t i = 0; i < ic.size(); ++i)
+    vk.ic.push_back(g1_from(ic[i], what, "IC[" + std::to_string(i) + "]"));
   if (auto it = j.find("nPublic"); it != j.end()) {
     if (!it->is_number_unsigned() || it->get<std::size_t>() != vk.n_public()) {
       bad(Errc::format, what, "nPublic", "does not match the " + std::to_string(vk.ic.size()) + " IC points");

@@ -45,8 +45,9 @@ R1cs parse_r1cs(std::span<const std::uint8_t> data, const std::string& name) {
       for (std::uint32_t t = 0; t < n_terms; ++t) {
         std::uint32_t wire = c.u32();
         if (wire >= out.n_wires) {
-          c.fail(Errc::out_of_range, "constraint " + std::to_string(i) + " uses wire " + std::to_string(wire) +
-                                         " but there are " + std::to_string(out.n_wires));
+          c.fail(Errc::out_of_range, "constraint " + std::to_string(i) + " uses wire " +
+                                         std::to_string(wire) + " but there are " +
+                                         std::to_string(out.n_wires));
         }
         out.terms.push_back({wire, c.fr_canonical()});
       }
@@ -57,8 +58,9 @@ R1cs parse_r1cs(std::span<const std::uint8_t> data, const std::string& name) {
   if (f.has_section(kWire2Label)) {
     const Section& s = f.section(kWire2Label, "wire-to-label map");
     if (s.size != 8ull * out.n_wires) {
-      f.fail(Errc::format, s.offset, "wire-to-label map has " + std::to_string(s.size) + " bytes, expected " +
-                                         std::to_string(8ull * out.n_wires));
+      f.fail(Errc::format, s.offset,
+             "wire-to-label map has " + std::to_string(s.size) + " bytes, expected " +
+                 std::to_string(8ull * out.n_wires));
     }
   }
   return out;
@@ -79,7 +81,8 @@ std::int64_t first_unsatisfied(const R1cs& r1cs, std::span<const ff::Fr> witness
   PM_ASSERT(witness.size() >= r1cs.n_wires);
   auto bad = parallel_find_first(r1cs.n_constraints, 1024, [&](std::size_t i) {
     auto ci = static_cast<std::uint32_t>(i);
-    return !(eval_lc(r1cs.lc(ci, 0), witness) * eval_lc(r1cs.lc(ci, 1), witness) == eval_lc(r1cs.lc(ci, 2), witness));
+    return !(eval_lc(r1cs.lc(ci, 0), witness) * eval_lc(r1cs.lc(ci, 1), witness) ==
+             eval_lc(r1cs.lc(ci, 2), witness));
   });
   return bad ? static_cast<std::int64_t>(*bad) : -1;
 }

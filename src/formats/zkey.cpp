@@ -27,18 +27,22 @@ enum : std::uint32_t {
 // A coefficient is stored as value * R^2 mod r ("Montgomery form of the Montgomery form"), so
 // that one Montgomery product with a standard-form witness value yields a Montgomery result.
 // Reading those limbs as a Montgomery element gives value * R; one more reduction gives value.
-ff::Fr coeff_from_zkey(const ff::Fr& stored_as_mont) { return *ff::Fr::from_mont(stored_as_mont.to_canonical()); }
+ff::Fr coeff_from_zkey(const ff::Fr& stored_as_mont) {
+  return *ff::Fr::from_mont(stored_as_mont.to_canonical());
+}
 ff::Fr coeff_to_zkey(const ff::Fr& value) {
   // value -> limbs value * R^2: the Montgomery limbs of the element whose canonical form is value * R.
   return ff::Fr::from_canonical_reduced(value.mont());
 }
 
 template <class Point>
-void expect_points(const BinFile& f, const Section& s, std::uint64_t count, std::size_t point_bytes, const char* what) {
+void expect_points(const BinFile& f, const Section& s, std::uint64_t count, std::size_t point_bytes,
+                   const char* what) {
   if (s.size != count * point_bytes) {
     f.fail(Errc::format, s.offset - 12,
-           std::string("section ") + std::to_string(s.type) + " (" + what + ") has " + std::to_string(s.size) +
-               " bytes, expected " + std::to_string(count) + " points of " + std::to_string(point_bytes) + " bytes");
+           std::string("section ") + std::to_string(s.type) + " (" + what + ") has " +
+               std::to_string(s.size) + " bytes, expected " + std::to_string(count) + " points of " +
+               std::to_string(point_bytes) + " bytes");
   }
 }
 
@@ -50,7 +54,8 @@ ProvingKey parse_zkey(std::span<const std::uint8_t> data, const std::string& nam
   {
     Reader h = f.reader(f.section(kHeader, "header"), "header");
     std::uint32_t protocol = h.u32();
-    if (protocol != 1) h.fail_at(Errc::format, 0, "protocol " + std::to_string(protocol) + " is not Groth16 (1)");
+    if (protocol != 1)
+      h.fail_at(Errc::format, 0, "protocol " + std::to_string(protocol) + " is not Groth16 (1)");
     h.expect_end();
   }
   std::uint32_t domain_size;
@@ -106,9 +111,15 @@ ProvingKey parse_zkey(std::span<const std::uint8_t> data, const std::string& nam
       k.matrix = c.u32();
       k.constraint = c.u32();
       k.signal = c.u32();
-      if (k.matrix > 1) c.fail(Errc::format, "coefficient " + std::to_string(i) + " names matrix " + std::to_string(k.matrix) + " (expected 0 or 1)");
-      if (k.constraint >= domain_size) c.fail(Errc::out_of_range, "coefficient " + std::to_string(i) + " names constraint " + std::to_string(k.constraint) + " outside the domain");
-      if (k.signal >= pk.n_vars) c.fail(Errc::out_of_range, "coefficient " + std::to_string(i) + " names signal " + std::to_string(k.signal) + " >= " + std::to_string(pk.n_vars));
+      if (k.matrix > 1)
+        c.fail(Errc::format, "coefficient " + std::to_string(i) + " names matrix " +
+                                 std::to_string(k.matrix) + " (expected 0 or 1)");
+      if (k.constraint >= domain_size)
+        c.fail(Errc::out_of_range, "coefficient " + std::to_string(i) + " names constraint " +
+                                       std::to_string(k.constraint) + " outside the domain");
+      if (k.signal >= pk.n_vars)
+        c.fail(Errc::out_of_range, "coefficient " + std::to_string(i) + " names signal " +
+                                       std::to_string(k.signal) + " >= " + std::to_string(pk.n_vars));
       k.value = coeff_from_zkey(c.fr_mont());
     }
   }

@@ -32,7 +32,7 @@ struct ProvingKey {
   std::uint32_t log_domain = 0;
   ec::G1Affine alpha1, beta1, delta1;
   ec::G2Affine beta2, gamma2, delta2;
-  std::vector<ec::G1Affine> ic;    ///< n_public + 1
+  std::vector<ec::G1Affine> ic;     ///< n_public + 1
   std::vector<Coefficient> coeffs;  ///< A and B (C = A o B on the domain)
   std::vector<ec::G1Affine> a;      ///< n_vars
   std::vector<ec::G1Affine> b1;     ///< n_vars

@@ -1,6 +1,5 @@
 #include "groth16/prover.hpp"
 
-
 #include "base/error.hpp"
 #include "base/parallel.hpp"
 #include "base/random.hpp"

@@ -35,8 +35,7 @@ VerifyResult verify(const VerifyingKey& vk, std::span<const ff::u256> public_inp
   if (!proof.b.is_on_curve()) return {false, "proof point B is not on the twist curve"};
   if (!ec::g2_in_subgroup(proof.b)) return {false, "proof point B is not in the G2 subgroup"};
 
-  ec::G1 vk_x = ec::G1::from_affine(vk.ic[0]).add(
-      msm::msm_g1(std::span(vk.ic).subspan(1), public_inputs));
+  ec::G1 vk_x = ec::G1::from_affine(vk.ic[0]).add(msm::msm_g1(std::span(vk.ic).subspan(1), public_inputs));
   const ec::G1Affine ps[] = {proof.a.neg(), vk.alpha1, vk_x.to_affine(), proof.c};
   const ec::G2Affine qs[] = {proof.b, vk.beta2, vk.gamma2, vk.delta2};
   if (!pairing::pairing_product_is_one(ps, qs)) return {false, "pairing check failed"};

@@ -1,10 +1,11 @@
+#include "msm/msm.hpp"
+
 #include <benchmark/benchmark.h>
 
 #include <random>
 #include <vector>
 
 #include "ff/bn254.hpp"
-#include "msm/msm.hpp"
 
 namespace pm::msm {
 namespace {

@@ -15,7 +15,7 @@ namespace {
 
 // After the GLV split every scalar has at most 128 bits.
 constexpr unsigned kScalarBits = 128;
-constexpr unsigned kMaxWindow = 16;  // signed digits then fit in int16_t
+constexpr unsigned kMaxWindow = 16;           // signed digits then fit in int16_t
 constexpr std::uint32_t kEndo = 0x80000000u;  // entry flag: the base is phi(P)
 
 // Signed digits of a kScalarBits-bit scalar need ceil((kScalarBits + 2) / c) windows: with two

@@ -27,15 +27,22 @@ void check_against_naive(const ec::Affine<Cfg>& g, std::size_t n, std::uint64_t 
   std::vector<ff::u256> scalars(n);
   for (std::size_t i = 0; i < n; ++i) {
     switch (i % 5) {
-      case 0: scalars[i] = {0, 0, 0, 0}; break;
-      case 1: scalars[i] = {1, 0, 0, 0}; break;
-      case 2: scalars[i] = {rng() & 0xff, 0, 0, 0}; break;
+      case 0:
+        scalars[i] = {0, 0, 0, 0};
+        break;
+      case 1:
+        scalars[i] = {1, 0, 0, 0};
+        break;
+      case 2:
+        scalars[i] = {rng() & 0xff, 0, 0, 0};
+        break;
       case 3: {  // r - 1: the largest scalar, every digit at its extreme
         scalars[i] = ff::FrParams::kModulus;
         scalars[i][0] -= 1;
         break;
       }
-      default: scalars[i] = ff::Fr::from_u256_reduce({rng(), rng(), rng(), rng()}).to_canonical();
+      default:
+        scalars[i] = ff::Fr::from_u256_reduce({rng(), rng(), rng(), rng()}).to_canonical();
     }
   }
   if (n > 0) bases[n / 2] = ec::Affine<Cfg>::identity();

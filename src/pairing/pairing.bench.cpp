@@ -1,6 +1,6 @@
-#include <benchmark/benchmark.h>
-
 #include "pairing/pairing.hpp"
+
+#include <benchmark/benchmark.h>
 
 namespace pm::pairing {
 namespace {

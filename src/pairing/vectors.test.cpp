@@ -20,10 +20,13 @@ TEST(PairingVectors, MatchNobleAndFfjavascript) {
   ASSERT_GE(v.size(), 3u);
   for (const auto& c : v) {
     auto P = ec::G1Affine::from_xy(fq(c["P"][0]), fq(c["P"][1]));
-    auto Q = ec::G2Affine::from_xy({fq(c["Q"][0][0]), fq(c["Q"][0][1])}, {fq(c["Q"][1][0]), fq(c["Q"][1][1])});
+    auto Q =
+        ec::G2Affine::from_xy({fq(c["Q"][0][0]), fq(c["Q"][0][1])}, {fq(c["Q"][1][0]), fq(c["Q"][1][1])});
     auto got = pairing(P, Q).coefficients();
     ASSERT_EQ(c["e"].size(), 12u);
-    for (int i = 0; i < 12; ++i) EXPECT_EQ(got[i].to_decimal(), c["e"][i].get<std::string>()) << c.value("note", "") << " coefficient " << i;
+    for (int i = 0; i < 12; ++i)
+      EXPECT_EQ(got[i].to_decimal(), c["e"][i].get<std::string>())
+          << c.value("note", "") << " coefficient " << i;
   }
 }
 

@@ -1,6 +1,6 @@
-#include <benchmark/benchmark.h>
-
 #include "poly/ntt.hpp"
+
+#include <benchmark/benchmark.h>
 
 namespace pm::poly {
 namespace {

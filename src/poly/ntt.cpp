@@ -15,8 +15,8 @@ constexpr std::size_t kParallelMin = std::size_t{1} << 12;
 
 Domain::Domain(unsigned log_n) : log_n_(log_n) {
   if (log_n > ff::FrParams::kTwoAdicity) {
-    throw Error(Errc::out_of_range, "NTT domain 2^" + std::to_string(log_n) +
-                                        " exceeds Fr's two-adicity 2^28");
+    throw Error(Errc::out_of_range,
+                "NTT domain 2^" + std::to_string(log_n) + " exceeds Fr's two-adicity 2^28");
   }
   w_ = ff::fr_root_of_unity(log_n);
   n_inv_ = Fr::from_u64(size()).inverse();

@@ -33,7 +33,8 @@ void batch_invert(std::vector<Fr>& v) {
 
 // L_i(tau) for the points w^(step*i + offset) of the domain of size m = 2^log_m, i < count:
 // L_k(tau) = w^k (tau^m - 1) / (m (tau - w^k)).
-std::vector<Fr> lagrange_at(const Fr& tau, unsigned log_m, std::size_t count, std::size_t step, std::size_t offset) {
+std::vector<Fr> lagrange_at(const Fr& tau, unsigned log_m, std::size_t count, std::size_t step,
+                            std::size_t offset) {
   const Fr w = ff::fr_root_of_unity(log_m);
   const std::size_t m = std::size_t{1} << log_m;
   Fr tau_m = tau;
@@ -75,17 +76,20 @@ DevGroth16Secrets dev_groth16_secrets_from_seed(std::string_view seed) {
                       dev_secret_from_seed("beta", seed), dev_secret_from_seed("gamma", seed),
                       dev_secret_from_seed("delta", seed)};
   if (s.alpha.is_zero() || s.beta.is_zero() || s.gamma.is_zero() || s.delta.is_zero()) {
-    throw Error(Errc::invalid_argument, "dev setup: a secret derived from the seed is zero; pick another seed");
+    throw Error(Errc::invalid_argument,
+                "dev setup: a secret derived from the seed is zero; pick another seed");
   }
   return s;
 }
 
-ProvingKey dev_groth16_setup(const formats::R1cs& r1cs, const DevGroth16Secrets& sec, const ProgressFn& progress) {
+ProvingKey dev_groth16_setup(const formats::R1cs& r1cs, const DevGroth16Secrets& sec,
+                             const ProgressFn& progress) {
   const std::uint32_t m = r1cs.n_constraints, n_public = r1cs.n_public();
   const std::uint64_t rows = std::uint64_t{m} + n_public + 1;
   unsigned log_n = 0;
   while ((std::uint64_t{1} << log_n) < rows) ++log_n;
-  if (log_n > 27) throw Error(Errc::out_of_range, "dev setup: the circuit needs a domain of 2^" + std::to_string(log_n));
+  if (log_n > 27)
+    throw Error(Errc::out_of_range, "dev setup: the circuit needs a domain of 2^" + std::to_string(log_n));
   const std::size_t n = std::size_t{1} << log_n;
   auto report = [&](std::string_view what, unsigned i) {
     if (progress) progress(what, i, 5);

@@ -66,7 +66,9 @@ TEST(DevGroth16Setup, ProvesVerifiesAndRejects) {
   auto bytes = formats::write_zkey(*pk);
   auto back = formats::parse_zkey(bytes, "mem");
   EXPECT_EQ(formats::write_zkey(back), bytes);
-  EXPECT_TRUE(groth16::verify(back.verifying_key(), pub, groth16::Prover(std::make_shared<const groth16::ProvingKey>(back)).prove(w)).valid);
+  EXPECT_TRUE(groth16::verify(back.verifying_key(), pub,
+                              groth16::Prover(std::make_shared<const groth16::ProvingKey>(back)).prove(w))
+                  .valid);
 }
 
 }  // namespace
