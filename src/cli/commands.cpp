@@ -245,6 +245,7 @@ void register_commands(CLI::App& app) {
     c->final_callback([a] { g_run = [a] { return run_wtns_check(a->r1cs, a->wtns, a->json); }; });
   }
   register_setup_commands(app, g_run);
+  register_export_commands(app, g_run);
 }
 
 int run_selected(CLI::App&) {
