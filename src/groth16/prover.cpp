@@ -35,11 +35,10 @@ std::vector<u256> to_canonical(std::span<const Fr> v) {
 // Natural-order evaluations on the domain -> natural-order evaluations on the odd coset
 // w_2n * <w_n>, without a bit-reversal pass: the inverse DIF leaves coefficients bit-reversed,
 // so coefficient j sits at position bitrev(j) when it is multiplied by w_2n^j.
-void to_odd_coset(const poly::Domain& d, std::span<Fr> v, std::span<const Fr> shift_powers) {
+void to_odd_coset(const poly::Domain& d, std::span<Fr> v, std::span<const Fr> shift_bitrev) {
   d.ifft_dif(v);
-  unsigned log_n = d.log_size();
   parallel_for(v.size(), 4096, [&](std::size_t b, std::size_t e) {
-    for (std::size_t p = b; p < e; ++p) v[p] *= shift_powers[poly::bit_reverse(p, log_n)];
+    for (std::size_t p = b; p < e; ++p) v[p] *= shift_bitrev[p];
   });
   d.fft_dit(v);
 }
@@ -48,7 +47,20 @@ void to_odd_coset(const poly::Domain& d, std::span<Fr> v, std::span<const Fr> sh
 
 Blinding Blinding::random() { return {random_fr(), random_fr()}; }
 
-Prover::Prover(std::shared_ptr<const ProvingKey> pk) : pk_(std::move(pk)) { PM_ASSERT(pk_ != nullptr); }
+Prover::Prover(std::shared_ptr<const ProvingKey> pk) : pk_(std::move(pk)) {
+  PM_ASSERT(pk_ != nullptr);
+  const unsigned log_n = pk_->log_domain;
+  domain_ = std::make_shared<const poly::Domain>(log_n);
+  coset_shift_bitrev_.resize(pk_->domain_size());
+  const Fr shift = ff::fr_root_of_unity(log_n + 1);
+  parallel_for(coset_shift_bitrev_.size(), 4096, [&](std::size_t lo, std::size_t hi) {
+    Fr x = shift.pow_vartime({lo, 0, 0, 0});
+    for (std::size_t j = lo; j < hi; ++j) {
+      coset_shift_bitrev_[poly::bit_reverse(j, log_n)] = x;
+      x *= shift;
+    }
+  });
+}
 
 std::vector<Fr> Prover::h_evaluations(std::span<const Fr> witness) const {
   const ProvingKey& pk = *pk_;
@@ -64,19 +76,9 @@ std::vector<Fr> Prover::h_evaluations(std::span<const Fr> witness) const {
   parallel_for(n, 4096, [&](std::size_t lo, std::size_t hi) {
     for (std::size_t i = lo; i < hi; ++i) c[i] = a[i] * b[i];
   });
-  poly::Domain domain(pk.log_domain);
-  std::vector<Fr> shift_powers(n);
-  const Fr shift = ff::fr_root_of_unity(pk.log_domain + 1);
-  parallel_for(n, 4096, [&](std::size_t lo, std::size_t hi) {
-    Fr x = shift.pow_vartime({lo, 0, 0, 0});
-    for (std::size_t i = lo; i < hi; ++i) {
-      shift_powers[i] = x;
-      x *= shift;
-    }
-  });
-  to_odd_coset(domain, a, shift_powers);
-  to_odd_coset(domain, b, shift_powers);
-  to_odd_coset(domain, c, shift_powers);
+  to_odd_coset(*domain_, a, coset_shift_bitrev_);
+  to_odd_coset(*domain_, b, coset_shift_bitrev_);
+  to_odd_coset(*domain_, c, coset_shift_bitrev_);
   parallel_for(n, 4096, [&](std::size_t lo, std::size_t hi) {
     for (std::size_t i = lo; i < hi; ++i) a[i] = a[i] * b[i] - c[i];
   });

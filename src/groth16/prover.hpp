@@ -17,8 +17,13 @@
 #include <optional>
 #include <span>
 #include <string_view>
+#include <vector>
 
 #include "groth16/keys.hpp"
+
+namespace pm::poly {
+class Domain;
+}
 
 namespace pm::groth16 {
 
@@ -51,6 +56,10 @@ class Prover {
 
  private:
   std::shared_ptr<const ProvingKey> pk_;
+  // Fixed per key, built once: the NTT domain and w_2n^j stored at position bitrev(j), the
+  // order in which the inverse DIF leaves the coefficients.
+  std::shared_ptr<const poly::Domain> domain_;
+  std::vector<ff::Fr> coset_shift_bitrev_;
 };
 
 }  // namespace pm::groth16

@@ -15,8 +15,8 @@ namespace {
 
 // After the GLV split every scalar has at most 128 bits.
 constexpr unsigned kScalarBits = 128;
-constexpr unsigned kMaxWindow = 16;           // signed digits then fit in int16_t
-constexpr std::uint32_t kEndo = 0x80000000u;  // entry flag: the base is phi(P)
+constexpr unsigned kMaxWindow = 16;                       // signed digits then fit in int16_t
+constexpr std::size_t kMaxPoints = std::size_t{1} << 31;  // point indices are uint32_t
 
 // Signed digits of a kScalarBits-bit scalar need ceil((kScalarBits + 2) / c) windows: with two
 // spare bits at the top the last window's value stays below 2^(c-2), so it never carries out.
@@ -73,7 +73,7 @@ ec::Jacobian<Cfg> msm_impl(std::span<const ec::Affine<Cfg>> bases, std::span<con
     throw Error(Errc::mismatch, "MSM: " + std::to_string(bases.size()) + " bases but " +
                                     std::to_string(scalars.size()) + " scalars");
   }
-  if (bases.size() >= kEndo) throw Error(Errc::out_of_range, "MSM: more than 2^31 points");
+  if (bases.size() >= kMaxPoints) throw Error(Errc::out_of_range, "MSM: more than 2^31 points");
   // Scalars 0 and 1 and bases at infinity never reach the buckets.
   std::vector<std::uint32_t> big;
   big.reserve(scalars.size());
