@@ -246,6 +246,7 @@ void register_commands(CLI::App& app) {
   }
   register_setup_commands(app, g_run);
   register_export_commands(app, g_run);
+  register_service_commands(app, g_run);
 }
 
 int run_selected(CLI::App&) {

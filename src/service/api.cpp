@@ -1,0 +1,495 @@
+#include "service/api.hpp"
+
+#include <httplib.h>
+#include <unistd.h>
+
+#include <charconv>
+#include <cstdio>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "base/mapped_file.hpp"
+#include "formats/wtns.hpp"
+#include "formats/zkey.hpp"
+#include "service/log.hpp"
+#include "service/metrics.hpp"
+#include "service/util.hpp"
+
+namespace pm::service {
+
+namespace fs = std::filesystem;
+using json = nlohmann::ordered_json;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+/// An error answered to the client: status, slug, message.
+struct HttpError {
+  int status;
+  std::string code, message;
+};
+
+void send_json(httplib::Response& res, int status, const json& body) {
+  res.status = status;
+  res.set_content(body.dump(), "application/json");
+}
+
+void send_error(httplib::Response& res, int status, const std::string& code, const std::string& message) {
+  send_json(res, status, json{{"error", message}, {"code", code}});
+}
+
+bool terminal(const std::string& state) {
+  return state == "succeeded" || state == "failed" || state == "cancelled";
+}
+
+std::optional<std::int64_t> parse_int(const std::string& s) {
+  std::int64_t v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+json job_json(const JobRecord& j, bool with_result) {
+  auto opt_time = [](const std::optional<std::int64_t>& t) { return t ? json(rfc3339(*t)) : json(nullptr); };
+  json out{{"id", j.id},
+           {"state", j.state},
+           {"circuit", j.circuit},
+           {"priority", j.priority},
+           {"idempotency_key", j.idempotency_key ? json(*j.idempotency_key) : json(nullptr)},
+           {"attempts", j.attempts},
+           {"max_attempts", j.max_attempts},
+           {"created_at", rfc3339(j.created_at)},
+           {"started_at", opt_time(j.started_at)},
+           {"finished_at", opt_time(j.finished_at)},
+           {"prove_ms", j.prove_ms ? json(*j.prove_ms) : json(nullptr)},
+           {"error", j.error && j.state != "succeeded" ? json(*j.error) : json(nullptr)}};
+  if (with_result) {
+    out["proof"] = j.proof ? json::parse(*j.proof) : json(nullptr);
+    out["public"] = j.pub ? json::parse(*j.pub) : json(nullptr);
+  }
+  return out;
+}
+
+json circuit_json(const CircuitInfo& c) {
+  return json{{"id", c.id},
+              {"n_vars", c.n_vars},
+              {"n_public", c.n_public},
+              {"domain_size", std::int64_t{1} << c.log_domain},
+              {"size", c.size},
+              {"created_at", rfc3339(c.created_at)}};
+}
+
+}  // namespace
+
+struct ApiServer::Impl {
+  Store& store;
+  Notifier& notifier;
+  ApiOptions opt;
+  httplib::Server svr;
+
+  Impl(Store& s, Notifier& n, ApiOptions o) : store(s), notifier(n), opt(std::move(o)) {
+    unsigned threads = opt.http_threads ? opt.http_threads : 32;
+    svr.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+    svr.set_payload_max_length(opt.max_request_bytes);
+    svr.set_read_timeout(std::chrono::seconds(60));
+    svr.set_write_timeout(std::chrono::seconds(60));
+    // A status >= 400 without a body (e.g. httplib's own 404 or 413) still gets a JSON error.
+    svr.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+      if (!res.body.empty()) return;
+      std::string code = res.status == 404 ? "not_found" : res.status == 413 ? "too_large" : "http_error";
+      std::string msg = res.status == 404   ? "no such route"
+                        : res.status == 413 ? "request body too large"
+                                            : "HTTP error " + std::to_string(res.status);
+      send_error(res, res.status, code, msg);
+    });
+    routes();
+  }
+
+  // Runs a handler with authentication, error mapping and metrics.
+  void handle(const std::string& route, bool auth, const httplib::Request& req, httplib::Response& res,
+              const std::function<void(const ApiKey&)>& body) {
+    try {
+      std::optional<ApiKey> key;
+      if (auth) {
+        key = authenticate(req);
+        if (!key) {
+          res.set_header("WWW-Authenticate", "Bearer");
+          throw HttpError{401, "unauthorized", "a valid API key is required: Authorization: Bearer <key>"};
+        }
+      }
+      body(key ? *key : ApiKey{});
+    } catch (const HttpError& e) {
+      send_error(res, e.status, e.code, e.message);
+    } catch (const DbError& e) {
+      log(LogLevel::error, "database error", {{"route", route}, {"error", e.what()}});
+      send_error(res, 503, "unavailable", std::string("database unavailable: ") + e.what());
+    } catch (const std::exception& e) {
+      log(LogLevel::error, "internal error", {{"route", route}, {"error", e.what()}});
+      send_error(res, 500, "internal", e.what());
+    }
+    if (res.status >= 400) res.set_header("Connection", "close");
+    metrics().http_requests.inc(route + " " + std::to_string(res.status));
+  }
+
+  using Fn = std::function<void(const httplib::Request&, httplib::Response&, const ApiKey&)>;
+  using ReaderFn = std::function<void(const httplib::Request&, httplib::Response&, const ApiKey&,
+                                      const httplib::ContentReader&)>;
+
+  httplib::Server::Handler guarded(const std::string& route, bool auth, Fn f) {
+    return [this, route, auth, f](const httplib::Request& req, httplib::Response& res) {
+      handle(route, auth, req, res, [&](const ApiKey& k) { f(req, res, k); });
+    };
+  }
+  httplib::Server::HandlerWithContentReader guarded_reader(const std::string& route, ReaderFn f) {
+    return [this, route, f](const httplib::Request& req, httplib::Response& res,
+                            const httplib::ContentReader& rd) {
+      handle(route, true, req, res, [&](const ApiKey& k) { f(req, res, k, rd); });
+    };
+  }
+
+  std::optional<ApiKey> authenticate(const httplib::Request& req) {
+    auto h = req.get_header_value("Authorization");
+    constexpr std::string_view prefix = "Bearer ";
+    if (!std::string_view(h).starts_with(prefix)) return std::nullopt;
+    return store.authenticate(std::string_view(h).substr(prefix.size()));
+  }
+
+  std::uint64_t body_limit(const ApiKey& key) const {
+    auto lim = static_cast<std::uint64_t>(std::max<std::int64_t>(key.max_request_bytes, 0));
+    return std::min(lim, opt.max_request_bytes);
+  }
+
+  void check_length(const httplib::Request& req, std::uint64_t limit) {
+    if (req.has_header("Content-Length")) {
+      auto n = parse_int(req.get_header_value("Content-Length"));
+      if (n && static_cast<std::uint64_t>(*n) > limit) {
+        throw HttpError{413, "too_large",
+                        "request body of " + std::to_string(*n) + " bytes exceeds this key's limit of " +
+                            std::to_string(limit) + " bytes"};
+      }
+    }
+  }
+
+  void routes() {
+    svr.Get("/healthz",
+            guarded("/healthz", false, [](const httplib::Request&, httplib::Response& res, const ApiKey&) {
+              send_json(res, 200, json{{"status", "ok"}});
+            }));
+    svr.Get("/readyz",
+            guarded("/readyz", false, [this](const httplib::Request&, httplib::Response& res, const ApiKey&) {
+              try {
+                store.db().run([](Connection& c) { c.query("SELECT 1"); });
+                send_json(res, 200, json{{"status", "ready"}});
+              } catch (const std::exception& e) {
+                send_json(res, 503, json{{"status", "unavailable"}, {"error", e.what()}});
+              }
+            }));
+    svr.Get("/metrics",
+            guarded("/metrics", true, [this](const httplib::Request&, httplib::Response& res, const ApiKey&) {
+              std::map<std::string, std::int64_t> states;
+              try {
+                states = store.count_by_state();
+              } catch (const std::exception&) {
+              }
+              res.status = 200;
+              res.set_content(metrics().render(states), "text/plain; version=0.0.4");
+            }));
+    if (!opt.api_routes) return;
+
+    svr.Post("/v1/circuits",
+             guarded_reader("/v1/circuits", [this](const httplib::Request& req, httplib::Response& res,
+                                                   const ApiKey& key, const httplib::ContentReader& reader) {
+               upload_circuit(req, res, key, reader);
+             }));
+    svr.Get("/v1/circuits", guarded("/v1/circuits", true,
+                                    [this](const httplib::Request&, httplib::Response& res, const ApiKey&) {
+                                      json list = json::array();
+                                      for (auto& c : store.circuits()) list.push_back(circuit_json(c));
+                                      send_json(res, 200, json{{"circuits", list}});
+                                    }));
+    svr.Get(R"(/v1/circuits/([^/]+))",
+            guarded("/v1/circuits/{id}", true,
+                    [this](const httplib::Request& req, httplib::Response& res, const ApiKey&) {
+                      auto c = store.circuit(req.matches[1].str());
+                      if (!c) throw HttpError{404, "not_found", "no circuit " + req.matches[1].str()};
+                      send_json(res, 200, circuit_json(*c));
+                    }));
+    svr.Post("/v1/jobs",
+             guarded_reader("/v1/jobs", [this](const httplib::Request& req, httplib::Response& res,
+                                               const ApiKey& key, const httplib::ContentReader& reader) {
+               submit_job(req, res, key, reader);
+             }));
+    svr.Get("/v1/jobs", guarded("/v1/jobs", true,
+                                [this](const httplib::Request& req, httplib::Response& res,
+                                       const ApiKey& key) { list_jobs(req, res, key); }));
+    svr.Get(R"(/v1/jobs/([^/]+)/events)",
+            guarded("/v1/jobs/{id}/events", true,
+                    [this](const httplib::Request& req, httplib::Response& res, const ApiKey& key) {
+                      std::string id = req.matches[1].str();
+                      if (!store.job(id, key.id)) throw HttpError{404, "not_found", "no job " + id};
+                      json list = json::array();
+                      for (auto& e : store.events(id)) {
+                        list.push_back(json{{"at", rfc3339(e.at)},
+                                            {"event", e.event},
+                                            {"worker", e.worker ? json(*e.worker) : json(nullptr)},
+                                            {"detail", e.detail ? json(*e.detail) : json(nullptr)}});
+                      }
+                      send_json(res, 200, json{{"events", list}});
+                    }));
+    svr.Get(R"(/v1/jobs/([^/]+))", guarded("/v1/jobs/{id}", true,
+                                           [this](const httplib::Request& req, httplib::Response& res,
+                                                  const ApiKey& key) { get_job(req, res, key); }));
+    svr.Delete(R"(/v1/jobs/([^/]+))",
+               guarded("/v1/jobs/{id}", true,
+                       [this](const httplib::Request& req, httplib::Response& res, const ApiKey& key) {
+                         std::string id = req.matches[1].str();
+                         auto state = store.cancel(id, key.id);
+                         if (!state) throw HttpError{404, "not_found", "no job " + id};
+                         if (*state != "cancelled") {
+                           send_json(res, 409,
+                                     json{{"error", "job " + id + " is already " + *state +
+                                                        " and cannot be cancelled"},
+                                          {"code", "not_cancellable"},
+                                          {"state", *state}});
+                           return;
+                         }
+                         notifier.notify();
+                         send_json(res, 200, json{{"id", id}, {"state", "cancelled"}});
+                       }));
+  }
+
+  void upload_circuit(const httplib::Request& req, httplib::Response& res, const ApiKey& key,
+                      const httplib::ContentReader& reader) {
+    const std::uint64_t limit = body_limit(key);
+    check_length(req, limit);
+    fs::create_directories(opt.tmp_dir);
+    fs::path tmp = fs::path(opt.tmp_dir) / ("upload-" + random_hex(8));
+    struct Cleanup {
+      fs::path p;
+      ~Cleanup() {
+        std::error_code ec;
+        fs::remove(p, ec);
+      }
+    } cleanup{tmp};
+    std::FILE* f = std::fopen(tmp.c_str(), "wb");
+    if (!f) throw Error(Errc::io, "cannot create '" + tmp.string() + "'");
+    Sha256 h;
+    std::uint64_t size = 0;
+    bool too_large = false, write_failed = false;
+    bool ok = reader([&](const char* data, std::size_t len) {
+      size += len;
+      if (size > limit) {
+        too_large = true;
+        return false;
+      }
+      h.update({reinterpret_cast<const std::uint8_t*>(data), len});
+      if (std::fwrite(data, 1, len, f) != len) {
+        write_failed = true;
+        return false;
+      }
+      return true;
+    });
+    bool closed = std::fclose(f) == 0;
+    if (too_large) {
+      throw HttpError{413, "too_large",
+                      "zkey exceeds this key's request limit of " + std::to_string(limit) + " bytes"};
+    }
+    if (write_failed || !closed) throw Error(Errc::io, "cannot write the upload to '" + tmp.string() + "'");
+    if (!ok) throw HttpError{400, "bad_request", "the request body could not be read completely"};
+    if (size == 0)
+      throw HttpError{422, "invalid_zkey", "empty body: send the .zkey file as the request body"};
+    std::string id = h.hex();
+    if (auto existing = store.circuit(id)) {
+      auto j = circuit_json(*existing);
+      j["created"] = false;
+      send_json(res, 200, j);
+      return;
+    }
+    CircuitInfo info;
+    try {
+      MappedFile file(tmp.string());
+      auto pk = formats::parse_zkey(file.bytes(), "uploaded zkey");
+      info = {id, static_cast<std::int64_t>(size), pk.n_vars, pk.n_public, pk.log_domain, 0};
+    } catch (const Error& e) {
+      throw HttpError{422, "invalid_zkey", e.what()};
+    }
+    bool created = store.put_circuit(info, tmp.string());
+    if (created && !opt.cache_dir.empty()) {
+      // On one machine the validated upload is the worker's cache file already.
+      std::error_code ec;
+      fs::path dst = fs::path(opt.cache_dir) / (id + ".zkey");
+      if (!fs::exists(dst, ec)) fs::rename(tmp, dst, ec);
+    }
+    auto stored = store.circuit(id);
+    if (!stored) throw Error(Errc::io, "circuit " + id + " vanished after it was stored");
+    log(LogLevel::info, "circuit stored", {{"circuit", id}, {"bytes", static_cast<std::int64_t>(size)}});
+    auto j = circuit_json(*stored);
+    j["created"] = created;
+    send_json(res, created ? 201 : 200, j);
+  }
+
+  void submit_job(const httplib::Request& req, httplib::Response& res, const ApiKey& key,
+                  const httplib::ContentReader& reader) {
+    const std::uint64_t limit = body_limit(key);
+    check_length(req, limit);
+    std::string body;
+    bool too_large = false;
+    reader([&](const char* data, std::size_t len) {
+      if (body.size() + len > limit) {
+        too_large = true;
+        return false;
+      }
+      body.append(data, len);
+      return true;
+    });
+    if (too_large) {
+      throw HttpError{413, "too_large",
+                      "request exceeds this key's limit of " + std::to_string(limit) + " bytes"};
+    }
+    json j = json::parse(body, nullptr, false);
+    if (j.is_discarded()) throw HttpError{400, "bad_json", "the request body is not valid JSON"};
+    if (!j.is_object()) throw HttpError{400, "bad_json", "the request body must be a JSON object"};
+    if (j.contains("inputs")) {
+      throw HttpError{
+          400, "bad_request",
+          "\"inputs\" needs a built-in circuit, and this build has none: send \"witness\" (a base64 .wtns)"};
+    }
+    auto field = [&](const char* name) -> const json* {
+      auto it = j.find(name);
+      return it == j.end() || it->is_null() ? nullptr : &*it;
+    };
+    const json* circuit = field("circuit");
+    if (!circuit || !circuit->is_string())
+      throw HttpError{400, "bad_json", "\"circuit\" (a circuit id string) is required"};
+    const json* witness = field("witness");
+    if (!witness || !witness->is_string()) {
+      throw HttpError{400, "bad_json", "\"witness\" (a base64-encoded .wtns file) is required"};
+    }
+    SubmitRequest sr;
+    sr.key_id = key.id;
+    sr.max_jobs = key.max_jobs;
+    sr.max_attempts = opt.max_attempts;
+    if (const json* ik = field("idempotency_key")) {
+      if (!ik->is_string() || ik->get_ref<const std::string&>().empty() ||
+          ik->get_ref<const std::string&>().size() > 200) {
+        throw HttpError{400, "bad_json", "\"idempotency_key\" must be a string of 1 to 200 characters"};
+      }
+      sr.idempotency_key = ik->get<std::string>();
+    }
+    if (const json* pr = field("priority")) {
+      if (!pr->is_number_integer() || pr->get<std::int64_t>() < -1000000 ||
+          pr->get<std::int64_t>() > 1000000) {
+        throw HttpError{400, "bad_json", "\"priority\" must be an integer between -1000000 and 1000000"};
+      }
+      sr.priority = pr->get<std::int64_t>();
+    }
+    sr.circuit = circuit->get<std::string>();
+    auto info = store.circuit(sr.circuit);
+    if (!info)
+      throw HttpError{404, "unknown_circuit",
+                      "no circuit " + sr.circuit.substr(0, 80) + ": upload its zkey first"};
+    auto bytes = base64_decode(witness->get_ref<const std::string&>());
+    if (!bytes) throw HttpError{400, "bad_json", "\"witness\" is not valid base64"};
+    try {
+      auto w = formats::parse_wtns(*bytes, "witness");
+      if (static_cast<std::int64_t>(w.values.size()) != info->n_vars) {
+        throw HttpError{422, "invalid_witness",
+                        "witness has " + std::to_string(w.values.size()) + " values but circuit " + info->id +
+                            " has " + std::to_string(info->n_vars) + " wires"};
+      }
+    } catch (const Error& e) {
+      throw HttpError{422, "invalid_witness", e.what()};
+    }
+    sr.witness = *bytes;
+    auto r = store.submit(sr);
+    switch (r.status) {
+      case SubmitResult::Status::created:
+        notifier.notify();
+        send_json(res, 201, json{{"id", r.id}, {"state", r.state}});
+        return;
+      case SubmitResult::Status::existing:
+        send_json(res, 200, json{{"id", r.id}, {"state", r.state}});
+        return;
+      case SubmitResult::Status::conflict:
+        throw HttpError{
+            409, "idempotency_conflict",
+            "idempotency key already used for job " + r.id + " with a different circuit or witness"};
+      case SubmitResult::Status::too_many:
+        throw HttpError{429, "too_many_jobs",
+                        "this key already has " + std::to_string(key.max_jobs) + " queued or running jobs"};
+    }
+  }
+
+  void get_job(const httplib::Request& req, httplib::Response& res, const ApiKey& key) {
+    std::string id = req.matches[1].str();
+    double wait_s = 0;
+    if (req.has_param("wait")) {
+      const std::string w = req.get_param_value("wait");
+      char* end = nullptr;
+      wait_s = std::strtod(w.c_str(), &end);
+      if (w.empty() || *end != '\0' || !(wait_s >= 0 && wait_s <= 60)) {
+        throw HttpError{400, "bad_request", "wait must be a number of seconds from 0 to 60"};
+      }
+    }
+    auto deadline = Clock::now() + std::chrono::milliseconds(static_cast<std::int64_t>(wait_s * 1000));
+    for (;;) {
+      std::uint64_t gen = notifier.generation();
+      auto job = store.job(id, key.id);
+      if (!job) throw HttpError{404, "not_found", "no job " + id.substr(0, 80)};
+      auto now = Clock::now();
+      if (terminal(job->state) || now >= deadline) {
+        send_json(res, 200, job_json(*job, true));
+        return;
+      }
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
+      notifier.wait(gen, std::min(left, std::chrono::milliseconds(opt.poll_ms)));
+    }
+  }
+
+  void list_jobs(const httplib::Request& req, httplib::Response& res, const ApiKey& key) {
+    std::optional<std::string> state, circuit;
+    std::int64_t limit = 100, cursor = 0;
+    if (req.has_param("state")) {
+      state = req.get_param_value("state");
+      if (*state != "queued" && *state != "running" && !terminal(*state)) {
+        throw HttpError{400, "bad_request", "state must be queued, running, succeeded, failed or cancelled"};
+      }
+    }
+    if (req.has_param("circuit")) circuit = req.get_param_value("circuit");
+    if (req.has_param("limit")) {
+      auto v = parse_int(req.get_param_value("limit"));
+      if (!v || *v < 1 || *v > 1000)
+        throw HttpError{400, "bad_request", "limit must be an integer from 1 to 1000"};
+      limit = *v;
+    }
+    if (req.has_param("cursor")) {
+      auto v = parse_int(req.get_param_value("cursor"));
+      if (!v || *v < 1) throw HttpError{400, "bad_request", "cursor must be a value returned as next_cursor"};
+      cursor = *v;
+    }
+    auto jobs = store.list_jobs(key.id, state, circuit, limit + 1, cursor);
+    json list = json::array();
+    json next = nullptr;
+    for (std::size_t k = 0; k < jobs.size() && k < static_cast<std::size_t>(limit); ++k)
+      list.push_back(job_json(jobs[k], false));
+    if (jobs.size() > static_cast<std::size_t>(limit))
+      next = std::to_string(jobs[static_cast<std::size_t>(limit) - 1].seq);
+    send_json(res, 200, json{{"jobs", list}, {"next_cursor", next}});
+  }
+};
+
+ApiServer::ApiServer(Store& store, Notifier& notifier, ApiOptions opt)
+    : impl_(std::make_unique<Impl>(store, notifier, std::move(opt))) {}
+ApiServer::~ApiServer() = default;
+
+int ApiServer::bind(const std::string& host, int port) {
+  int bound =
+      port == 0 ? impl_->svr.bind_to_any_port(host) : (impl_->svr.bind_to_port(host, port) ? port : -1);
+  if (bound < 0) throw Error(Errc::io, "cannot listen on " + host + ":" + std::to_string(port));
+  return bound;
+}
+
+void ApiServer::listen() { impl_->svr.listen_after_bind(); }
+void ApiServer::stop() { impl_->svr.stop(); }
+
+}  // namespace pm::service
