@@ -60,9 +60,9 @@ TEST(Msm, G2MatchesNaive) {
 }
 
 // Many points in few buckets: exercises deferred additions, the Jacobian overflow buckets and
-// the P = Q / P = -Q cases of the affine batches.
+// the P = Q / P = -Q cases of the affine batches (9000 points: the batch-affine path).
 TEST(Msm, RepeatedScalarsAndPoints) {
-  const std::size_t n = 3000;
+  const std::size_t n = 9000;
   std::vector<ec::G1Affine> bases(n);
   std::vector<ff::u256> scalars(n);
   auto g = ec::G1::from_affine(ec::g1_generator());
@@ -74,6 +74,30 @@ TEST(Msm, RepeatedScalarsAndPoints) {
   ec::G1 want = ec::G1::identity();
   for (std::size_t i = 0; i < n; ++i) want = want.add(ec::G1::from_affine(bases[i]).mul_vartime(scalars[i]));
   EXPECT_EQ(msm_g1(bases, scalars), want);
+}
+
+// The two bucket kinds against each other: 10,000 points take the batch-affine buckets, each
+// half of them the Jacobian ones, and MSM is linear over the split.
+TEST(Msm, BatchAffineAgreesWithJacobianBuckets) {
+  const std::size_t n = 10000;
+  std::mt19937_64 rng(7);
+  std::vector<ec::G1> pts;
+  auto g = ec::G1::from_affine(ec::g1_generator());
+  ec::G1 p = g;
+  for (std::size_t i = 0; i < n; ++i) {
+    pts.push_back(p);
+    p = p.add(g.mul_vartime(ff::u256{rng(), 0, 0, 0}));
+  }
+  std::vector<ec::G1Affine> bases(n);
+  ec::batch_to_affine<ec::G1Config>(pts, bases);
+  std::vector<ff::u256> scalars(n);
+  for (auto& k : scalars) k = ff::Fr::from_u256_reduce({rng(), rng(), rng(), rng()}).to_canonical();
+  const std::size_t h = n / 2;
+  auto whole = msm_g1(bases, scalars);
+  auto lo = msm_g1(std::span(bases).first(h), std::span<const ff::u256>(scalars).first(h));
+  auto hi = msm_g1(std::span(bases).subspan(h), std::span<const ff::u256>(scalars).subspan(h));
+  EXPECT_EQ(whole, lo.add(hi));
+  EXPECT_NE(whole, lo);
 }
 
 TEST(Msm, RejectsLengthMismatch) {
