@@ -91,6 +91,8 @@ struct ApiServer::Impl {
     unsigned threads = opt.http_threads ? opt.http_threads : 32;
     svr.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
     svr.set_payload_max_length(opt.max_request_bytes);
+    // Without it a keep-alive response (headers, then body) waits ~40 ms for a delayed ACK.
+    svr.set_tcp_nodelay(true);
     svr.set_read_timeout(std::chrono::seconds(60));
     svr.set_write_timeout(std::chrono::seconds(60));
     // A status >= 400 without a body (e.g. httplib's own 404 or 413) still gets a JSON error.
@@ -243,14 +245,14 @@ struct ApiServer::Impl {
                guarded("/v1/jobs/{id}", true,
                        [this](const httplib::Request& req, httplib::Response& res, const ApiKey& key) {
                          std::string id = req.matches[1].str();
-                         auto state = store.cancel(id, key.id);
-                         if (!state) throw HttpError{404, "not_found", "no job " + id};
-                         if (*state != "cancelled") {
+                         auto r = store.cancel(id, key.id);
+                         if (!r) throw HttpError{404, "not_found", "no job " + id};
+                         if (!r->changed) {
                            send_json(res, 409,
-                                     json{{"error", "job " + id + " is already " + *state +
+                                     json{{"error", "job " + id + " is already " + r->state +
                                                         " and cannot be cancelled"},
                                           {"code", "not_cancellable"},
-                                          {"state", *state}});
+                                          {"state", r->state}});
                            return;
                          }
                          notifier.notify();

@@ -364,18 +364,19 @@ std::vector<JobRecord> Store::list_jobs(std::int64_t key_id, const std::optional
   return out;
 }
 
-std::optional<std::string> Store::cancel(const std::string& id, std::int64_t key_id) {
-  std::optional<std::string> out;
+std::optional<Store::CancelResult> Store::cancel(const std::string& id, std::int64_t key_id) {
+  std::optional<CancelResult> out;
   db_->transact([&](Connection& c) {
     auto r = c.query("SELECT state FROM jobs WHERE id = ? AND key_id = ?" + db_->for_update(), {id, key_id});
     if (r.rows.empty()) return;
-    out = r.rows[0].text(0);
-    if (*out != "queued" && *out != "running") return;
+    std::string was = r.rows[0].text(0);
+    out = CancelResult{was, false};
+    if (was != "queued" && was != "running") return;
     c.query("UPDATE jobs SET state = 'cancelled', finished_at = " + db_->now_ms() +
                 ", lease_expires_at = NULL WHERE id = ?",
             {id});
-    event(c, id, "cancelled", std::nullopt, "was " + *out);
-    out = "cancelled";
+    event(c, id, "cancelled", std::nullopt, "was " + was);
+    out = CancelResult{"cancelled", true};
   });
   return out;
 }

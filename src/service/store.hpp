@@ -102,8 +102,13 @@ class Store {
   std::vector<JobRecord> list_jobs(std::int64_t key_id, const std::optional<std::string>& state,
                                    const std::optional<std::string>& circuit, std::int64_t limit,
                                    std::int64_t before_seq);
-  /// Cancels a queued or running job; returns the job's state afterwards (nullopt: no such job).
-  std::optional<std::string> cancel(const std::string& id, std::int64_t key_id);
+  /// Cancels a queued or running job (nullopt: no such job). `changed` is false when the job was
+  /// already terminal; `state` is the job's state afterwards.
+  struct CancelResult {
+    std::string state;
+    bool changed = false;
+  };
+  std::optional<CancelResult> cancel(const std::string& id, std::int64_t key_id);
   std::vector<JobEvent> events(const std::string& id);
   std::map<std::string, std::int64_t> count_by_state();
 

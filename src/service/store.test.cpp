@@ -206,12 +206,18 @@ TEST_P(StoreTest, RecoverRunningRequeuesEverything) {
 
 TEST_P(StoreTest, CancelQueuedAndRunningOnly) {
   auto s = submit("w1");
-  EXPECT_EQ(store_->cancel(s.id, key_.id), "cancelled");
-  EXPECT_EQ(store_->cancel(s.id, key_.id), "cancelled");  // already: the state is reported
+  auto first = store_->cancel(s.id, key_.id);
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->state, "cancelled");
+  EXPECT_TRUE(first->changed);
+  auto again = store_->cancel(s.id, key_.id);  // already terminal: reported, not changed
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->state, "cancelled");
+  EXPECT_FALSE(again->changed);
   EXPECT_FALSE(store_->claim("a", 60000));
   auto s2 = submit("w2");
   auto c = store_->claim("a", 60000);
-  EXPECT_EQ(store_->cancel(s2.id, key_.id), "cancelled");
+  EXPECT_TRUE(store_->cancel(s2.id, key_.id)->changed);
   EXPECT_FALSE(store_->renew(*c, 60000));
   EXPECT_FALSE(store_->complete(*c, "a", "{}", "[]", 1));
   EXPECT_FALSE(store_->cancel("nope", key_.id));
