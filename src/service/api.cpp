@@ -3,6 +3,7 @@
 #include <httplib.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <charconv>
 #include <cstdio>
 #include <filesystem>
@@ -86,6 +87,7 @@ struct ApiServer::Impl {
   Notifier& notifier;
   ApiOptions opt;
   httplib::Server svr;
+  std::atomic<bool> stopping{false};  // long polls answer at once when the server stops
 
   Impl(Store& s, Notifier& n, ApiOptions o) : store(s), notifier(n), opt(std::move(o)) {
     unsigned threads = opt.http_threads ? opt.http_threads : 32;
@@ -439,7 +441,7 @@ struct ApiServer::Impl {
       auto job = store.job(id, key.id);
       if (!job) throw HttpError{404, "not_found", "no job " + id.substr(0, 80)};
       auto now = Clock::now();
-      if (terminal(job->state) || now >= deadline) {
+      if (terminal(job->state) || now >= deadline || stopping.load()) {
         send_json(res, 200, job_json(*job, true));
         return;
       }
@@ -492,6 +494,10 @@ int ApiServer::bind(const std::string& host, int port) {
 }
 
 void ApiServer::listen() { impl_->svr.listen_after_bind(); }
-void ApiServer::stop() { impl_->svr.stop(); }
+void ApiServer::stop() {
+  impl_->stopping = true;
+  impl_->notifier.notify();
+  impl_->svr.stop();
+}
 
 }  // namespace pm::service
