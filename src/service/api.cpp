@@ -1,6 +1,9 @@
 #include "service/api.hpp"
 
+#include <arpa/inet.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -95,6 +98,7 @@ struct ApiServer::Impl {
     svr.set_payload_max_length(opt.max_request_bytes);
     // Without it a keep-alive response (headers, then body) waits ~40 ms for a delayed ACK.
     svr.set_tcp_nodelay(true);
+    svr.set_keep_alive_max_count(1000);
     svr.set_read_timeout(std::chrono::seconds(60));
     svr.set_write_timeout(std::chrono::seconds(60));
     // A status >= 400 without a body (e.g. httplib's own 404 or 413) still gets a JSON error.
@@ -486,10 +490,31 @@ ApiServer::ApiServer(Store& store, Notifier& notifier, ApiOptions opt)
     : impl_(std::make_unique<Impl>(store, notifier, std::move(opt))) {}
 ApiServer::~ApiServer() = default;
 
+namespace {
+// Debian's cpp-httplib is a compiled library that listens with a backlog of 5: a burst of new
+// connections then overflows the accept queue and clients stall for seconds. Calling listen()
+// again on the bound socket raises the backlog (Linux updates it in place).
+void widen_backlog(int port) {
+  for (int fd = 0; fd < 4096; ++fd) {
+    int accepting = 0;
+    socklen_t len = sizeof accepting;
+    if (::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &accepting, &len) != 0 || !accepting) continue;
+    sockaddr_storage addr{};
+    socklen_t alen = sizeof addr;
+    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &alen) != 0) continue;
+    int p = -1;
+    if (addr.ss_family == AF_INET) p = ntohs(reinterpret_cast<sockaddr_in*>(&addr)->sin_port);
+    if (addr.ss_family == AF_INET6) p = ntohs(reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port);
+    if (p == port) ::listen(fd, 1024);
+  }
+}
+}  // namespace
+
 int ApiServer::bind(const std::string& host, int port) {
   int bound =
       port == 0 ? impl_->svr.bind_to_any_port(host) : (impl_->svr.bind_to_port(host, port) ? port : -1);
   if (bound < 0) throw Error(Errc::io, "cannot listen on " + host + ":" + std::to_string(port));
+  widen_backlog(bound);
   return bound;
 }
 
