@@ -27,8 +27,8 @@ export function readBin(fileName, expectedMagic) {
     return { buf: b, magic, version, sections, section };
 }
 
-// Build a container: sections = [[id, Buffer], ...] written in the given order.
-export function writeBin(fileName, magic, version, sections) {
+// A container's bytes: sections = [[id, Buffer], ...] in the given order.
+export function containerBytes(magic, version, sections) {
     const head = Buffer.alloc(12);
     head.write(magic, 0, "latin1");
     head.writeUInt32LE(version, 4);
@@ -40,7 +40,12 @@ export function writeBin(fileName, magic, version, sections) {
         h.writeBigUInt64LE(BigInt(data.length), 4);
         parts.push(h, data);
     }
-    fs.writeFileSync(fileName, Buffer.concat(parts));
+    return Buffer.concat(parts);
+}
+
+// Build a container file: sections = [[id, Buffer], ...] written in the given order.
+export function writeBin(fileName, magic, version, sections) {
+    fs.writeFileSync(fileName, containerBytes(magic, version, sections));
 }
 
 export function leToBig(buf, off = 0, n8 = 32) {

@@ -82,8 +82,9 @@ class JacobianBuckets {
   std::vector<ec::Jacobian<C>> sums_;
 };
 
-// Below this many (GLV-split) points per window the Jacobian buckets win (bench_msm: G1 at
-// 2^9 points 3.9 ms against 8.4 ms, at 2^11 12.0 against 17.4 ms; G2 about even).
+// Below this many (GLV-split) points per window the Jacobian buckets win (bench_msm, medians of
+// 5, batch-affine -> Jacobian: G1 2^9 8.2 -> 3.7 ms, 2^11 17.1 -> 11.7 ms; G2 2^9 13.2 -> 10.4 ms,
+// 2^11 32.5 -> 33.2 ms).
 constexpr std::size_t kBatchAffineMinPoints = 16384;
 
 template <class Cfg>

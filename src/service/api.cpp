@@ -136,7 +136,7 @@ struct ApiServer::Impl {
       send_error(res, 500, "internal", e.what());
     }
     if (res.status >= 400) res.set_header("Connection", "close");
-    metrics().http_requests.inc(route + " " + std::to_string(res.status));
+    metrics().http_requests.inc({route, std::to_string(res.status)});
   }
 
   using Fn = std::function<void(const httplib::Request&, httplib::Response&, const ApiKey&)>;

@@ -48,22 +48,18 @@ void Histogram::render(std::string& out, const std::string& name, const std::str
   out += name + "_sum " + num(sum_) + "\n" + name + "_count " + std::to_string(n_) + "\n";
 }
 
-void LabeledCounter::inc(const std::string& label, std::uint64_t by) {
+void LabeledCounter::inc(const std::vector<std::string>& values, std::uint64_t by) {
   std::lock_guard g(mu_);
-  values_[label] += by;
+  values_[values] += by;
 }
 
-void LabeledCounter::render(std::string& out, const std::string& name, const std::string& label,
-                            const std::string& help) const {
+void LabeledCounter::render(std::string& out, const std::string& name, const std::string& help) const {
   std::lock_guard g(mu_);
   out += "# HELP " + name + " " + help + "\n# TYPE " + name + " counter\n";
-  for (auto& [k, v] : values_) {
+  for (auto& [key, v] : values_) {
     std::string labels;
-    if (label == "route,code") {
-      auto sp = k.rfind(' ');
-      labels = "route=\"" + escape(k.substr(0, sp)) + "\",code=\"" + escape(k.substr(sp + 1)) + "\"";
-    } else {
-      labels = label + "=\"" + escape(k) + "\"";
+    for (std::size_t k = 0; k < labels_.size() && k < key.size(); ++k) {
+      labels += (k ? "," : "") + labels_[k] + "=\"" + escape(key[k]) + "\"";
     }
     out += name + "{" + labels + "} " + std::to_string(v) + "\n";
   }
@@ -79,8 +75,7 @@ std::string Metrics::render(const std::map<std::string, std::int64_t>& job_state
   job_latency.render(out, "proofmill_job_latency_seconds",
                      "Time from submission to result of jobs finished by this process's workers.");
   prove_time.render(out, "proofmill_prove_seconds", "Time spent in the prover per job (this process).");
-  failures.render(out, "proofmill_job_failures_total", "reason",
-                  "Failed job attempts by reason (this process).");
+  failures.render(out, "proofmill_job_failures_total", "Failed job attempts by reason (this process).");
   auto counter = [&](const char* name, const char* help, std::uint64_t v, const char* type = "counter") {
     out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n" + name + " " +
            std::to_string(v) + "\n";
@@ -95,8 +90,7 @@ std::string Metrics::render(const std::map<std::string, std::int64_t>& job_state
           cache_evictions.load());
   counter("proofmill_prover_cache_bytes", "Estimated memory held by cached provers.", cache_bytes.load(),
           "gauge");
-  http_requests.render(out, "proofmill_http_requests_total", "route,code",
-                       "HTTP requests by route and status code.");
+  http_requests.render(out, "proofmill_http_requests_total", "HTTP requests by route and status code.");
   return out;
 }
 

@@ -491,32 +491,35 @@ std::string Store::exhausted_error(Connection& c, const std::string& job, std::i
   return msg;
 }
 
+std::string Store::end_attempt(Connection& c, const std::string& id, std::int64_t attempts,
+                               std::int64_t max_attempts, const std::optional<std::string>& worker,
+                               const std::string& requeue_event, const std::string& why, bool retry) {
+  if (retry && attempts < max_attempts) {
+    c.query(
+        "UPDATE jobs SET state = 'queued', lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL, "
+        "error = ? WHERE id = ?",
+        {why, id});
+    event(c, id, requeue_event, worker, why);
+    return "queued";
+  }
+  std::string err = retry ? exhausted_error(c, id, attempts, why) : why;
+  c.query("UPDATE jobs SET state = 'failed', error = ?, finished_at = " + db_->now_ms() +
+              ", lease_expires_at = NULL WHERE id = ?",
+          {err, id});
+  event(c, id, "failed", worker, why);
+  return "failed";
+}
+
 std::string Store::fail(const Claim& cl, const std::string& worker, const std::string& reason, bool retry) {
   std::string state;
   db_->transact([&](Connection& c) {
     auto r = c.query(
-        "SELECT attempts, max_attempts FROM jobs WHERE id = ? AND lease_token = ? AND state = "
-        "'running'" +
+        "SELECT attempts, max_attempts FROM jobs WHERE id = ? AND lease_token = ? AND state = 'running'" +
             db_->for_update(),
         {cl.job_id, cl.token});
     if (r.rows.empty()) return;
-    std::int64_t attempts = r.rows[0].integer(0), max_attempts = r.rows[0].integer(1);
-    if (retry && attempts < max_attempts) {
-      c.query(
-          "UPDATE jobs SET state = 'queued', lease_owner = NULL, lease_token = NULL, lease_expires_at = "
-          "NULL, "
-          "error = ? WHERE id = ?",
-          {reason, cl.job_id});
-      event(c, cl.job_id, "retry", worker, reason);
-      state = "queued";
-    } else {
-      std::string err = retry ? exhausted_error(c, cl.job_id, attempts, reason) : reason;
-      c.query("UPDATE jobs SET state = 'failed', error = ?, finished_at = " + db_->now_ms() +
-                  ", lease_expires_at = NULL WHERE id = ?",
-              {err, cl.job_id});
-      event(c, cl.job_id, "failed", worker, reason);
-      state = "failed";
-    }
+    state =
+        end_attempt(c, cl.job_id, r.rows[0].integer(0), r.rows[0].integer(1), worker, "retry", reason, retry);
   });
   return state;
 }
@@ -531,14 +534,6 @@ void Store::release(const Claim& cl, const std::string& worker) {
   });
 }
 
-namespace {
-struct Stale {
-  std::string id;
-  std::int64_t attempts, max_attempts;
-  std::optional<std::string> owner;
-};
-}  // namespace
-
 int Store::reap_expired() {
   int n = 0;
   db_->transact([&](Connection& c) {
@@ -547,22 +542,8 @@ int Store::reap_expired() {
         "lease_expires_at < " +
         db_->now_ms() + " ORDER BY seq LIMIT 100" + db_->skip_locked());
     for (auto& row : r.rows) {
-      Stale s{row.text(0), row.integer(1), row.integer(2), row.opt(3)};
-      std::string why = "lease expired (worker " + s.owner.value_or("?") + " lost)";
-      if (s.attempts < s.max_attempts) {
-        c.query(
-            "UPDATE jobs SET state = 'queued', lease_owner = NULL, lease_token = NULL, lease_expires_at = "
-            "NULL, "
-            "error = ? WHERE id = ?",
-            {why, s.id});
-        event(c, s.id, "lease_expired", s.owner, why);
-      } else {
-        std::string err = exhausted_error(c, s.id, s.attempts, why);
-        c.query("UPDATE jobs SET state = 'failed', error = ?, finished_at = " + db_->now_ms() +
-                    ", lease_expires_at = NULL WHERE id = ?",
-                {err, s.id});
-        event(c, s.id, "failed", s.owner, why);
-      }
+      std::string why = "lease expired (worker " + row.opt(3).value_or("?") + " lost)";
+      end_attempt(c, row.text(0), row.integer(1), row.integer(2), row.opt(3), "lease_expired", why, true);
       ++n;
     }
   });
@@ -574,21 +555,7 @@ int Store::recover_running(const std::string& why) {
   db_->transact([&](Connection& c) {
     auto r = c.query("SELECT id, attempts, max_attempts, lease_owner FROM jobs WHERE state = 'running'");
     for (auto& row : r.rows) {
-      Stale s{row.text(0), row.integer(1), row.integer(2), row.opt(3)};
-      if (s.attempts < s.max_attempts) {
-        c.query(
-            "UPDATE jobs SET state = 'queued', lease_owner = NULL, lease_token = NULL, lease_expires_at = "
-            "NULL, "
-            "error = ? WHERE id = ?",
-            {why, s.id});
-        event(c, s.id, "recovered", s.owner, why);
-      } else {
-        std::string err = exhausted_error(c, s.id, s.attempts, why);
-        c.query("UPDATE jobs SET state = 'failed', error = ?, finished_at = " + db_->now_ms() +
-                    ", lease_expires_at = NULL WHERE id = ?",
-                {err, s.id});
-        event(c, s.id, "failed", s.owner, why);
-      }
+      end_attempt(c, row.text(0), row.integer(1), row.integer(2), row.opt(3), "recovered", why, true);
       ++n;
     }
   });

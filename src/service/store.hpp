@@ -136,6 +136,11 @@ class Store {
   std::unique_ptr<Database> db_;
   void event(Connection& c, const std::string& job, const std::string& ev,
              const std::optional<std::string>& worker, const std::optional<std::string>& detail);
+  /// Ends a running attempt: back to the queue (event `requeue_event`) while `retry` and attempts
+  /// remain, else failed. Returns the new state.
+  std::string end_attempt(Connection& c, const std::string& id, std::int64_t attempts,
+                          std::int64_t max_attempts, const std::optional<std::string>& worker,
+                          const std::string& requeue_event, const std::string& why, bool retry);
   std::string exhausted_error(Connection& c, const std::string& job, std::int64_t attempts,
                               const std::string& last);
 };

@@ -167,16 +167,14 @@ void WorkerPool::shutdown(std::chrono::milliseconds grace) {
     std::unique_lock lk(mu_);
     cv_.wait_until(lk, deadline, [&] { return active_.empty(); });
   }
-  std::map<std::string, Claim> left;
-  std::map<std::string, std::string> left_worker;
+  std::map<std::string, Active> left;
   {
     std::lock_guard g(mu_);
     left = active_;
-    left_worker = active_worker_;
   }
-  for (auto& [id, c] : left) {
+  for (auto& [id, a] : left) {
     try {
-      store_.release(c, left_worker[id]);
+      store_.release(a.claim, a.worker);
       log(LogLevel::warn, "job released at shutdown", {{"job", id}});
     } catch (const std::exception& e) {
       log(LogLevel::error, "could not release job (its lease will expire)",
@@ -205,7 +203,7 @@ void WorkerPool::heartbeat() {
     std::vector<Claim> claims;
     {
       std::lock_guard g(mu_);
-      for (auto& [id, c] : active_) claims.push_back(c);
+      for (auto& [id, a] : active_) claims.push_back(a.claim);
     }
     for (auto& c : claims) {
       try {
@@ -233,7 +231,7 @@ void WorkerPool::run(unsigned index) {
         last_reap = now;
         if (int n = store_.reap_expired(); n > 0) {
           log(LogLevel::warn, "requeued jobs whose lease expired", {{"count", std::int64_t{n}}});
-          metrics().failures.inc("lease_expired", static_cast<std::uint64_t>(n));
+          metrics().failures.inc({"lease_expired"}, static_cast<std::uint64_t>(n));
         }
       }
       c = store_.claim(worker, opt_.lease_ms);
@@ -259,8 +257,7 @@ void WorkerPool::run(unsigned index) {
     }
     {
       std::lock_guard g(mu_);
-      active_[c->job_id] = *c;
-      active_worker_[c->job_id] = worker;
+      active_[c->job_id] = {*c, worker};
     }
     busy_++;
     process(*c, worker);
@@ -268,7 +265,6 @@ void WorkerPool::run(unsigned index) {
     {
       std::lock_guard g(mu_);
       active_.erase(c->job_id);
-      active_worker_.erase(c->job_id);
     }
     cv_.notify_all();
     notifier_.notify();
@@ -316,8 +312,9 @@ void WorkerPool::process(const Claim& c, const std::string& worker) {
     }
     auto tp = Clock::now();
     groth16::Proof proof = cached->prover->prove(w.values);
-    auto prove_ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - tp).count();
-    metrics().prove_time.observe(std::chrono::duration<double>(Clock::now() - tp).count());
+    const std::chrono::duration<double> prove_time = Clock::now() - tp;
+    const auto prove_ms = std::chrono::duration_cast<std::chrono::milliseconds>(prove_time).count();
+    metrics().prove_time.observe(prove_time.count());
     std::vector<ff::u256> pub(pk.n_public);
     for (std::size_t k = 0; k < pk.n_public; ++k) pub[k] = w.values[k + 1].to_canonical();
     auto res = groth16::verify(cached->vk, pub, proof);
@@ -332,7 +329,7 @@ void WorkerPool::process(const Claim& c, const std::string& worker) {
         with_retry([&] { return store_.complete(c, worker, proof_json, pub_json, prove_ms); }, retry_limit);
     if (!latency) {
       log(LogLevel::warn, "result dropped: the lease was lost before completion", {{"job", c.job_id}});
-      metrics().failures.inc("lease_lost");
+      metrics().failures.inc({"lease_lost"});
       return;
     }
     metrics().succeeded++;
@@ -375,7 +372,7 @@ void WorkerPool::process(const Claim& c, const std::string& worker) {
     reason = e.what();
     retry = true;
   }
-  metrics().failures.inc(reason_code);
+  metrics().failures.inc({reason_code});
   try {
     std::string state = with_retry([&] { return store_.fail(c, worker, reason, retry); }, retry_limit);
     log(LogLevel::warn, "job attempt failed",

@@ -108,8 +108,11 @@ class WorkerPool {
   std::thread heartbeat_;
   std::mutex mu_;
   std::condition_variable cv_;
-  std::map<std::string, Claim> active_;  // job id -> claim, for heartbeats and release
-  std::map<std::string, std::string> active_worker_;
+  struct Active {
+    Claim claim;
+    std::string worker;
+  };
+  std::map<std::string, Active> active_;  // job id -> claim and worker, for heartbeats and release
 };
 
 }  // namespace pm::service

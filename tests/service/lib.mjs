@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { containerBytes, leToBig, bigToLe } from '../../scripts/interop/binfile.mjs';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
@@ -444,24 +445,6 @@ export const section = (buf, type) => {
   return s;
 };
 
-export function buildContainer(magic, version, secs /* [[type, Buffer]] */) {
-  const head = Buffer.alloc(12);
-  head.write(magic, 0, 'latin1');
-  head.writeUInt32LE(version, 4);
-  head.writeUInt32LE(secs.length, 8);
-  const parts = [head];
-  for (const [type, data] of secs) {
-    const h = Buffer.alloc(12);
-    h.writeUInt32LE(type, 0);
-    h.writeBigUInt64LE(BigInt(data.length), 4);
-    parts.push(h, data);
-  }
-  return Buffer.concat(parts);
-}
-
-const leToBig = (b, o, n = 32) => { let x = 0n; for (let i = n - 1; i >= 0; i--) x = (x << 8n) | BigInt(b[o + i]); return x; };
-const bigToLe = (x, n = 32) => { const b = Buffer.alloc(n); for (let i = 0; i < n; i++) { b[i] = Number(x & 0xffn); x >>= 8n; } return b; };
-
 export function wtnsInfo(buf) {
   const s1 = section(buf, 1);
   const n8 = buf.readUInt32LE(s1.pos);
@@ -496,7 +479,7 @@ export function wtnsResize(buf, delta) {
   head.writeUInt32LE(n, 4 + w.n8);
   const vals = Buffer.alloc(32 * n);
   buf.copy(vals, 0, w.valuesPos, w.valuesPos + 32 * Math.min(n, w.nWitness));
-  return buildContainer('wtns', buf.readUInt32LE(4), [[1, head], [2, vals]]);
+  return containerBytes('wtns', buf.readUInt32LE(4), [[1, head], [2, vals]]);
 }
 
 export function zkeyInfo(buf) {
