@@ -106,15 +106,18 @@ class Fp {
 
   bool is_zero() const { return ff::is_zero(v_); }
   bool is_one() const { return v_ == kR; }
-  friend bool operator==(const Fp& a, const Fp& b) { return a.v_ == b.v_; }
+  [[gnu::always_inline]] friend bool operator==(const Fp& a, const Fp& b) {
+    // Limb by limb, not std::array's operator== (which calls memcmp).
+    return ((a.v_[0] ^ b.v_[0]) | (a.v_[1] ^ b.v_[1]) | (a.v_[2] ^ b.v_[2]) | (a.v_[3] ^ b.v_[3])) == 0;
+  }
 
-  friend Fp operator+(const Fp& a, const Fp& b) {
+  [[gnu::always_inline]] friend Fp operator+(const Fp& a, const Fp& b) {
     Fp r;
     add_carry(r.v_, a.v_, b.v_);  // < 2p < 2^256: no carry out
     reduce_once(r.v_, r.v_, kModulus);
     return r;
   }
-  friend Fp operator-(const Fp& a, const Fp& b) {
+  [[gnu::always_inline]] friend Fp operator-(const Fp& a, const Fp& b) {
     Fp r;
     std::uint64_t borrow = sub_borrow(r.v_, a.v_, b.v_);
     std::uint64_t mask = 0 - borrow;
@@ -128,12 +131,12 @@ class Fp {
     mont_mul(r.v_, a.v_, b.v_, kModulus, kInv);
     return r;
   }
-  Fp& operator+=(const Fp& b) { return *this = *this + b; }
-  Fp& operator-=(const Fp& b) { return *this = *this - b; }
-  Fp& operator*=(const Fp& b) { return *this = *this * b; }
+  [[gnu::always_inline]] Fp& operator+=(const Fp& b) { return *this = *this + b; }
+  [[gnu::always_inline]] Fp& operator-=(const Fp& b) { return *this = *this - b; }
+  [[gnu::always_inline]] Fp& operator*=(const Fp& b) { return *this = *this * b; }
 
-  Fp dbl() const { return *this + *this; }
-  Fp square() const { return *this * *this; }
+  [[gnu::always_inline]] Fp dbl() const { return *this + *this; }
+  [[gnu::always_inline]] Fp square() const { return *this * *this; }
 
   /// this^e for a standard-form exponent; vartime in e (exponents here are public).
   Fp pow_vartime(const u256& e) const {

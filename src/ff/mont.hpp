@@ -100,17 +100,34 @@ inline void mont_mul_portable(u256& r, const u256& a, const u256& b, const u256&
   "adoxq %%rax, %[" T4 "]\n\t"
 
 [[gnu::always_inline]] inline void mont_mul_adx(u256& r, const u256& a, const u256& b, const u256& p, std::uint64_t inv) {
+  using Limbs = const std::uint64_t[4];
   std::uint64_t t0 = 0, t1 = 0, t2 = 0, t3 = 0, t4 = 0, lo, hi;
+  // The operands' memory is declared as inputs (no "memory" clobber), so the compiler keeps
+  // the caller's values in registers across the multiplication. The final conditional
+  // subtraction of p is done here too, with CMOV: the result (< 2p) sits in t4, t0, t1, t2.
   __asm__(PM_MONT_ROUND("0(%[b])", "t0", "t1", "t2", "t3", "t4")
           PM_MONT_ROUND("8(%[b])", "t1", "t2", "t3", "t4", "t0")
           PM_MONT_ROUND("16(%[b])", "t2", "t3", "t4", "t0", "t1")
           PM_MONT_ROUND("24(%[b])", "t3", "t4", "t0", "t1", "t2")
+          "movq %[t4], %[lo]\n\t"
+          "subq 0(%[p]), %[lo]\n\t"
+          "movq %[t0], %[hi]\n\t"
+          "sbbq 8(%[p]), %[hi]\n\t"
+          "movq %[t1], %%rax\n\t"
+          "sbbq 16(%[p]), %%rax\n\t"
+          "movq %[t2], %%rdx\n\t"
+          "sbbq 24(%[p]), %%rdx\n\t"
+          "cmovncq %[lo], %[t4]\n\t"
+          "cmovncq %[hi], %[t0]\n\t"
+          "cmovncq %%rax, %[t1]\n\t"
+          "cmovncq %%rdx, %[t2]\n\t"
           : [t0] "+&r"(t0), [t1] "+&r"(t1), [t2] "+&r"(t2), [t3] "+&r"(t3), [t4] "+&r"(t4),
             [lo] "=&r"(lo), [hi] "=&r"(hi)
-          : [a] "r"(a.data()), [b] "r"(b.data()), [p] "r"(p.data()), [inv] "m"(inv)
-          : "rax", "rdx", "cc", "memory");
-  // The result (< 2p) sits in t4, t0, t1, t2.
-  reduce_once(r, u256{t4, t0, t1, t2}, p);
+          : [a] "r"(a.data()), [b] "r"(b.data()), [p] "r"(p.data()), [inv] "m"(inv),
+            "m"(*reinterpret_cast<Limbs*>(a.data())), "m"(*reinterpret_cast<Limbs*>(b.data())),
+            "m"(*reinterpret_cast<Limbs*>(p.data()))
+          : "rax", "rdx", "cc");
+  r = u256{t4, t0, t1, t2};
 }
 #undef PM_MONT_ROUND
 // clang-format on

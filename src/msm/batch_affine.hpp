@@ -43,6 +43,31 @@ class AffineBuckets {
 
   /// bucket[b] += p (p not infinity).
   void add(std::uint32_t b, const A& p) {
+    enqueue(b, p);
+    while (pend_bucket_.size() >= batch_) flush_batch();
+  }
+
+  /// Completes every pending addition.
+  void finish() {
+    while (!pend_bucket_.empty() || !deferred_.empty()) flush_batch();
+  }
+
+  /// Adds bucket b's content (after finish()) to a Jacobian accumulator.
+  void accumulate(std::size_t b, ec::Jacobian<C>& acc) const {
+    if (filled_[b]) acc = acc.add_mixed(points_[b]);
+    if (overflow_used_) acc = acc.add(overflow_[b]);
+  }
+
+ private:
+  struct Pending {
+    std::uint32_t bucket;
+    A point;
+  };
+
+  // Queues bucket[b] += p for the current batch; a second addition to a bucket already in it
+  // waits (deferred_) for the next batch, or, when that queue is full, goes to the Jacobian
+  // overflow bucket.
+  void enqueue(std::uint32_t b, const A& p) {
     if (stamp_[b] == epoch_) {
       if (deferred_.size() < batch_) {
         deferred_.push_back({b, p});
@@ -61,31 +86,10 @@ class AffineBuckets {
     stamp_[b] = epoch_;
     pend_bucket_.push_back(b);
     pend_point_.push_back(p);
-    if (pend_bucket_.size() == batch_) flush_batch();
   }
 
-  /// Completes every pending addition.
-  void finish() {
-    while (!pend_bucket_.empty() || !deferred_.empty()) {
-      flush_batch();
-      std::vector<Pending> again;
-      again.swap(deferred_);
-      for (const auto& d : again) add(d.bucket, d.point);
-    }
-  }
-
-  /// Adds bucket b's content (after finish()) to a Jacobian accumulator.
-  void accumulate(std::size_t b, ec::Jacobian<C>& acc) const {
-    if (filled_[b]) acc = acc.add_mixed(points_[b]);
-    if (overflow_used_) acc = acc.add(overflow_[b]);
-  }
-
- private:
-  struct Pending {
-    std::uint32_t bucket;
-    A point;
-  };
-
+  // Runs the pending additions with one inversion, then starts the next batch with the
+  // additions deferred from this one (at most batch_ of them, so it never overfills).
   void flush_batch() {
     const std::size_t n = pend_bucket_.size();
     // Denominators x_p - x_q; equal x values are settled exactly and dropped from the batch.
@@ -129,6 +133,11 @@ class AffineBuckets {
     pend_bucket_.clear();
     pend_point_.clear();
     ++epoch_;
+    if (!deferred_.empty()) {
+      retry_.swap(deferred_);
+      for (const auto& d : retry_) enqueue(d.bucket, d.point);
+      retry_.clear();
+    }
   }
 
   std::vector<A> points_;
@@ -139,7 +148,7 @@ class AffineBuckets {
   std::vector<std::uint32_t> pend_bucket_;
   std::vector<A> pend_point_;
   std::vector<F> denom_, prefix_;
-  std::vector<Pending> deferred_;
+  std::vector<Pending> deferred_, retry_;
   std::vector<ec::Jacobian<C>> overflow_;
   bool overflow_used_ = false;
 };
