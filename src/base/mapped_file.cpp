@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <utility>
@@ -46,6 +47,16 @@ MappedFile::MappedFile(const std::string& path) : path_(path) {
 }
 
 MappedFile::~MappedFile() { reset(); }
+
+void MappedFile::release(std::span<const std::uint8_t> range) const noexcept {
+  if (range.empty() || data_ == nullptr) return;
+  const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+  auto lo = reinterpret_cast<std::uintptr_t>(range.data());
+  auto hi = lo + range.size();
+  lo = (lo + page - 1) / page * page;  // whole pages only: neighbours may still be in use
+  hi = hi / page * page;
+  if (hi > lo) ::madvise(reinterpret_cast<void*>(lo), hi - lo, MADV_DONTNEED);  // advice: failure is harmless
+}
 
 MappedFile::MappedFile(MappedFile&& other) noexcept
     : path_(std::move(other.path_)),

@@ -20,6 +20,10 @@ class MappedFile {
   MappedFile& operator=(const MappedFile&) = delete;
 
   std::span<const std::uint8_t> bytes() const { return {data_, size_}; }
+  /// Drops the whole pages inside `range` (a part of bytes()) from this process's resident
+  /// memory; they stay readable (the kernel reads them back from the page cache on access).
+  /// Used once a section has been decoded into its own arrays.
+  void release(std::span<const std::uint8_t> range) const noexcept;
   const std::string& path() const { return path_; }
 
  private:

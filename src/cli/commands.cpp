@@ -1,6 +1,7 @@
 #include "cli/commands.hpp"
 
 #include <CLI/CLI.hpp>
+#include <cmath>
 #include <cstdio>
 #include <functional>
 #include <memory>
@@ -46,16 +47,17 @@ struct ProveArgs {
 
 int run_prove(const ProveArgs& a) {
   Progress p(a.progress.enabled());
-  p.stage("loading " + a.zkey);
+  p.stage("loading " + a.zkey, "load zkey");
   auto pk = std::make_shared<const groth16::ProvingKey>(formats::load_zkey(a.zkey));
-  p.stage("loading " + a.wtns);
+  p.stage("loading " + a.wtns, "load wtns");
   auto w = formats::load_wtns(a.wtns);
   if (w.values.size() != pk->n_vars) {
     throw Error(Errc::mismatch, "witness '" + a.wtns + "' has " + std::to_string(w.values.size()) +
-                                    " values but zkey '" + a.zkey + "' expects " + std::to_string(pk->n_vars));
+                                    " values but zkey '" + a.zkey + "' expects " +
+                                    std::to_string(pk->n_vars));
   }
   if (!a.r1cs.empty()) {
-    p.stage("checking the witness against " + a.r1cs);
+    p.stage("checking the witness against " + a.r1cs, "check witness");
     auto r1cs = formats::load_r1cs(a.r1cs);
     if (r1cs.n_wires != pk->n_vars || r1cs.n_public() != pk->n_public) {
       throw Error(Errc::mismatch, "r1cs '" + a.r1cs + "' (" + std::to_string(r1cs.n_wires) + " wires, " +
@@ -67,13 +69,19 @@ int run_prove(const ProveArgs& a) {
       return 1;
     }
   }
+  p.stage("preparing the prover", "prepare");
   groth16::Prover prover(pk);
   auto proof = prover.prove(w.values, p.prover_callback());
+  p.stage("writing " + a.proof, "write");
   std::span<const ff::Fr> pub(w.values.data() + 1, pk->n_public);
   write_file(a.proof, formats::dump_snarkjs(formats::proof_to_json(proof)));
   write_file(a.pub, formats::dump_snarkjs(formats::public_to_json(pub)));
   p.done();
-  if (a.json) print_json({{"proof", a.proof}, {"public", a.pub}, {"n_public", pk->n_public}});
+  if (a.json) {
+    nlohmann::ordered_json stages = nlohmann::ordered_json::object();
+    for (const auto& [key, secs] : p.timings()) stages[key] = std::round(secs * 1e6) / 1e3;
+    print_json({{"proof", a.proof}, {"public", a.pub}, {"n_public", pk->n_public}, {"stages_ms", stages}});
+  }
   return 0;
 }
 
@@ -134,10 +142,11 @@ int run_zkey_info(const std::string& zkey, bool json) {
   if (json) {
     print_json(j);
   } else {
-    std::printf("zkey %s\n  protocol: groth16 (bn128)\n  variables: %u (public %u, private %u)\n"
-                "  domain: 2^%u = %zu\n  A/B coefficients: %zu\n",
-                zkey.c_str(), pk.n_vars, pk.n_public, pk.n_vars - pk.n_public - 1, pk.log_domain,
-                pk.domain_size(), pk.coeffs.size());
+    std::printf(
+        "zkey %s\n  protocol: groth16 (bn128)\n  variables: %u (public %u, private %u)\n"
+        "  domain: 2^%u = %zu\n  A/B coefficients: %zu\n",
+        zkey.c_str(), pk.n_vars, pk.n_public, pk.n_vars - pk.n_public - 1, pk.log_domain, pk.domain_size(),
+        pk.coeffs.size());
   }
   return 0;
 }
@@ -154,10 +163,11 @@ int run_r1cs_info(const std::string& path, bool json) {
   if (json) {
     print_json(j);
   } else {
-    std::printf("r1cs %s\n  curve: bn128\n  wires: %u\n  constraints: %u\n  public outputs: %u\n"
-                "  public inputs: %u\n  private inputs: %u\n  labels: %llu\n",
-                path.c_str(), r.n_wires, r.n_constraints, r.n_pub_out, r.n_pub_in, r.n_prv_in,
-                static_cast<unsigned long long>(r.n_labels));
+    std::printf(
+        "r1cs %s\n  curve: bn128\n  wires: %u\n  constraints: %u\n  public outputs: %u\n"
+        "  public inputs: %u\n  private inputs: %u\n  labels: %llu\n",
+        path.c_str(), r.n_wires, r.n_constraints, r.n_pub_out, r.n_pub_in, r.n_prv_in,
+        static_cast<unsigned long long>(r.n_labels));
   }
   return 0;
 }
@@ -167,7 +177,8 @@ int run_wtns_check(const std::string& r1cs_path, const std::string& wtns_path, b
   auto w = formats::load_wtns(wtns_path);
   if (w.values.size() != r.n_wires) {
     throw Error(Errc::mismatch, "witness '" + wtns_path + "' has " + std::to_string(w.values.size()) +
-                                    " values but r1cs '" + r1cs_path + "' has " + std::to_string(r.n_wires) + " wires");
+                                    " values but r1cs '" + r1cs_path + "' has " + std::to_string(r.n_wires) +
+                                    " wires");
   }
   auto bad = formats::first_unsatisfied(r, w.values);
   if (json) {
@@ -185,24 +196,29 @@ int run_wtns_check(const std::string& r1cs_path, const std::string& wtns_path, b
 }  // namespace
 
 void register_commands(CLI::App& app) {
-  app.add_flag_callback("--no-asm", [] { ff::set_use_adx(false); },
-                        "Use the portable field arithmetic even where ADX/BMI2 is available");
+  app.add_flag_callback(
+      "--no-asm", [] { ff::set_use_adx(false); },
+      "Use the portable field arithmetic even where ADX/BMI2 is available");
 
   {
     auto a = std::make_shared<ProveArgs>();
     auto* c = app.add_subcommand("prove", "Make a Groth16 proof (rapidsnark's argument order)");
     c->add_option("zkey", a->zkey, "Proving key (.zkey from snarkjs)")->required()->check(CLI::ExistingFile);
-    c->add_option("wtns", a->wtns, "Witness (.wtns from circom's witness generator)")->required()->check(CLI::ExistingFile);
+    c->add_option("wtns", a->wtns, "Witness (.wtns from circom's witness generator)")
+        ->required()
+        ->check(CLI::ExistingFile);
     c->add_option("proof", a->proof, "Output proof.json")->required();
     c->add_option("public", a->pub, "Output public.json")->required();
-    c->add_option("--r1cs", a->r1cs, "Check the witness against this .r1cs before proving")->check(CLI::ExistingFile);
+    c->add_option("--r1cs", a->r1cs, "Check the witness against this .r1cs before proving")
+        ->check(CLI::ExistingFile);
     c->add_flag("--json", a->json, "Print a JSON summary on stdout");
     a->progress.add(c);
     c->final_callback([a] { g_run = [a] { return run_prove(*a); }; });
   }
   {
     auto a = std::make_shared<VerifyArgs>();
-    auto* c = app.add_subcommand("verify", "Verify a Groth16 proof (snarkjs's argument order); exit 0 valid, 1 invalid, 2 error");
+    auto* c = app.add_subcommand(
+        "verify", "Verify a Groth16 proof (snarkjs's argument order); exit 0 valid, 1 invalid, 2 error");
     c->add_option("verification_key", a->vk, "verification_key.json")->required()->check(CLI::ExistingFile);
     c->add_option("public", a->pub, "public.json")->required()->check(CLI::ExistingFile);
     c->add_option("proof", a->proof, "proof.json")->required()->check(CLI::ExistingFile);
@@ -216,7 +232,8 @@ void register_commands(CLI::App& app) {
     e->alias("export-verificationkey");
     e->add_option("zkey", paths->first)->required()->check(CLI::ExistingFile);
     e->add_option("verification_key", paths->second, "Output file")->required();
-    e->final_callback([paths] { g_run = [paths] { return run_zkey_export_vk(paths->first, paths->second); }; });
+    e->final_callback(
+        [paths] { g_run = [paths] { return run_zkey_export_vk(paths->first, paths->second); }; });
     auto info = std::make_shared<std::pair<std::string, bool>>();
     auto* i = z->add_subcommand("info", "Summarise a .zkey");
     i->add_option("zkey", info->first)->required()->check(CLI::ExistingFile);
@@ -246,7 +263,6 @@ void register_commands(CLI::App& app) {
   }
   register_setup_commands(app, g_run);
   register_export_commands(app, g_run);
-  register_service_commands(app, g_run);
 }
 
 int run_selected(CLI::App&) {

@@ -48,8 +48,12 @@ void expect_points(const BinFile& f, const Section& s, std::uint64_t count, std:
 
 }  // namespace
 
-ProvingKey parse_zkey(std::span<const std::uint8_t> data, const std::string& name) {
+ProvingKey parse_zkey(std::span<const std::uint8_t> data, const std::string& name,
+                      const ConsumedFn& consumed) {
   BinFile f(data, "zkey", name, "zkey", 1, 1);
+  auto done = [&](const Section& s) {
+    if (consumed) consumed(f.body(s));
+  };
   ProvingKey pk;
   {
     Reader h = f.reader(f.section(kHeader, "header"), "header");
@@ -123,16 +127,22 @@ ProvingKey parse_zkey(std::span<const std::uint8_t> data, const std::string& nam
       k.value = coeff_from_zkey(c.fr_mont());
     }
   }
+  done(f.section(kCoeffs, "coefficients"));
   pk.a.resize(n_vars);
   f.reader(sa, "A points").g1_array(pk.a);
+  done(sa);
   pk.b1.resize(n_vars);
   f.reader(sb1, "B1 points").g1_array(pk.b1);
+  done(sb1);
   pk.b2.resize(n_vars);
   f.reader(sb2, "B2 points").g2_array(pk.b2);
+  done(sb2);
   pk.c.resize(n_private);
   f.reader(sc, "C points").g1_array(pk.c);
+  done(sc);
   pk.h.resize(domain_size);
   f.reader(sh, "H points").g1_array(pk.h);
+  done(sh);
 
   if (std::string err = groth16::check_verifying_key(pk.verifying_key()); !err.empty()) {
     throw Error(Errc::invalid_point, "zkey '" + name + "': " + err);
@@ -145,7 +155,7 @@ ProvingKey parse_zkey(std::span<const std::uint8_t> data, const std::string& nam
 
 ProvingKey load_zkey(const std::string& path) {
   MappedFile m(path);
-  return parse_zkey(m.bytes(), path);
+  return parse_zkey(m.bytes(), path, [&m](std::span<const std::uint8_t> range) { m.release(range); });
 }
 
 std::vector<std::uint8_t> write_zkey(const ProvingKey& pk) {

@@ -6,7 +6,6 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
-#include "base/mapped_file.hpp"
 #include "formats/json.hpp"
 #include "formats/wtns.hpp"
 #include "formats/zkey.hpp"
@@ -119,10 +118,7 @@ std::shared_ptr<const CachedProver> ProverCache::load(const std::string& id) {
     fs::rename(tmp, path);
   }
   auto cp = std::make_shared<CachedProver>();
-  {
-    MappedFile file(path.string());
-    cp->pk = std::make_shared<const groth16::ProvingKey>(formats::parse_zkey(file.bytes(), path.string()));
-  }
+  cp->pk = std::make_shared<const groth16::ProvingKey>(formats::load_zkey(path.string()));
   cp->prover = std::make_shared<const groth16::Prover>(cp->pk);
   cp->vk = cp->pk->verifying_key();
   const auto& pk = *cp->pk;
