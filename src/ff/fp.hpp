@@ -113,12 +113,24 @@ class Fp {
 
   [[gnu::always_inline]] friend Fp operator+(const Fp& a, const Fp& b) {
     Fp r;
+#if defined(__x86_64__)
+    if (detail::g_use_adx) {
+      mod_add_asm(r.v_, a.v_, b.v_, kModulus);
+      return r;
+    }
+#endif
     add_carry(r.v_, a.v_, b.v_);  // < 2p < 2^256: no carry out
     reduce_once(r.v_, r.v_, kModulus);
     return r;
   }
   [[gnu::always_inline]] friend Fp operator-(const Fp& a, const Fp& b) {
     Fp r;
+#if defined(__x86_64__)
+    if (detail::g_use_adx) {
+      mod_sub_asm(r.v_, a.v_, b.v_, kModulus);
+      return r;
+    }
+#endif
     std::uint64_t borrow = sub_borrow(r.v_, a.v_, b.v_);
     std::uint64_t mask = 0 - borrow;
     u256 pm{kModulus[0] & mask, kModulus[1] & mask, kModulus[2] & mask, kModulus[3] & mask};

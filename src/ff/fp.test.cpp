@@ -83,6 +83,17 @@ TYPED_TEST(FieldTest, EdgeValuesMatchGmp) {
         u256 got = (*a * *b).to_canonical(), want{};
         mpz_export(want.data(), nullptr, -1, 8, 0, 0, z);
         EXPECT_EQ(got, want);
+        // Addition and subtraction (carries and the conditional correction by p).
+        mpz_add(z, x, y);
+        mpz_mod(z, z, p);
+        want = {};
+        mpz_export(want.data(), nullptr, -1, 8, 0, 0, z);
+        EXPECT_EQ((*a + *b).to_canonical(), want);
+        mpz_sub(z, x, y);
+        mpz_mod(z, z, p);
+        want = {};
+        mpz_export(want.data(), nullptr, -1, 8, 0, 0, z);
+        EXPECT_EQ((*a - *b).to_canonical(), want);
       }
     }
     mpz_clears(p, x, y, z, nullptr);

@@ -133,6 +133,66 @@ inline void mont_mul_portable(u256& r, const u256& a, const u256& b, const u256&
 // clang-format on
 #endif
 
+#if defined(__x86_64__)
+/// r = a + b mod p and r = a - b mod p for a, b < p < 2^255; plain x86-64 (ADD/ADC/SUB/SBB and
+/// CMOV, no ADX needed), used with the ADX multiplication so `PROOFMILL_NO_ASM` covers both.
+using Limbs4 = const std::uint64_t[4];
+[[gnu::always_inline]] inline void mod_add_asm(u256& r, const u256& a, const u256& b, const u256& p) {
+  std::uint64_t r0 = a[0], r1 = a[1], r2 = a[2], r3 = a[3], s0, s1, s2, s3;
+  __asm__(
+      "addq 0(%[b]), %[r0]\n\t"
+      "adcq 8(%[b]), %[r1]\n\t"
+      "adcq 16(%[b]), %[r2]\n\t"
+      "adcq 24(%[b]), %[r3]\n\t"
+      "movq %[r0], %[s0]\n\t"
+      "subq 0(%[p]), %[s0]\n\t"
+      "movq %[r1], %[s1]\n\t"
+      "sbbq 8(%[p]), %[s1]\n\t"
+      "movq %[r2], %[s2]\n\t"
+      "sbbq 16(%[p]), %[s2]\n\t"
+      "movq %[r3], %[s3]\n\t"
+      "sbbq 24(%[p]), %[s3]\n\t"
+      "cmovncq %[s0], %[r0]\n\t"
+      "cmovncq %[s1], %[r1]\n\t"
+      "cmovncq %[s2], %[r2]\n\t"
+      "cmovncq %[s3], %[r3]\n\t"
+      : [r0] "+&r"(r0), [r1] "+&r"(r1), [r2] "+&r"(r2), [r3] "+&r"(r3), [s0] "=&r"(s0), [s1] "=&r"(s1),
+        [s2] "=&r"(s2), [s3] "=&r"(s3)
+      : [b] "r"(b.data()), [p] "r"(p.data()), "m"(*reinterpret_cast<Limbs4*>(b.data())),
+        "m"(*reinterpret_cast<Limbs4*>(p.data()))
+      : "cc");
+  r = u256{r0, r1, r2, r3};
+}
+
+[[gnu::always_inline]] inline void mod_sub_asm(u256& r, const u256& a, const u256& b, const u256& p) {
+  std::uint64_t r0 = a[0], r1 = a[1], r2 = a[2], r3 = a[3], s0, s1, s2, s3, z = 0;
+  // r = a - b; on a borrow add p back (s = p, or 0 selected by CMOV).
+  __asm__(
+      "subq 0(%[b]), %[r0]\n\t"
+      "sbbq 8(%[b]), %[r1]\n\t"
+      "sbbq 16(%[b]), %[r2]\n\t"
+      "sbbq 24(%[b]), %[r3]\n\t"
+      "movq 0(%[p]), %[s0]\n\t"
+      "movq 8(%[p]), %[s1]\n\t"
+      "movq 16(%[p]), %[s2]\n\t"
+      "movq 24(%[p]), %[s3]\n\t"
+      "cmovncq %[z], %[s0]\n\t"
+      "cmovncq %[z], %[s1]\n\t"
+      "cmovncq %[z], %[s2]\n\t"
+      "cmovncq %[z], %[s3]\n\t"
+      "addq %[s0], %[r0]\n\t"
+      "adcq %[s1], %[r1]\n\t"
+      "adcq %[s2], %[r2]\n\t"
+      "adcq %[s3], %[r3]\n\t"
+      : [r0] "+&r"(r0), [r1] "+&r"(r1), [r2] "+&r"(r2), [r3] "+&r"(r3), [s0] "=&r"(s0), [s1] "=&r"(s1),
+        [s2] "=&r"(s2), [s3] "=&r"(s3)
+      : [b] "r"(b.data()), [p] "r"(p.data()), [z] "r"(z), "m"(*reinterpret_cast<Limbs4*>(b.data())),
+        "m"(*reinterpret_cast<Limbs4*>(p.data()))
+      : "cc");
+  r = u256{r0, r1, r2, r3};
+}
+#endif
+
 [[gnu::always_inline]] inline void mont_mul(u256& r, const u256& a, const u256& b, const u256& p,
                                             std::uint64_t inv) {
 #if defined(__x86_64__)

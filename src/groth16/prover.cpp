@@ -34,9 +34,10 @@ std::vector<u256> to_canonical(std::span<const Fr> v) {
 
 // Natural-order evaluations on the domain -> natural-order evaluations on the odd coset
 // w_2n * <w_n>, without a bit-reversal pass: the inverse DIF leaves coefficients bit-reversed,
-// so coefficient j sits at position bitrev(j) when it is multiplied by w_2n^j.
+// so coefficient j sits at position bitrev(j) when it is multiplied by w_2n^j. The inverse
+// NTT's 1/n factor is folded into shift_bitrev.
 void to_odd_coset(const poly::Domain& d, std::span<Fr> v, std::span<const Fr> shift_bitrev) {
-  d.ifft_dif(v);
+  d.ifft_dif_unscaled(v);
   parallel_for(v.size(), 4096, [&](std::size_t b, std::size_t e) {
     for (std::size_t p = b; p < e; ++p) v[p] *= shift_bitrev[p];
   });
@@ -53,8 +54,9 @@ Prover::Prover(std::shared_ptr<const ProvingKey> pk) : pk_(std::move(pk)) {
   domain_ = std::make_shared<const poly::Domain>(log_n);
   coset_shift_bitrev_.resize(pk_->domain_size());
   const Fr shift = ff::fr_root_of_unity(log_n + 1);
+  const Fr n_inv = domain_->size_inverse();
   parallel_for(coset_shift_bitrev_.size(), 4096, [&](std::size_t lo, std::size_t hi) {
-    Fr x = shift.pow_vartime({lo, 0, 0, 0});
+    Fr x = shift.pow_vartime({lo, 0, 0, 0}) * n_inv;
     for (std::size_t j = lo; j < hi; ++j) {
       coset_shift_bitrev_[poly::bit_reverse(j, log_n)] = x;
       x *= shift;

@@ -56,8 +56,8 @@ class Prover {
 
  private:
   std::shared_ptr<const ProvingKey> pk_;
-  // Fixed per key, built once: the NTT domain and w_2n^j stored at position bitrev(j), the
-  // order in which the inverse DIF leaves the coefficients.
+  // Fixed per key, built once: the NTT domain and w_2n^j / n stored at position bitrev(j), the
+  // order in which the inverse DIF leaves the coefficients (1/n: the inverse NTT's factor).
   std::shared_ptr<const poly::Domain> domain_;
   std::vector<ff::Fr> coset_shift_bitrev_;
 };

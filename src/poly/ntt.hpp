@@ -5,7 +5,9 @@
 /// Two kernels avoid any bit-reversal pass: decimation in frequency (DIF) takes natural order
 /// to bit-reversed order, decimation in time (DIT) takes bit-reversed order to natural order.
 /// Chaining an inverse DIF with a forward DIT goes from evaluations to evaluations (on a coset,
-/// say) with both ends in natural order. Stages are split over threads.
+/// say) with both ends in natural order. Both are cache-blocked: the stages that stay inside
+/// 2^12-element blocks run block by block while the block is in L2, blocks over threads; only
+/// the stages spanning blocks are whole passes, each split over threads.
 
 #include <cstddef>
 #include <span>
@@ -32,6 +34,10 @@ class Domain {
   void fft_dit(std::span<Fr> a) const;
   /// Inverse (with the 1/n factor), natural evaluations -> bit-reversed coefficients.
   void ifft_dif(std::span<Fr> a) const;
+  /// ifft_dif without the 1/n factor (n times the coefficients), for callers that fold 1/n
+  /// into a multiplication of their own.
+  void ifft_dif_unscaled(std::span<Fr> a) const;
+  const Fr& size_inverse() const { return n_inv_; }
   /// Inverse (with the 1/n factor), bit-reversed evaluations -> natural coefficients.
   void ifft_dit(std::span<Fr> a) const;
 
