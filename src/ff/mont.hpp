@@ -130,6 +130,111 @@ inline void mont_mul_portable(u256& r, const u256& a, const u256& b, const u256&
   r = u256{t4, t0, t1, t2};
 }
 #undef PM_MONT_ROUND
+// One row of a schoolbook product: accumulator X0..X3 += a * B, the row's top word into X4.
+#define PM_WIDE_ROW(B, X0, X1, X2, X3, X4)                                     \
+  "movq " B ", %%rdx\n\t"                                                      \
+  "xorl %%eax, %%eax\n\t"                                                      \
+  "mulxq 0(%[a]), %[lo], %[hi]\n\t"                                            \
+  "adoxq %[lo], %[" X0 "]\n\t"                                                 \
+  "adcxq %[hi], %[" X1 "]\n\t"                                                 \
+  "mulxq 8(%[a]), %[lo], %[hi]\n\t"                                            \
+  "adoxq %[lo], %[" X1 "]\n\t"                                                 \
+  "adcxq %[hi], %[" X2 "]\n\t"                                                 \
+  "mulxq 16(%[a]), %[lo], %[hi]\n\t"                                           \
+  "adoxq %[lo], %[" X2 "]\n\t"                                                 \
+  "adcxq %[hi], %[" X3 "]\n\t"                                                 \
+  "mulxq 24(%[a]), %[lo], %[" X4 "]\n\t"                                       \
+  "adoxq %[lo], %[" X3 "]\n\t"                                                 \
+  "adcxq %%rax, %[" X4 "]\n\t"                                                 \
+  "adoxq %%rax, %[" X4 "]\n\t"
+
+/// out[0..8) = a * b, the full 512-bit product (any 256-bit a, b).
+[[gnu::always_inline]] inline void mul_wide_adx(std::uint64_t* out, const u256& a, const u256& b) {
+  using Limbs = const std::uint64_t[4];
+  std::uint64_t t0, t1, t2, t3, t4, lo, hi;
+  __asm__("movq 0(%[b]), %%rdx\n\t"
+          "mulxq 0(%[a]), %[t0], %[t1]\n\t"
+          "mulxq 8(%[a]), %[lo], %[t2]\n\t"
+          "addq %[lo], %[t1]\n\t"
+          "mulxq 16(%[a]), %[lo], %[t3]\n\t"
+          "adcq %[lo], %[t2]\n\t"
+          "mulxq 24(%[a]), %[lo], %[t4]\n\t"
+          "adcq %[lo], %[t3]\n\t"
+          "adcq $0, %[t4]\n\t"
+          "movq %[t0], 0(%[o])\n\t"
+          PM_WIDE_ROW("8(%[b])", "t1", "t2", "t3", "t4", "t0")
+          "movq %[t1], 8(%[o])\n\t"
+          PM_WIDE_ROW("16(%[b])", "t2", "t3", "t4", "t0", "t1")
+          "movq %[t2], 16(%[o])\n\t"
+          PM_WIDE_ROW("24(%[b])", "t3", "t4", "t0", "t1", "t2")
+          "movq %[t3], 24(%[o])\n\t"
+          "movq %[t4], 32(%[o])\n\t"
+          "movq %[t0], 40(%[o])\n\t"
+          "movq %[t1], 48(%[o])\n\t"
+          "movq %[t2], 56(%[o])\n\t"
+          : [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3), [t4] "=&r"(t4), [lo] "=&r"(lo),
+            [hi] "=&r"(hi), "=m"(*reinterpret_cast<std::uint64_t(*)[8]>(out))
+          : [a] "r"(a.data()), [b] "r"(b.data()), [o] "r"(out), "m"(*reinterpret_cast<Limbs*>(a.data())),
+            "m"(*reinterpret_cast<Limbs*>(b.data()))
+          : "rax", "rdx", "cc");
+}
+#undef PM_WIDE_ROW
+
+// One Montgomery reduction round: T0..T4 += m * p with m = T0 * inv, so T0 becomes 0 (and
+// the next round's top word). T4 == 0 on entry.
+#define PM_REDC_ROUND(T0, T1, T2, T3, T4)                                      \
+  "movq %[" T0 "], %%rdx\n\t"                                                  \
+  "imulq %[inv], %%rdx\n\t"                                                    \
+  "xorl %%eax, %%eax\n\t"                                                      \
+  "mulxq 0(%[p]), %[lo], %[hi]\n\t"                                            \
+  "adoxq %[lo], %[" T0 "]\n\t"                                                 \
+  "adcxq %[hi], %[" T1 "]\n\t"                                                 \
+  "mulxq 8(%[p]), %[lo], %[hi]\n\t"                                            \
+  "adoxq %[lo], %[" T1 "]\n\t"                                                 \
+  "adcxq %[hi], %[" T2 "]\n\t"                                                 \
+  "mulxq 16(%[p]), %[lo], %[hi]\n\t"                                           \
+  "adoxq %[lo], %[" T2 "]\n\t"                                                 \
+  "adcxq %[hi], %[" T3 "]\n\t"                                                 \
+  "mulxq 24(%[p]), %[lo], %[hi]\n\t"                                           \
+  "adoxq %[lo], %[" T3 "]\n\t"                                                 \
+  "adcxq %[hi], %[" T4 "]\n\t"                                                 \
+  "adoxq %%rax, %[" T4 "]\n\t"
+
+/// r = t * 2^-256 mod p (Montgomery reduction) for a 512-bit t < p * 2^256, fully reduced.
+/// The low half reduces to w = (t_lo + m p) / 2^256 <= p; then r = w + t_hi (< 2p) minus p
+/// if needed.
+[[gnu::always_inline]] inline void mont_redc_adx(u256& r, const std::uint64_t* t, const u256& p,
+                                                 std::uint64_t inv) {
+  using Limbs = const std::uint64_t[4];
+  std::uint64_t t0 = t[0], t1 = t[1], t2 = t[2], t3 = t[3], t4 = 0, lo, hi;
+  __asm__(PM_REDC_ROUND("t0", "t1", "t2", "t3", "t4")
+          PM_REDC_ROUND("t1", "t2", "t3", "t4", "t0")
+          PM_REDC_ROUND("t2", "t3", "t4", "t0", "t1")
+          PM_REDC_ROUND("t3", "t4", "t0", "t1", "t2")
+          "addq 32(%[t]), %[t4]\n\t"
+          "adcq 40(%[t]), %[t0]\n\t"
+          "adcq 48(%[t]), %[t1]\n\t"
+          "adcq 56(%[t]), %[t2]\n\t"
+          "movq %[t4], %[lo]\n\t"
+          "subq 0(%[p]), %[lo]\n\t"
+          "movq %[t0], %[hi]\n\t"
+          "sbbq 8(%[p]), %[hi]\n\t"
+          "movq %[t1], %%rax\n\t"
+          "sbbq 16(%[p]), %%rax\n\t"
+          "movq %[t2], %%rdx\n\t"
+          "sbbq 24(%[p]), %%rdx\n\t"
+          "cmovncq %[lo], %[t4]\n\t"
+          "cmovncq %[hi], %[t0]\n\t"
+          "cmovncq %%rax, %[t1]\n\t"
+          "cmovncq %%rdx, %[t2]\n\t"
+          : [t0] "+&r"(t0), [t1] "+&r"(t1), [t2] "+&r"(t2), [t3] "+&r"(t3), [t4] "+&r"(t4), [lo] "=&r"(lo),
+            [hi] "=&r"(hi)
+          : [t] "r"(t), [p] "r"(p.data()), [inv] "m"(inv), "m"(*reinterpret_cast<const std::uint64_t(*)[8]>(t)),
+            "m"(*reinterpret_cast<Limbs*>(p.data()))
+          : "rax", "rdx", "cc");
+  r = u256{t4, t0, t1, t2};
+}
+#undef PM_REDC_ROUND
 // clang-format on
 #endif
 

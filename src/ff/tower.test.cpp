@@ -26,6 +26,35 @@ TEST(Fq2, Axioms) {
   }
 }
 
+// The lazily reduced Fq2 product against the plain Karatsuba one (three full Montgomery
+// products), on random values and on components next to q where the unreduced sums, the
+// negative c0 and the final correction matter.
+TEST(Fq2, LazyProductMatchesReducedKaratsuba) {
+#if defined(__x86_64__)
+  if (!cpu_has_adx()) GTEST_SKIP() << "no ADX on this CPU";
+  auto plain = [](const Fq2& a, const Fq2& b) {
+    Fq v0 = a.c0 * b.c0, v1 = a.c1 * b.c1;
+    return Fq2{v0 - v1, (a.c0 + a.c1) * (b.c0 + b.c1) - v0 - v1};
+  };
+  u256 qm1 = Fq::kModulus;
+  qm1[0] -= 1;
+  const Fq edges[] = {Fq::zero(), Fq::one(), *Fq::from_canonical(qm1), *Fq::from_mont(qm1), Fq::from_u64(2)};
+  std::vector<Fq2> values;
+  for (const Fq& x : edges) {
+    for (const Fq& y : edges) values.push_back({x, y});
+  }
+  std::mt19937_64 rng(11);
+  for (int i = 0; i < 200; ++i) values.push_back(r2(rng));
+  for (const Fq2& a : values) {
+    for (std::size_t j = 0; j < values.size(); j += 7) {
+      EXPECT_EQ(Fq2::mul_lazy(a, values[j]), plain(a, values[j]));
+    }
+  }
+#else
+  GTEST_SKIP() << "x86-64 only";
+#endif
+}
+
 TEST(Fq6, Axioms) {
   std::mt19937_64 rng(4);
   Fq6 v{Fq2::zero(), Fq2::one(), Fq2::zero()};
