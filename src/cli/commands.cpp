@@ -10,7 +10,6 @@
 #include "base/error.hpp"
 #include "base/mapped_file.hpp"
 #include "cli/progress.hpp"
-#include "ff/mont.hpp"
 #include "formats/json.hpp"
 #include "formats/r1cs.hpp"
 #include "formats/wtns.hpp"
@@ -196,10 +195,6 @@ int run_wtns_check(const std::string& r1cs_path, const std::string& wtns_path, b
 }  // namespace
 
 void register_commands(CLI::App& app) {
-  app.add_flag_callback(
-      "--no-asm", [] { ff::set_use_adx(false); },
-      "Use the portable field arithmetic even where ADX/BMI2 is available");
-
   {
     auto a = std::make_shared<ProveArgs>();
     auto* c = app.add_subcommand("prove", "Make a Groth16 proof (rapidsnark's argument order)");

@@ -1,5 +1,4 @@
-// proofmill: command-line front end. Exit codes: 0 success (or valid proof), 1 a proof that
-// does not verify or a witness that does not satisfy its constraints, 2 any error.
+// proofmill: command-line front end (exit codes: cli/app.hpp).
 #include <malloc.h>
 #include <unistd.h>
 
@@ -7,11 +6,10 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <iostream>
 #include <string>
 #include <string_view>
 
-#include "base/error.hpp"
+#include "cli/app.hpp"
 #include "cli/commands.hpp"
 
 namespace {
@@ -48,29 +46,11 @@ int main(int argc, char** argv) {
   // the heap: peak memory then follows what the prover really holds at once.
   ::mallopt(M_MMAP_THRESHOLD, 1 << 20);
   CLI::App app{"proofmill: Groth16 over BN254, compatible with circom and snarkjs"};
-  app.require_subcommand(1);
-  app.set_version_flag("--version", "proofmill 0.1.0");
+  pm::cli::add_common_options(app);
   pm::cli::register_commands(app);
   // Listed in --help only: the commands themselves run in proofmill-service (above).
   app.add_subcommand("serve", "Run the proving service: HTTP API and prover workers (see serve --help)");
   app.add_subcommand("worker", "Run prover workers against a shared PostgreSQL queue (see worker --help)");
   app.add_subcommand("keys", "Manage the service's API keys (see keys --help)");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    int rc = app.exit(e);
-    return rc == 0 ? 0 : 2;
-  }
-  try {
-    return pm::cli::run_selected(app);
-  } catch (const pm::Error& e) {
-    std::fprintf(stderr, "proofmill: error (%s): %s\n", pm::errc_name(e.code()), e.what());
-    return 2;
-  } catch (const std::bad_alloc&) {
-    std::fprintf(stderr, "proofmill: error: out of memory\n");
-    return 2;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "proofmill: error: %s\n", e.what());
-    return 2;
-  }
+  return pm::cli::parse_and_run(app, argc, argv, [&app] { return pm::cli::run_selected(app); });
 }

@@ -12,6 +12,23 @@ namespace {
 // Butterflies of one stage are independent: below this many, threads cost more than they save.
 constexpr std::size_t kParallelMin = std::size_t{1} << 12;
 
+// Both kernels are cache-blocked: the stages whose butterflies stay inside aligned blocks of
+// kBlock elements (128 KiB, well inside L2) run block by block, all of them while the block is
+// in cache, blocks spread over threads; only the log(n / kBlock) stages that span blocks are
+// full passes over the array. Block and offset come from shifts and masks (len is a power of
+// two), not from divisions.
+constexpr unsigned kLogBlock = 12;
+
+// Butterfly t of the stage with half-block 2^log_len pairs a[i] and a[i + len] with twiddle
+// index k (times the stage's stride).
+struct Pair {
+  std::size_t i, k;
+};
+inline Pair butterfly_pair(std::size_t t, unsigned log_len) {
+  const std::size_t k = t & ((std::size_t{1} << log_len) - 1);
+  return {((t >> log_len) << (log_len + 1)) + k, k};
+}
+
 }  // namespace
 
 Domain::Domain(unsigned log_n) : log_n_(log_n) {
@@ -37,13 +54,6 @@ Domain::Domain(unsigned log_n) : log_n_(log_n) {
   });
 }
 
-// Both kernels are cache-blocked: the stages whose butterflies stay inside aligned blocks of
-// kBlock elements (128 KiB, well inside L2) run block by block, all of them while the block is
-// in cache, blocks spread over threads; only the log(n / kBlock) stages that span blocks are
-// full passes over the array. Block and offset come from shifts and masks (len is a power of
-// two), not from divisions.
-constexpr unsigned kLogBlock = 12;
-
 // Gentleman-Sande: natural -> bit-reversed. Stage with half-block `len` uses w_(2 len)^k,
 // which is tw[k * n / (2 len)].
 void Domain::dif(std::span<Fr> a, const std::vector<Fr>& tw) const {
@@ -55,11 +65,10 @@ void Domain::dif(std::span<Fr> a, const std::vector<Fr>& tw) const {
   auto butterflies = [&](unsigned log_len, std::size_t b, std::size_t e) {
     const std::size_t len = std::size_t{1} << log_len, stride = n >> (log_len + 1);
     for (std::size_t t = b; t < e; ++t) {
-      const std::size_t k = t & (len - 1);
-      const std::size_t i = ((t >> log_len) << (log_len + 1)) + k, j = i + len;
-      Fr u = a[i], v = a[j];
+      const auto [i, k] = butterfly_pair(t, log_len);
+      Fr u = a[i], v = a[i + len];
       a[i] = u + v;
-      a[j] = (u - v) * tw[k * stride];
+      a[i + len] = (u - v) * tw[k * stride];
     }
   };
   for (unsigned log_len = log_n_ - 1; log_len >= log_block; --log_len) {
@@ -83,11 +92,10 @@ void Domain::dit(std::span<Fr> a, const std::vector<Fr>& tw) const {
   auto butterflies = [&](unsigned log_len, std::size_t b, std::size_t e) {
     const std::size_t len = std::size_t{1} << log_len, stride = n >> (log_len + 1);
     for (std::size_t t = b; t < e; ++t) {
-      const std::size_t k = t & (len - 1);
-      const std::size_t i = ((t >> log_len) << (log_len + 1)) + k, j = i + len;
-      Fr u = a[i], v = a[j] * tw[k * stride];
+      const auto [i, k] = butterfly_pair(t, log_len);
+      Fr u = a[i], v = a[i + len] * tw[k * stride];
       a[i] = u + v;
-      a[j] = u - v;
+      a[i + len] = u - v;
     }
   };
   parallel_for(n >> log_block, 1, [&](std::size_t b, std::size_t e) {
