@@ -71,6 +71,41 @@ R1cs load_r1cs(const std::string& path) {
   return parse_r1cs(m.bytes(), path);
 }
 
+std::vector<std::uint8_t> write_r1cs(const R1cs& r1cs, std::span<const std::uint64_t> wire_to_label) {
+  PM_ASSERT(wire_to_label.empty() || wire_to_label.size() == r1cs.n_wires);
+  BinWriter w("r1cs", 1, wire_to_label.empty() ? 2 : 3);
+  w.begin_section(kHeader);
+  w.u32(32);
+  std::uint8_t prime[32];
+  ff::store_le(ff::FrParams::kModulus, prime);
+  w.bytes(prime);
+  w.u32(r1cs.n_wires);
+  w.u32(r1cs.n_pub_out);
+  w.u32(r1cs.n_pub_in);
+  w.u32(r1cs.n_prv_in);
+  w.u64(r1cs.n_labels);
+  w.u32(r1cs.n_constraints);
+  w.end_section();
+  w.begin_section(kConstraints);
+  for (std::uint32_t i = 0; i < r1cs.n_constraints; ++i) {
+    for (int k = 0; k < 3; ++k) {
+      auto lc = r1cs.lc(i, k);
+      w.u32(static_cast<std::uint32_t>(lc.size()));
+      for (const auto& t : lc) {
+        w.u32(t.wire);
+        w.fr_canonical(t.coeff);
+      }
+    }
+  }
+  w.end_section();
+  if (!wire_to_label.empty()) {
+    w.begin_section(kWire2Label);
+    for (auto l : wire_to_label) w.u64(l);
+    w.end_section();
+  }
+  return w.data();
+}
+
 ff::Fr eval_lc(std::span<const R1csTerm> lc, std::span<const ff::Fr> witness) {
   ff::Fr acc = ff::Fr::zero();
   for (const auto& t : lc) acc += t.coeff * witness[t.wire];

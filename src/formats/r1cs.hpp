@@ -39,6 +39,10 @@ struct R1cs {
 R1cs parse_r1cs(std::span<const std::uint8_t> data, const std::string& name);
 R1cs load_r1cs(const std::string& path);
 
+/// Serialises as circom does (version 1; sections header, constraints and, when
+/// `wire_to_label` is not empty, the wire-to-label map, one entry per wire).
+std::vector<std::uint8_t> write_r1cs(const R1cs& r1cs, std::span<const std::uint64_t> wire_to_label = {});
+
 /// Evaluates a linear combination at a witness.
 ff::Fr eval_lc(std::span<const R1csTerm> lc, std::span<const ff::Fr> witness);
 
