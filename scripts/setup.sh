@@ -32,7 +32,7 @@ fi
 if [ "$want_peers" = 1 ]; then
   cd "$ROOT/tools/peers"
   if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    echo "setup: installing npm test peers into tools/peers (snarkjs, circom2, circomlib, @noble/curves, solc, anvil)"
+    echo "setup: installing npm test peers into tools/peers (snarkjs, circom2, circomlib, circomlibjs, @noble/curves, solc, anvil)"
     npm ci --no-audit --no-fund --loglevel=error >/dev/null
   fi
 fi
