@@ -467,19 +467,14 @@ std::vector<Expr> Builder::hint(std::string_view name, std::span<const Expr> inp
 
 Builder::Scope Builder::scope(std::string_view name) {
   s_->scope_stack.emplace_back(name);
-  std::string path;
-  for (const auto& p : s_->scope_stack) path += (path.empty() ? "" : "/") + p;
-  s_->scope = s_->intern(path);
+  s_->update_scope();
   return Scope(this);
 }
 
 Builder::Scope::~Scope() {
   if (b_ == nullptr || b_->s_ == nullptr) return;
-  auto& st = *b_->s_;
-  st.scope_stack.pop_back();
-  std::string path;
-  for (const auto& p : st.scope_stack) path += (path.empty() ? "" : "/") + p;
-  st.scope = st.intern(path);
+  b_->s_->scope_stack.pop_back();
+  b_->s_->update_scope();
 }
 
 Circuit Builder::compile() {

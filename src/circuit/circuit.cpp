@@ -288,8 +288,16 @@ std::vector<Fr> Circuit::witness(std::span<const Fr> values) const {
 }
 
 std::vector<Fr> Circuit::public_signals(std::span<const Fr> values) const {
-  auto w = witness(values);
-  return {w.begin() + 1, w.begin() + 1 + num_public()};
+  PM_ASSERT(values.size() == s_->kinds.size());
+  std::vector<Fr> out;
+  for (const auto& d : s_->outputs) {
+    for (auto w : d.wires) out.push_back(values[w]);
+  }
+  for (const auto& d : s_->inputs) {
+    if (!d.is_public) continue;
+    for (auto w : d.wires) out.push_back(values[w]);
+  }
+  return out;
 }
 
 }  // namespace pm::circuit

@@ -73,6 +73,13 @@ struct BuilderState {
   std::vector<std::string> scope_stack;
   std::uint32_t scope = 0;
 
+  /// scope = the interned "a/b/c" path of scope_stack.
+  void update_scope() {
+    std::string path;
+    for (const auto& p : scope_stack) path += (path.empty() ? "" : "/") + p;
+    scope = intern(path);
+  }
+
   std::uint32_t intern(std::string_view s) {
     auto it = string_ids.find(s);
     if (it != string_ids.end()) return it->second;

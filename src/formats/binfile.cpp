@@ -284,6 +284,12 @@ void BinWriter::bytes(std::span<const std::uint8_t> b) {
   buf_.resize(at + b.size());
   std::memcpy(buf_.data() + at, b.data(), b.size());
 }
+void BinWriter::prime(const ff::u256& p) {
+  u32(32);
+  std::uint8_t b[32];
+  ff::store_le(p, b);
+  bytes(b);
+}
 void BinWriter::fr_canonical(const ff::Fr& x) {
   std::uint8_t b[32];
   x.to_le_bytes(b);

@@ -96,6 +96,8 @@ class BinWriter {
   void u32(std::uint32_t v);
   void u64(std::uint64_t v);
   void bytes(std::span<const std::uint8_t> b);
+  /// A field size (u32 32) then the 32-byte little-endian prime, as Reader::prime reads it.
+  void prime(const ff::u256& p);
   void fr_canonical(const ff::Fr& x);
   void fq_mont(const ff::Fq& x);
   void g1_mont(const ec::G1Affine& p);

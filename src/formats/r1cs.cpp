@@ -75,10 +75,7 @@ std::vector<std::uint8_t> write_r1cs(const R1cs& r1cs, std::span<const std::uint
   PM_ASSERT(wire_to_label.empty() || wire_to_label.size() == r1cs.n_wires);
   BinWriter w("r1cs", 1, wire_to_label.empty() ? 2 : 3);
   w.begin_section(kHeader);
-  w.u32(32);
-  std::uint8_t prime[32];
-  ff::store_le(ff::FrParams::kModulus, prime);
-  w.bytes(prime);
+  w.prime(ff::FrParams::kModulus);
   w.u32(r1cs.n_wires);
   w.u32(r1cs.n_pub_out);
   w.u32(r1cs.n_pub_in);

@@ -38,10 +38,7 @@ Witness load_wtns(const std::string& path) {
 std::vector<std::uint8_t> write_wtns(std::span<const ff::Fr> values) {
   BinWriter w("wtns", 2, 2);
   w.begin_section(1);
-  w.u32(32);
-  std::uint8_t prime[32];
-  ff::store_le(ff::FrParams::kModulus, prime);
-  w.bytes(prime);
+  w.prime(ff::FrParams::kModulus);
   w.u32(static_cast<std::uint32_t>(values.size()));
   w.end_section();
   w.begin_section(2);

@@ -160,17 +160,12 @@ ProvingKey load_zkey(const std::string& path) {
 
 std::vector<std::uint8_t> write_zkey(const ProvingKey& pk) {
   BinWriter w("zkey", 1, 10);
-  std::uint8_t prime[32];
   w.begin_section(kHeader);
   w.u32(1);
   w.end_section();
   w.begin_section(kGrothHeader);
-  w.u32(32);
-  ff::store_le(ff::FqParams::kModulus, prime);
-  w.bytes(prime);
-  w.u32(32);
-  ff::store_le(ff::FrParams::kModulus, prime);
-  w.bytes(prime);
+  w.prime(ff::FqParams::kModulus);
+  w.prime(ff::FrParams::kModulus);
   w.u32(pk.n_vars);
   w.u32(pk.n_public);
   w.u32(static_cast<std::uint32_t>(pk.domain_size()));

@@ -5,7 +5,8 @@
 /// Paths are bottom-up: siblings[0] is the leaf's sibling; index bit i is 1 when the node at
 /// level i is a right child. Costs per level (d levels):
 ///   merkle_root:      240 (Poseidon(2)) + 1 (index bit boolean) + 1 (left/right select) = 242
-///   merkle_sum_root:  297 (Poseidon(4)) + 1 + 2 selects + the sum's range check (bits + 1)
+///   merkle_sum_root:  297 (Poseidon(4)) + 1 (boolean) + 2 (selects) + 2 (sum_bits + 1) (the
+///                     sibling's and the parent's range checks), plus sum_bits + 1 for the leaf
 /// Merkle-sum node: hash = Poseidon(left.hash, left.sum, right.hash, right.sum), sum = left.sum +
 /// right.sum, and every sum (sibling sums and each parent sum) is range-checked to `sum_bits`
 /// bits (<= 125, so two of them never wrap mod r): no sum can overflow or go negative, so the

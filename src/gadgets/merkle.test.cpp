@@ -91,6 +91,9 @@ json sum_input(const SumValue& leaf, const std::vector<SumValue>& sib, const std
 TEST(MerkleSum, InclusionAndSumsChecked) {
   const unsigned bits = 64;
   auto c = sum_circuit(bits);
+  // Per level: Poseidon(4), boolean, two selects, two range checks; the leaf's range check; the
+  // root hash and root sum equalities (linear, kept: they relate inputs to sums of wires).
+  EXPECT_EQ(c.num_constraints(), kDepth * (297 + 3 + 2 * (bits + 1)) + (bits + 1) + 2);
   std::vector<SumValue> sib{{F(101), F(5)}, {F(202), F(1000)}, {F(303), F(0)}, {F(404), F(77)}};
   std::vector<bool> idx{false, true, true, false};
   json in = sum_input({F(9), F(250)}, sib, idx);

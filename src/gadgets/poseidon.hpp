@@ -9,7 +9,7 @@
 ///
 /// Circuit cost: 3 constraints per S-box, S-boxes on constants being free, so
 /// 3 * (8t + R_P) - 3 constraints: 240 for 2 inputs (circom --O2 gives 240 for circomlib's
-/// Poseidon(2)), 609 for 16 inputs... see docs/GADGETS.md for the table.
+/// Poseidon(2)), 609 for 16 inputs (docs/CIRCUITS.md has the table).
 
 #include <span>
 #include <vector>
