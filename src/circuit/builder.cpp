@@ -288,6 +288,18 @@ Expr Builder::mul(const Expr& a, const Expr& b, std::string_view label, Loc loc)
   return product_wire(a, b, label, loc);
 }
 
+Expr Builder::mul_add(const Expr& a, const Expr& b, const Expr& c, std::string_view label, Loc loc) {
+  check_owner(a), check_owner(b), check_owner(c);
+  if (a.is_constant()) return b * a.constant() + c;
+  if (b.is_constant()) return a * b.constant() + c;
+  std::uint32_t w = new_wire();
+  s_->wire_label[w] = s_->intern(label.empty() ? "mul" : label);
+  auto ci = static_cast<std::uint32_t>(s_->constraints.size());
+  add_constraint(a, b, Expr::wire(*this, w) - c, label, loc);
+  s_->steps.push_back({Step::Kind::product, ci, w});
+  return Expr::wire(*this, w);
+}
+
 Expr Builder::inverse(const Expr& a, std::string_view label, Loc loc) {
   check_owner(a);
   if (a.is_constant()) {
@@ -296,10 +308,12 @@ Expr Builder::inverse(const Expr& a, std::string_view label, Loc loc) {
     }
     return Expr(a.constant().inverse());
   }
-  Expr inv = hint1("inverse", std::span<const Expr>(&a, 1), [](std::span<const Fr> in, std::span<Fr> out) {
-    if (in[0].is_zero()) throw Error(Errc::unsatisfied, "inverse of zero");
-    out[0] = in[0].inverse();
-  });
+  std::string what = label_of(label, "inverse");
+  Expr inv =
+      hint1("inverse", std::span<const Expr>(&a, 1), [what](std::span<const Fr> in, std::span<Fr> out) {
+        if (in[0].is_zero()) throw Error(Errc::unsatisfied, "inverse of zero (" + what + ")");
+        out[0] = in[0].inverse();
+      });
   add_constraint(a, inv, Expr(1), label.empty() ? "nonzero" : label, loc);
   return inv;
 }
@@ -366,7 +380,7 @@ Expr Builder::select(const Expr& cond, const Expr& if_true, const Expr& if_false
                      Loc loc) {
   assert_boolean(cond, label.empty() ? "select condition is boolean" : label, loc);
   if (cond.is_constant()) return cond.constant().is_zero() ? if_false : if_true;
-  return if_false + mul(cond, if_true - if_false, label.empty() ? "select" : label, loc);
+  return mul_add(cond, if_true - if_false, if_false, label.empty() ? "select" : label, loc);
 }
 
 std::vector<Expr> Builder::to_bits(const Expr& a, unsigned n, std::string_view label, Loc loc) {
@@ -400,6 +414,56 @@ std::vector<Expr> Builder::to_bits(const Expr& a, unsigned n, std::string_view l
   std::string what = label.empty() ? "value fits in " + std::to_string(n) + " bits" : std::string(label);
   add_linear(sum - a, what, loc);
   return bits;
+}
+
+std::vector<Expr> Builder::to_bits_strict(const Expr& a, std::string_view label, Loc loc) {
+  check_owner(a);
+  constexpr unsigned n = 254;
+  if (a.is_constant()) {
+    ff::u256 v = a.constant().to_canonical();
+    std::vector<Expr> bits;
+    for (unsigned i = 0; i < n; ++i) bits.emplace_back(ff::bit(v, i) ? 1 : 0);
+    return bits;
+  }
+  auto bits =
+      hint("to_bits_strict", std::span<const Expr>(&a, 1), n, [](std::span<const Fr> in, std::span<Fr> out) {
+        ff::u256 v = in[0].to_canonical();
+        for (unsigned i = 0; i < n; ++i) out[i] = ff::bit(v, i) ? Fr::one() : Fr::zero();
+      });
+  Expr sum;
+  Fr p = Fr::one();
+  const Fr two = Fr::from_u64(2);
+  for (unsigned i = 0; i < n; ++i) {
+    add_constraint(bits[i], bits[i] - 1, Expr(), "bit is boolean", loc);
+    mark_boolean(bits[i]);
+    sum += bits[i] * p;
+    p *= two;
+  }
+  add_linear(sum - a, label.empty() ? "bits sum to the value" : label, loc);
+  ff::u256 r_minus_1 = Fr::kModulus;
+  r_minus_1[0] -= 1;  // r is odd
+  assert_bits_at_most(bits, r_minus_1, label.empty() ? "bits are canonical (below r)" : label, loc);
+  return bits;
+}
+
+void Builder::assert_bits_at_most(std::span<const Expr> bits, const ff::u256& c, std::string_view label,
+                                  Loc loc) {
+  // Scan from the top bit down, keeping `eq` = 1 while the bits seen so far equal c's. Where c
+  // has a 1, eq *= bit (a 0 bit there makes the number smaller: eq drops to 0). Where c has a 0,
+  // a 1 bit while eq is still 1 would make the number larger: eq * bit = 0.
+  std::string what = label.empty() ? "bits at most the constant" : std::string(label);
+  Expr eq(1);
+  for (std::size_t i = bits.size(); i-- > 0;) {
+    check_owner(bits[i]);
+    bool c_bit = i < 256 && ff::bit(c, static_cast<unsigned>(i));
+    if (c_bit) {
+      eq = mul(eq, bits[i], what, loc);
+    } else if (eq.is_constant()) {
+      if (!eq.constant().is_zero()) assert_equal(bits[i], Expr(0), what, loc);
+    } else {
+      add_constraint(eq, bits[i], Expr(), what, loc);
+    }
+  }
 }
 
 Expr Builder::from_bits(std::span<const Expr> bits, std::string_view label, Loc loc) {

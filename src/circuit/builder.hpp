@@ -62,6 +62,11 @@ class Builder {
   // -- Arithmetic. Each returns an expression over a new wire when it costs a constraint.
   /// a * b: one constraint unless a or b is constant.
   Expr mul(const Expr& a, const Expr& b, std::string_view label = {}, Loc loc = Loc::current());
+  /// a * b + c as a new wire (one constraint, a * b = w - c): keeps long chains (curve formulas,
+  /// accumulators) from growing linear combinations. Without a constraint, and without a new
+  /// wire, when a or b is constant.
+  Expr mul_add(const Expr& a, const Expr& b, const Expr& c, std::string_view label = {},
+               Loc loc = Loc::current());
   Expr square(const Expr& a, std::string_view label = {}, Loc loc = Loc::current()) {
     return mul(a, a, label, loc);
   }
@@ -82,12 +87,21 @@ class Builder {
   void assert_nonzero(const Expr& a, std::string_view label = {}, Loc loc = Loc::current());
 
   // -- Bits, selection and comparison.
-  /// cond ? if_true : if_false, cond boolean (asserted unless known); one constraint.
+  /// cond ? if_true : if_false as one new wire, cond boolean (asserted unless known); one
+  /// constraint.
   Expr select(const Expr& cond, const Expr& if_true, const Expr& if_false, std::string_view label = {},
               Loc loc = Loc::current());
   /// The n low bits of a, little-endian, proving 0 <= a < 2^n (n <= 253, so the decomposition is
   /// unique); n + 1 constraints.
   std::vector<Expr> to_bits(const Expr& a, unsigned n, std::string_view label = {}, Loc loc = Loc::current());
+  /// All 254 bits of a, little-endian, with the decomposition proven canonical (the bits read as
+  /// an integer are < r, so a + r is no alternative): circomlib's Num2Bits_strict. About 507
+  /// constraints: 254 bits, the sum, and assert_bits_at_most(bits, r - 1).
+  std::vector<Expr> to_bits_strict(const Expr& a, std::string_view label = {}, Loc loc = Loc::current());
+  /// The integer sum 2^i bits[i] is at most the constant c. The bits must already be constrained
+  /// boolean. One constraint per bit below the highest set bit of c, roughly.
+  void assert_bits_at_most(std::span<const Expr> bits, const ff::u256& c, std::string_view label = {},
+                           Loc loc = Loc::current());
   /// sum 2^i bits[i]; each bit is asserted boolean unless known to be.
   Expr from_bits(std::span<const Expr> bits, std::string_view label = {}, Loc loc = Loc::current());
   /// 1 when a == 0, else 0; two constraints.

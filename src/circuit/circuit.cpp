@@ -246,7 +246,9 @@ std::vector<Fr> Circuit::solve(std::span<const Fr> input_values, const SolveOpti
     switch (step.kind) {
       case Step::Kind::product: {
         const auto& c = s_->constraints[step.index];
-        v[step.out] = c.a.eval(v) * c.b.eval(v);
+        // C = out - offset (out with coefficient 1): out = A * B + offset.
+        v[step.out] = Fr::zero();
+        v[step.out] = c.a.eval(v) * c.b.eval(v) - c.c.eval(v);
         break;
       }
       case Step::Kind::linear:

@@ -1,0 +1,80 @@
+#pragma once
+/// \file Baby Jubjub, the twisted Edwards curve a x^2 + y^2 = 1 + d x^2 y^2 over the BN254 scalar
+/// field (a = 168700, d = 168696; EIP-2494), as circomlib and circomlibjs use it: native
+/// arithmetic and the circuit gadgets EdDSA needs.
+///
+/// The curve has order 8 l, l the 251-bit prime `kSubOrder`; Base8 generates the order-l
+/// subgroup. Its birationally equivalent Montgomery form is B v^2 = u^3 + A u^2 + u with
+/// A = 168698, B = 1 (u = (1 + y) / (1 - y), v = u / x).
+///
+/// Gadget costs in constraints (circomlib's templates of the same purpose are named;
+/// docs/CIRCUITS.md compares the totals with circom --O2):
+///  - add (BabyAdd): 6; 3 when one point is constant. dbl (BabyDbl): 6.
+///  - assert_on_curve (BabyCheck): 3.
+///  - mul_any (EscalarMulAny): 9 per bit plus 24 (2,310 for 254 bits).
+///  - mul_fixed (EscalarMulFix): 6 per 3-bit window plus 13 (523 for 253 bits).
+/// The scalar multiplications use Montgomery formulas, which have exceptional cases (adding a
+/// point to itself or to its negative); circomlib's segmenting (148-bit segments for a variable
+/// base, 249-bit for a fixed one) keeps every addition away from them for points of order l,
+/// which is why EdDSA first multiplies the public key by 8.
+
+#include <span>
+
+#include "circuit/builder.hpp"
+#include "ff/bn254.hpp"
+
+namespace pm::gadgets::babyjub {
+
+using circuit::Builder;
+using circuit::Expr;
+using ff::Fr;
+
+struct SubOrderParams {
+  // l = 2736030358979909402780800718157159386076813972158567259200215660948447373041
+  static constexpr ff::u256 kModulus = {0x677297dc392126f1ull, 0xab3eedb83920ee0aull, 0x370a08b6d0302b0bull,
+                                        0x060c89ce5c263405ull};
+};
+/// Integers mod l: scalars of the prime-order subgroup.
+using Scalar = ff::Fp<SubOrderParams>;
+inline constexpr ff::u256 kSubOrder = SubOrderParams::kModulus;
+
+struct Point {
+  Fr x, y;
+  friend bool operator==(const Point&, const Point&) = default;
+};
+
+const Fr& curve_a();  ///< 168700
+const Fr& curve_d();  ///< 168696
+inline Point identity() { return {Fr::zero(), Fr::one()}; }
+/// circomlibjs's Base8, generator of the order-l subgroup (8 times its Generator).
+const Point& base8();
+
+bool on_curve(const Point& p);
+/// On the curve and of order dividing l.
+bool in_subgroup(const Point& p);
+/// The complete twisted Edwards addition (no exceptional cases on the curve).
+Point add(const Point& p, const Point& q);
+Point dbl(const Point& p);
+inline Point neg(const Point& p) { return {-p.x, p.y}; }
+/// e * p for a non-negative integer e (any 256-bit value; not reduced mod l).
+Point mul(const Point& p, const ff::u256& e);
+
+// -- Gadgets.
+struct PointExpr {
+  Expr x, y;
+};
+inline PointExpr constant(const Point& p) { return {Expr(p.x), Expr(p.y)}; }
+
+PointExpr add(Builder& b, const PointExpr& p, const PointExpr& q);
+PointExpr dbl(Builder& b, const PointExpr& p);
+void assert_on_curve(Builder& b, const PointExpr& p);
+
+/// sum 2^i bits[i] * p (circomlib's EscalarMulAny): `bits` boolean (the caller constrains them,
+/// e.g. with to_bits), 1 <= bits.size() <= 254, p of order l or the identity (x = 0 selects
+/// the identity as the result). For other points the result is unspecified (circomlib's too).
+PointExpr mul_any(Builder& b, std::span<const Expr> bits, const PointExpr& p);
+/// sum 2^i bits[i] * base for a constant base of order l (circomlib's EscalarMulFix), bits
+/// boolean (constrained by the caller), 1 <= bits.size() <= 253.
+PointExpr mul_fixed(Builder& b, std::span<const Expr> bits, const Point& base);
+
+}  // namespace pm::gadgets::babyjub
