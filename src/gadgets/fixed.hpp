@@ -1,0 +1,88 @@
+#pragma once
+/// \file Signed fixed-point arithmetic in circuits.
+///
+/// A value v is the field element round(v * 2^F) (negative values as r - |.|), F the format's
+/// fractional bits. Every `Fixed` carries a bound proven by its constraints, |raw| <= 2^bits, so
+/// products and quotients can never wrap around the field: a gadget whose inputs are too wide
+/// for that throws at build time (narrow() them first), and a result outside the format's range
+/// (|v| >= 2^I) fails a constraint. Results are range-checked to the format; sums and
+/// differences are free and widen the bound by one bit.
+///
+/// Errors (1 ulp = 2^-F), asserted by fixed.test.cpp over grids and domain edges against exact
+/// integer references (mul, div, sqrt) and long-double ones (exp, ln, normal_cdf); constraints
+/// for F = I = 32 (also asserted), not counting the operands' own range checks:
+///
+/// | operation | constraints | maximum error | measured |
+/// |---|---|---|---|
+/// | add, sub, neg, mul_int | 0 | exact | |
+/// | mul | 100 | 0.5 ulp (rounded to nearest) | 0.50 |
+/// | div (divisor > 0) | 266 | 0.5 ulp | 0.50 |
+/// | sqrt (x >= 0) | 105 | < 1 ulp (rounded down) | exact floor |
+/// | exp | 1,051 | 0.75 ulp + 2^-(F+6) e^x (relative for large results) | 0.50 ulp + 2^-(F+7) e^x |
+/// | ln (x > 0) | 1,486 | 0.75 ulp | 0.50 |
+/// | normal_cdf | 1,032 | 0.75 ulp | 0.50 |
+///
+/// Domains are enforced by constraints, not only by the witness code: division by a
+/// non-positive number, the square root of a negative number and the logarithm of a
+/// non-positive number have no satisfying witness, nor has a result outside the format.
+/// exp(x) for x below -(F + 2) ln 2 is 0 (the true value is below 1/4 ulp); normal_cdf(x) is
+/// 0 or 1 for |x| >= 8 (within 2^-50 of the true value, below 1/4 ulp for F <= 48).
+///
+/// exp, ln and normal_cdf evaluate Chebyshev series (Clenshaw's recurrence) with F + 10
+/// fractional bits inside; the series are fitted when the circuit is built, in long double,
+/// with the degree chosen to meet the error bound.
+
+#include <string_view>
+
+#include "circuit/builder.hpp"
+
+namespace pm::gadgets::fixed {
+
+using circuit::Builder;
+using circuit::Expr;
+using ff::Fr;
+
+struct Format {
+  unsigned frac_bits = 32;  ///< F: resolution 2^-F (1..64)
+  unsigned int_bits = 32;   ///< I: |v| < 2^I (1..64); I + F <= 100
+};
+
+struct Fixed {
+  Expr raw;
+  unsigned frac = 0;  ///< fractional bits of raw
+  unsigned bits = 0;  ///< |raw| <= 2^bits, proven
+};
+
+/// round(v * 2^frac) as a field element; throws Error(Errc::out_of_range) if it needs more
+/// than 126 bits.
+Fr encode(long double v, unsigned frac);
+/// The value of a raw field element read as a signed integer over 2^frac.
+long double decode(const Fr& raw, unsigned frac);
+
+/// Checks a format (throws Error(Errc::invalid_argument)).
+void check(const Format& fmt);
+
+/// A wire holding a raw fixed-point value (an input, say), range-checked to the format:
+/// I + F + 2 constraints.
+Fixed from_raw(Builder& b, const Expr& raw, const Format& fmt);
+Fixed constant(long double v, const Format& fmt);
+/// Range-checks a value into the format (a wide sum, say); I + F + 2 constraints.
+Fixed narrow(Builder& b, const Fixed& a, const Format& fmt);
+
+Fixed add(const Fixed& a, const Fixed& b);
+Fixed sub(const Fixed& a, const Fixed& b);
+Fixed neg(const Fixed& a);
+Fixed mul_int(const Fixed& a, std::int64_t k);
+
+Fixed mul(Builder& b, const Fixed& x, const Fixed& y, const Format& fmt);
+/// x / y; y > 0 is a constraint ("divisor is positive").
+Fixed div(Builder& b, const Fixed& x, const Fixed& y, const Format& fmt);
+/// floor(sqrt(x) * 2^F) / 2^F; x >= 0 is a constraint.
+Fixed sqrt(Builder& b, const Fixed& x, const Format& fmt);
+Fixed exp(Builder& b, const Fixed& x, const Format& fmt);
+/// Natural logarithm; x > 0 is a constraint.
+Fixed ln(Builder& b, const Fixed& x, const Format& fmt);
+/// The standard normal distribution function Phi(x).
+Fixed normal_cdf(Builder& b, const Fixed& x, const Format& fmt);
+
+}  // namespace pm::gadgets::fixed
