@@ -6,9 +6,8 @@ namespace pm::circuits {
 
 const std::vector<CircuitDef>& all() {
   static const std::vector<CircuitDef> defs = {
-      cubic_circuit(),
-      poseidon_hash_circuit(),
-      poseidon_chain_circuit(),
+      cubic_circuit(),          poseidon_hash_circuit(), poseidon_chain_circuit(), merkle_inclusion_circuit(),
+      eddsa_poseidon_circuit(),
   };
   return defs;
 }

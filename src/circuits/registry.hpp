@@ -48,5 +48,7 @@ Params parse_params(const std::vector<std::string>& kv);
 CircuitDef cubic_circuit();
 CircuitDef poseidon_hash_circuit();
 CircuitDef poseidon_chain_circuit();
+CircuitDef merkle_inclusion_circuit();
+CircuitDef eddsa_poseidon_circuit();
 
 }  // namespace pm::circuits
