@@ -29,6 +29,20 @@ BEACON=1 "$ROOT/scripts/interop/make_small_ptau.sh" 10 "$OUT/ptau/pot10.ptau" >/
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 
+# Constraint counts against circomlib's templates compiled by circom --O2: within 10%.
+CC="$T/circom"; mkdir -p "$CC/circomlib"
+cp -r "$ROOT/tools/peers/node_modules/circomlib/circuits/." "$CC/circomlib/"
+for pair in "merkle_inclusion_ref|merkle_inclusion|-p n=20" "eddsa_poseidon_ref|eddsa_poseidon|"; do
+  IFS='|' read -r ref name params <<<"$pair"
+  cp "$ROOT/tests/circuits/$ref.circom" "$CC/"
+  theirs=$(cd "$CC" && node "$ROOT/tools/peers/node_modules/circom2/cli.js" "$ref.circom" --r1cs --O2 2>&1 | sed -n 's/.*non-linear constraints: \([0-9]*\).*/\1/p')
+  # shellcheck disable=SC2086
+  ours=$("$PM" circuit info "$name" $params --json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).constraints))')
+  echo "constraints: $name $ours, circomlib (circom --O2) ${theirs:-?}"
+  if [ -n "$theirs" ] && [ $((ours * 10)) -le $((theirs * 11)) ] && [ $((ours * 10)) -ge $((theirs * 9)) ]; then ok; else
+    bad "$name: $ours constraints, circomlib's ${theirs:-?}: not within 10%"; fi
+done
+
 # EdDSA (4,193 constraints) needs 2^13: a dev ptau (byte-identical to what snarkjs's prepare
 # phase2 makes of the same secrets, without its minutes).
 if [ ! -f "$OUT/ptau/dev13.ptau" ]; then
