@@ -452,6 +452,7 @@ void Builder::assert_bits_at_most(std::span<const Expr> bits, const ff::u256& c,
   // has a 1, eq *= bit (a 0 bit there makes the number smaller: eq drops to 0). Where c has a 0,
   // a 1 bit while eq is still 1 would make the number larger: eq * bit = 0.
   std::string what = label.empty() ? "bits at most the constant" : std::string(label);
+  if (ff::bit_length(c) > bits.size()) return;  // every value of the bits is below c
   Expr eq(1);
   for (std::size_t i = bits.size(); i-- > 0;) {
     check_owner(bits[i]);

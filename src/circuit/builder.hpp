@@ -98,8 +98,9 @@ class Builder {
   /// an integer are < r, so a + r is no alternative): circomlib's Num2Bits_strict. About 507
   /// constraints: 254 bits, the sum, and assert_bits_at_most(bits, r - 1).
   std::vector<Expr> to_bits_strict(const Expr& a, std::string_view label = {}, Loc loc = Loc::current());
-  /// The integer sum 2^i bits[i] is at most the constant c. The bits must already be constrained
-  /// boolean. One constraint per bit below the highest set bit of c, roughly.
+  /// The integer sum 2^i bits[i] is at most the constant c (nothing to check when c has more
+  /// bits than `bits`). The bits must already be constrained boolean. One constraint per bit below the
+  /// highest set bit of c, roughly.
   void assert_bits_at_most(std::span<const Expr> bits, const ff::u256& c, std::string_view label = {},
                            Loc loc = Loc::current());
   /// sum 2^i bits[i]; each bit is asserted boolean unless known to be.

@@ -148,6 +148,43 @@ TEST(Circuit, ToBitsRangeAndMaliciousBits) {
   expect_rejected(c, json{{"x", 2}}, bad, "bit is boolean");
 }
 
+TEST(Circuit, BitsAtMostConstantExhaustive) {
+  // Every 5-bit value against every constant up to 40 (constants wider than the bits included).
+  for (std::uint64_t cst = 0; cst <= 40; ++cst) {
+    Builder b("at_most");
+    Expr x = b.private_input("x");
+    auto bits = b.to_bits(x, 5);
+    b.assert_bits_at_most(bits, ff::u256{cst, 0, 0, 0}, "x at most c");
+    Circuit c = b.compile();
+    for (std::uint64_t v = 0; v < 32; ++v) {
+      if (v <= cst) {
+        EXPECT_NO_THROW((void)c.solve(json{{"x", v}})) << v << " <= " << cst;
+      } else {
+        expect_rejected(c, json{{"x", v}}, {}, "x at most c");
+      }
+    }
+  }
+}
+
+TEST(Circuit, ToBitsStrictRejectsTheAlias) {
+  Builder b("strict");
+  Expr x = b.private_input("x");
+  b.public_outputs("bits", b.to_bits_strict(x));
+  Circuit c = b.compile();
+  EXPECT_EQ(c.num_constraints(), 508u);
+  auto v = c.solve(json{{"x", 5}});
+  EXPECT_EQ(c.public_signals(v)[0], F(1));
+  EXPECT_EQ(c.public_signals(v)[2], F(1));
+  // x = 5 also equals 5 + r, a 254-bit number: its bits sum to x in the field but are >= r.
+  SolveOptions alias;
+  alias.hint_overrides["to_bits_strict"] = [](std::span<const Fr>, std::span<Fr> out) {
+    ff::u256 w = Fr::kModulus;
+    ff::add_carry(w, w, ff::u256{5, 0, 0, 0});
+    for (unsigned i = 0; i < 254; ++i) out[i] = ff::bit(w, i) ? Fr::one() : Fr::zero();
+  };
+  expect_rejected(c, json{{"x", 5}}, alias, "bits are canonical");
+}
+
 TEST(Circuit, LessThanExhaustive) {
   Builder b("lt");
   Expr x = b.private_input("x");

@@ -183,7 +183,10 @@ PointExpr mul_any(Builder& b, std::span<const Expr> bits, const PointExpr& p) {
 }
 
 PointExpr mul_fixed(Builder& b, std::span<const Expr> bits, const Point& base) {
-  constexpr std::size_t kSegment = 249;  // 83 windows of 3 bits
+  // 82 windows of 3 bits: the accumulator (below 3.15 * 8^82 = 0.2 * 2^250) never reaches l,
+  // so no addition meets acc = -w. With 249 bits (circomlib's) it can: for a few scalars
+  // acc + w = l and the slope is 0/0.
+  constexpr std::size_t kSegment = 246;
   if (bits.empty() || bits.size() > 253)
     throw Error(Errc::invalid_argument,
                 "babyjub::mul_fixed: 1..253 scalar bits, not " + std::to_string(bits.size()));

@@ -14,9 +14,10 @@
 ///  - mul_any (EscalarMulAny): 9 per bit plus 24 (2,310 for 254 bits).
 ///  - mul_fixed (EscalarMulFix): 6 per 3-bit window plus 13 (523 for 253 bits).
 /// The scalar multiplications use Montgomery formulas, which have exceptional cases (adding a
-/// point to itself or to its negative); circomlib's segmenting (148-bit segments for a variable
-/// base, 249-bit for a fixed one) keeps every addition away from them for points of order l,
-/// which is why EdDSA first multiplies the public key by 8.
+/// point to itself or to its negative); segmenting (148-bit segments for a variable base, as
+/// circomlib; 246-bit for a fixed one, where circomlib's 249 lets a few scalars reach
+/// acc = -w) keeps every addition away from them for points of order l, which is why EdDSA
+/// first multiplies the public key by 8.
 
 #include <span>
 

@@ -12,9 +12,13 @@
 ///  - h's bits are canonical (Num2Bits_strict: h + r is no alternative);
 ///  - 8 A is not the identity (A of small order is rejected);
 ///  - S * Base8 = R8 + h * (8 A), with circomlib's scalar-multiplication circuits.
-/// Like circomlib it checks neither A nor R8 to be on the curve: the equation binds them.
-/// With `enabled` (boolean) 0, every check but the range of S's bits is switched off, as
-/// circomlib's `enabled` input does.
+/// Like circomlib it checks neither A nor R8 to be on the curve. That is sound for a trusted A
+/// (a public input, or a key committed in a Merkle tree); when the prover chooses A freely, add
+/// babyjub::assert_on_curve(b, A) (3 constraints), since for an off-curve A the Montgomery
+/// formulas' exceptional cases are not ruled out.
+/// With `enabled` (boolean) 0 the checks are switched off, as circomlib's `enabled` input
+/// does; the curve formulas still run, so use dummy inputs such as zeros then (arbitrary
+/// off-curve values can leave a division by zero unsatisfiable).
 
 #include <array>
 #include <cstdint>

@@ -209,10 +209,17 @@ TEST(BabyJub, GadgetsMatchNativeArithmetic) {
     b.public_output("fix_x", fix.x), b.public_output("fix_y", fix.y);
     auto c = b.compile();
     Point pp = babyjub::mul(babyjub::base8(), {987654321, 5, 0, 0});
-    for (std::uint64_t seed : {0ull, 1ull, 6ull, 0xdeadbeefcafef00dull}) {
+    for (std::uint64_t seed : {0ull, 1ull, 6ull, 7ull, 0xdeadbeefcafef00dull}) {
       ff::u256 kk{seed, seed * 3 + 1, seed ^ 0x55, seed * 7};
       for (unsigned i = nbits; i < 256; ++i) kk[i / 64] &= ~(1ull << (i % 64));
       if (seed == 6) kk = {0, 0, 0, 0};
+      if (seed == 7) {
+        // l - 2^250 - (2^249 - 1) / 7 + 2^249: with 249-bit fixed-base segments (circomlib's)
+        // the accumulator meets -w here and no witness exists (found in review).
+        if (nbits < 250) continue;
+        kk = {0xd5297349effc94a8ull, 0x621a5b6f148ea4e5ull, 0x1277bf923de70679ull, 0x1c3653c1301a1bcull};
+        kk[3] += 1ull << (249 - 192);
+      }
       json in{{"k", ff::to_decimal(kk)}, {"px", pp.x.to_decimal()}, {"py", pp.y.to_decimal()}};
       Point ea = babyjub::mul(pp, kk), ef = babyjub::mul(babyjub::base8(), kk);
       std::vector<Fr> want{ea.x, ea.y, ef.x, ef.y};

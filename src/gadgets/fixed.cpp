@@ -266,21 +266,28 @@ Fixed narrow(Builder& b, const Fixed& a, const Format& fmt) {
   return {a.raw, a.frac, w};
 }
 
+// Bounds past 2^240 could wrap around the field in later steps: refuse them when building.
+unsigned capped(unsigned bits) {
+  need(bits <= 240, "value too wide (over 240 bits): narrow() the operands first");
+  return bits;
+}
+
 Fixed add(const Fixed& a, const Fixed& b) {
   need(a.frac == b.frac, "adding values of different scales");
-  return {a.raw + b.raw, a.frac, std::max(a.bits, b.bits) + 1};
+  return {a.raw + b.raw, a.frac, capped(std::max(a.bits, b.bits) + 1)};
 }
 
 Fixed sub(const Fixed& a, const Fixed& b) {
   need(a.frac == b.frac, "subtracting values of different scales");
-  return {a.raw - b.raw, a.frac, std::max(a.bits, b.bits) + 1};
+  return {a.raw - b.raw, a.frac, capped(std::max(a.bits, b.bits) + 1)};
 }
 
 Fixed neg(const Fixed& a) { return {-a.raw, a.frac, a.bits}; }
 
 Fixed mul_int(const Fixed& a, std::int64_t k) {
-  Fr f = k < 0 ? -Fr::from_u64(static_cast<std::uint64_t>(-k)) : Fr::from_u64(static_cast<std::uint64_t>(k));
-  return {a.raw * f, a.frac, a.bits + bit_length(static_cast<std::uint64_t>(k < 0 ? -k : k))};
+  const std::uint64_t mag = k < 0 ? 0 - static_cast<std::uint64_t>(k) : static_cast<std::uint64_t>(k);
+  Fr f = k < 0 ? -Fr::from_u64(mag) : Fr::from_u64(mag);
+  return {a.raw * f, a.frac, capped(a.bits + bit_length(mag))};
 }
 
 Fixed mul(Builder& b, const Fixed& x, const Fixed& y, const Format& fmt) {
@@ -383,7 +390,8 @@ Fixed exp(Builder& b, const Fixed& x, const Format& fmt) {
   const unsigned nb = bit_length(static_cast<std::uint64_t>(kmax - kmin));
   Expr k = b.hint1("exp reduction", std::span<const Expr>(&xc, 1),
                    [F, ln2](std::span<const Fr> v, std::span<Fr> out) {
-                     long double kk = std::nearbyint(decode(v[0], F) / ln2);
+                     // Clamped: far outside the format the range check of k rejects the input anyway.
+                     long double kk = std::clamp(std::nearbyint(decode(v[0], F) / ln2), -1000.0L, 1000.0L);
                      out[0] = kk < 0 ? -Fr::from_u64(static_cast<std::uint64_t>(-kk))
                                      : Fr::from_u64(static_cast<std::uint64_t>(kk));
                    });

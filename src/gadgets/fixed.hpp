@@ -5,7 +5,7 @@
 /// fractional bits. Every `Fixed` carries a bound proven by its constraints, |raw| <= 2^bits, so
 /// products and quotients can never wrap around the field: a gadget whose inputs are too wide
 /// for that throws at build time (narrow() them first), and a result outside the format's range
-/// (|v| >= 2^I) fails a constraint. Results are range-checked to the format; sums and
+/// (-2^I <= v < 2^I) fails a constraint. Results are range-checked to the format; sums and
 /// differences are free and widen the bound by one bit.
 ///
 /// Errors (1 ulp = 2^-F), asserted by fixed.test.cpp over grids and domain edges against exact
@@ -25,7 +25,7 @@
 /// Domains are enforced by constraints, not only by the witness code: division by a
 /// non-positive number, the square root of a negative number and the logarithm of a
 /// non-positive number have no satisfying witness, nor has a result outside the format.
-/// exp(x) for x below -(F + 2) ln 2 is 0 (the true value is below 1/4 ulp); normal_cdf(x) is
+/// exp(x) for x below -(F + 3) ln 2 is 0 (the true value is below 1/8 ulp); normal_cdf(x) is
 /// 0 or 1 for |x| >= 8 (within 2^-50 of the true value, below 1/4 ulp for F <= 48).
 ///
 /// exp, ln and normal_cdf evaluate Chebyshev series (Clenshaw's recurrence) with F + 10
