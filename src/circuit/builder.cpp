@@ -397,8 +397,14 @@ std::vector<Expr> Builder::to_bits(const Expr& a, unsigned n, std::string_view l
     for (unsigned i = 0; i < n; ++i) bits.emplace_back(ff::bit(v, i) ? 1 : 0);
     return bits;
   }
+  std::string what = label.empty() ? "value fits in " + std::to_string(n) + " bits" : std::string(label);
+  return decompose(a, n, "to_bits", what, loc);
+}
+
+std::vector<Expr> Builder::decompose(const Expr& a, unsigned n, std::string_view hint_name,
+                                     std::string_view sum_label, const Loc& loc) {
   auto bits =
-      hint("to_bits", std::span<const Expr>(&a, 1), n, [n](std::span<const Fr> in, std::span<Fr> out) {
+      hint(hint_name, std::span<const Expr>(&a, 1), n, [n](std::span<const Fr> in, std::span<Fr> out) {
         ff::u256 v = in[0].to_canonical();
         for (unsigned i = 0; i < n; ++i) out[i] = ff::bit(v, i) ? Fr::one() : Fr::zero();
       });
@@ -411,8 +417,7 @@ std::vector<Expr> Builder::to_bits(const Expr& a, unsigned n, std::string_view l
     sum += bits[i] * p;
     p *= two;
   }
-  std::string what = label.empty() ? "value fits in " + std::to_string(n) + " bits" : std::string(label);
-  add_linear(sum - a, what, loc);
+  add_linear(sum - a, sum_label, loc);
   return bits;
 }
 
@@ -425,21 +430,7 @@ std::vector<Expr> Builder::to_bits_strict(const Expr& a, std::string_view label,
     for (unsigned i = 0; i < n; ++i) bits.emplace_back(ff::bit(v, i) ? 1 : 0);
     return bits;
   }
-  auto bits =
-      hint("to_bits_strict", std::span<const Expr>(&a, 1), n, [](std::span<const Fr> in, std::span<Fr> out) {
-        ff::u256 v = in[0].to_canonical();
-        for (unsigned i = 0; i < n; ++i) out[i] = ff::bit(v, i) ? Fr::one() : Fr::zero();
-      });
-  Expr sum;
-  Fr p = Fr::one();
-  const Fr two = Fr::from_u64(2);
-  for (unsigned i = 0; i < n; ++i) {
-    add_constraint(bits[i], bits[i] - 1, Expr(), "bit is boolean", loc);
-    mark_boolean(bits[i]);
-    sum += bits[i] * p;
-    p *= two;
-  }
-  add_linear(sum - a, label.empty() ? "bits sum to the value" : label, loc);
+  auto bits = decompose(a, n, "to_bits_strict", label.empty() ? "bits sum to the value" : label, loc);
   ff::u256 r_minus_1 = Fr::kModulus;
   r_minus_1[0] -= 1;  // r is odd
   assert_bits_at_most(bits, r_minus_1, label.empty() ? "bits are canonical (below r)" : label, loc);

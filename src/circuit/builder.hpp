@@ -172,6 +172,9 @@ class Builder {
   void add_constraint(const Expr& a, const Expr& b, const Expr& c, std::string_view label, const Loc& loc);
   void add_linear(const Expr& zero, std::string_view label, const Loc& loc);
   Expr product_wire(const Expr& a, const Expr& b, std::string_view label, const Loc& loc);
+  /// The n low bits of a (hint `hint_name`), each constrained boolean, their sum equal to a.
+  std::vector<Expr> decompose(const Expr& a, unsigned n, std::string_view hint_name,
+                              std::string_view sum_label, const Loc& loc);
   std::vector<Expr> declare_input(std::string_view name, std::size_t n, bool is_public, bool is_array);
   void declare_output(std::string_view name, std::span<const Expr> values, bool is_array, const Loc& loc);
   std::unique_ptr<BuilderState> s_;

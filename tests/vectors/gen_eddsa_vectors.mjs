@@ -53,17 +53,17 @@ for (let i = 0; i < msgs.length; i++) {
 
 // Altered signatures, with circomlibjs's verdict.
 const tampered = [];
-function tamper(what, i, A, msg, R8, S) {
+function tamper(what, A, msg, R8, S) {
   const ok = eddsa.verifyPoseidon(F.e(msg), { R8: [F.e(R8[0]), F.e(R8[1])], S }, [F.e(A[0]), F.e(A[1])]);
   tampered.push({ what, A, msg: msg.toString(), R8, S: S.toString(), circomlibjs_accepts: ok });
 }
 const s0 = sigs[3], s1 = sigs[4];
-tamper("message + 1", 3, s0.A, BigInt(s0.msg) + 1n, s0.R8, BigInt(s0.S));
-tamper("S + 1", 3, s0.A, BigInt(s0.msg), s0.R8, BigInt(s0.S) + 1n);
-tamper("S + l (same group element, non-canonical)", 3, s0.A, BigInt(s0.msg), s0.R8, BigInt(s0.S) + bj.subOrder);
-tamper("R8 of another signature", 3, s0.A, BigInt(s0.msg), s1.R8, BigInt(s0.S));
-tamper("public key of another signer", 3, s1.A, BigInt(s0.msg), s0.R8, BigInt(s0.S));
-tamper("R8 negated", 3, s0.A, BigInt(s0.msg), [(r - BigInt(s0.R8[0])).toString(), s0.R8[1]], BigInt(s0.S));
+tamper("message + 1", s0.A, BigInt(s0.msg) + 1n, s0.R8, BigInt(s0.S));
+tamper("S + 1", s0.A, BigInt(s0.msg), s0.R8, BigInt(s0.S) + 1n);
+tamper("S + l (same group element, non-canonical)", s0.A, BigInt(s0.msg), s0.R8, BigInt(s0.S) + bj.subOrder);
+tamper("R8 of another signature", s0.A, BigInt(s0.msg), s1.R8, BigInt(s0.S));
+tamper("public key of another signer", s1.A, BigInt(s0.msg), s0.R8, BigInt(s0.S));
+tamper("R8 negated", s0.A, BigInt(s0.msg), [(r - BigInt(s0.R8[0])).toString(), s0.R8[1]], BigInt(s0.S));
 
 const pkg = JSON.parse(readFileSync(path.join(here, "../../tools/peers/node_modules/circomlibjs/package.json"), "utf8"));
 process.stdout.write(
