@@ -3,10 +3,12 @@
 // contribute|beacon|verify` (src/setup/zkey_mpc.hpp). And the DEV-ONLY ones with known toxic
 // waste: `powersoftau dev-new` (src/setup/ptau_dev.hpp), `groth16 dev-setup` (groth16_dev.hpp).
 #include <string.h>  // explicit_bzero
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <functional>
+#include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -21,8 +23,6 @@
 #include "setup/ptau.hpp"
 #include "setup/ptau_dev.hpp"
 #include "setup/zkey_mpc.hpp"
-#include <unistd.h>
-#include <iostream>
 
 namespace pm::cli {
 namespace {
@@ -136,6 +136,23 @@ setup::ProgressFn progress_of(Progress& p) {
   };
 }
 
+// Names come from files: control characters could fake lines of the report.
+std::string printable(const std::string& s) {
+  std::string out;
+  for (char c : s) out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? '?' : c;
+  return out;
+}
+
+// Wipes the entropy text (ours and the argument's) however the contribution ends.
+struct EntropyWiper {
+  std::string& a;
+  std::string& b;
+  ~EntropyWiper() {
+    setup::wipe_bytes(a.data(), a.size());
+    setup::wipe_bytes(b.data(), b.size());
+  }
+};
+
 void print_hash(const char* title, const setup::Hash64& h) {
   std::printf("%s\n%s\n", title, setup::format_hash(h).c_str());
 }
@@ -161,13 +178,13 @@ int run_ptau_new(const CeremonyArgs& a) {
   return 0;
 }
 
-int run_ptau_contribute(const CeremonyArgs& a, bool beacon) {
+int run_ptau_contribute(CeremonyArgs& a, bool beacon) {
   setup::ContributionParams params{snarkjs_value(a.name), std::nullopt};
   if (beacon) params.beacon = setup::parse_beacon(a.beacon_hash, a.beacon_exp);
   std::string entropy = beacon ? std::string() : entropy_of(a);
+  EntropyWiper wiper{entropy, a.entropy};
   Progress p(!a.quiet && (a.force_progress || stderr_is_terminal()));
   auto r = setup::ptau_contribute(a.in, a.out, params, entropy, progress_of(p));
-  setup::wipe_bytes(entropy.data(), entropy.size());
   p.done();
   if (a.json) {
     nlohmann::ordered_json j{{"challenge", setup::hex(r.challenge)},
@@ -195,34 +212,41 @@ int run_ptau_verify(const CeremonyArgs& a) {
   if (a.json) {
     nlohmann::ordered_json cs = nlohmann::ordered_json::array();
     for (const auto& c : rep.contributions) {
-      nlohmann::ordered_json j{{"index", c.index}, {"name", c.name}, {"type", c.type == 1 ? "beacon" : "contribution"},
-                               {"challenge", setup::hex(c.challenge)}, {"response_hash", setup::hex(c.response_hash)},
+      nlohmann::ordered_json j{{"index", c.index},
+                               {"name", c.name},
+                               {"type", c.type == 1 ? "beacon" : "contribution"},
+                               {"challenge", setup::hex(c.challenge)},
+                               {"response_hash", setup::hex(c.response_hash)},
                                {"next_challenge", setup::hex(c.next_challenge)}};
       if (c.beacon) j["beacon"] = {{"hash", setup::hex(c.beacon->hash)}, {"exp", c.beacon->exp}};
       cs.push_back(j);
     }
-    nlohmann::ordered_json j{{"ok", true}, {"power", rep.power}, {"ceremony_power", rep.ceremony_power},
-                             {"lagrange_checked", rep.lagrange_checked}, {"contributions", cs}};
+    nlohmann::ordered_json j{{"ok", true},
+                             {"power", rep.power},
+                             {"ceremony_power", rep.ceremony_power},
+                             {"lagrange_checked", rep.lagrange_checked},
+                             {"contributions", cs}};
     std::printf("%s\n", j.dump(2).c_str());
     return 0;
   }
   for (auto it = rep.contributions.rbegin(); it != rep.contributions.rend(); ++it) {
     std::printf("-----------------------------------------------------\n");
-    std::printf("Contribution #%u: %s\n", it->index, it->name.c_str());
+    std::printf("Contribution #%u: %s\n", it->index, printable(it->name).c_str());
     print_hash("\tChallenge answered:", it->challenge);
     print_hash("\tResponse Hash:", it->response_hash);
     print_hash("\tNext Challenge:", it->next_challenge);
     if (it->beacon) {
-      std::printf("\tBeacon generator: %s\n\tBeacon iterations Exp: %u\n", setup::hex(it->beacon->hash).c_str(),
-                  it->beacon->exp);
+      std::printf("\tBeacon generator: %s\n\tBeacon iterations Exp: %u\n",
+                  setup::hex(it->beacon->hash).c_str(), it->beacon->exp);
     }
   }
   std::printf("-----------------------------------------------------\n");
   if (!rep.lagrange_checked) {
-    std::printf("Sections 12-15 (phase 2 Lagrange bases) absent: run `proofmill powersoftau prepare phase2`.\n");
+    std::printf(
+        "Sections 12-15 (phase 2 Lagrange bases) absent: run `proofmill powersoftau prepare phase2`.\n");
   }
-  std::printf("Powers of Tau Ok! (power %u, ceremony power %u, %zu contributions)\n", rep.power, rep.ceremony_power,
-              rep.contributions.size());
+  std::printf("Powers of Tau Ok! (power %u, ceremony power %u, %zu contributions)\n", rep.power,
+              rep.ceremony_power, rep.contributions.size());
   return 0;
 }
 
@@ -234,13 +258,13 @@ int run_groth16_setup(const CeremonyArgs& a) {
   return 0;
 }
 
-int run_zkey_contribute(const CeremonyArgs& a, bool beacon) {
+int run_zkey_contribute(CeremonyArgs& a, bool beacon) {
   setup::ContributionParams params{snarkjs_value(a.name), std::nullopt};
   if (beacon) params.beacon = setup::parse_beacon(a.beacon_hash, a.beacon_exp);
   std::string entropy = beacon ? std::string() : entropy_of(a);
+  EntropyWiper wiper{entropy, a.entropy};
   Progress p(!a.quiet && (a.force_progress || stderr_is_terminal()));
   auto h = setup::zkey_contribute(a.in, a.out, params, entropy, progress_of(p));
-  setup::wipe_bytes(entropy.data(), entropy.size());
   p.done();
   if (!a.quiet) print_hash("Contribution Hash:", h);
   return 0;
@@ -254,13 +278,16 @@ int run_zkey_verify(const CeremonyArgs& a) {
     nlohmann::ordered_json cs = nlohmann::ordered_json::array();
     for (std::size_t i = 0; i < rep.contributions.size(); ++i) {
       const auto& c = rep.contributions[i];
-      nlohmann::ordered_json j{{"index", i + 1}, {"name", c.params.name},
+      nlohmann::ordered_json j{{"index", i + 1},
+                               {"name", c.params.name},
                                {"type", c.type == 1 ? "beacon" : "contribution"},
                                {"contribution_hash", setup::hex(c.contribution_hash())}};
-      if (c.params.beacon) j["beacon"] = {{"hash", setup::hex(c.params.beacon->hash)}, {"exp", c.params.beacon->exp}};
+      if (c.params.beacon)
+        j["beacon"] = {{"hash", setup::hex(c.params.beacon->hash)}, {"exp", c.params.beacon->exp}};
       cs.push_back(j);
     }
     nlohmann::ordered_json j{{"ok", true}, {"circuit_hash", setup::hex(rep.cs_hash)}, {"contributions", cs}};
+    if (rep.contributions.empty()) j["warning"] = "no phase-2 contributions: delta is the generator";
     std::printf("%s\n", j.dump(2).c_str());
     return 0;
   }
@@ -268,15 +295,17 @@ int run_zkey_verify(const CeremonyArgs& a) {
   for (std::size_t i = rep.contributions.size(); i-- > 0;) {
     const auto& c = rep.contributions[i];
     std::printf("-------------------------\n");
-    print_hash(("contribution #" + std::to_string(i + 1) + " " + c.params.name + ":").c_str(), c.contribution_hash());
+    print_hash(("contribution #" + std::to_string(i + 1) + " " + printable(c.params.name) + ":").c_str(),
+               c.contribution_hash());
     if (c.params.beacon) {
-      std::printf("Beacon generator: %s\nBeacon iterations Exp: %u\n", setup::hex(c.params.beacon->hash).c_str(),
-                  c.params.beacon->exp);
+      std::printf("Beacon generator: %s\nBeacon iterations Exp: %u\n",
+                  setup::hex(c.params.beacon->hash).c_str(), c.params.beacon->exp);
     }
   }
   std::printf("-------------------------\n");
   if (rep.contributions.empty()) {
-    std::printf("WARNING: no phase-2 contributions: this key's delta is the generator. Contribute before use.\n");
+    std::printf(
+        "WARNING: no phase-2 contributions: this key's delta is the generator. Contribute before use.\n");
   }
   std::printf("ZKey Ok!\n");
   return 0;
@@ -305,8 +334,10 @@ void register_setup_commands(CLI::App& app, std::function<int()>& run_slot) {
   }
   for (bool beacon : {false, true}) {
     auto a = std::make_shared<CeremonyArgs>();
-    auto* c = beacon ? pot->add_subcommand("beacon", "Apply a random beacon (deterministic; snarkjs powersoftau beacon)")
-                     : pot->add_subcommand("contribute", "Add a contribution with secrets from the OS and your entropy");
+    auto* c = beacon ? pot->add_subcommand(
+                           "beacon", "Apply a random beacon (deterministic; snarkjs powersoftau beacon)")
+                     : pot->add_subcommand("contribute",
+                                           "Add a contribution with secrets from the OS and your entropy");
     c->add_option("in", a->in, "Input .ptau")->required()->check(CLI::ExistingFile);
     c->add_option("out", a->out, "Output .ptau")->required();
     if (beacon) {
@@ -317,12 +348,14 @@ void register_setup_commands(CLI::App& app, std::function<int()>& run_slot) {
     }
     c->add_option("-n,--name", a->name, "Name recorded with the contribution");
     common_flags(c, *a, true);
-    c->final_callback([a, beacon, &run_slot] { run_slot = [a, beacon] { return run_ptau_contribute(*a, beacon); }; });
+    c->final_callback(
+        [a, beacon, &run_slot] { run_slot = [a, beacon] { return run_ptau_contribute(*a, beacon); }; });
   }
   {
     auto a = std::make_shared<CeremonyArgs>();
     auto* pr = pot->add_subcommand("prepare", "Prepare for phase 2")->require_subcommand(1);
-    auto* c = pr->add_subcommand("phase2", "Add the Lagrange bases (sections 12-15) that groth16 setup needs");
+    auto* c =
+        pr->add_subcommand("phase2", "Add the Lagrange bases (sections 12-15) that groth16 setup needs");
     c->add_option("in", a->in, "Input .ptau")->required()->check(CLI::ExistingFile);
     c->add_option("out", a->out, "Output .ptau")->required();
     common_flags(c, *a);
@@ -336,34 +369,37 @@ void register_setup_commands(CLI::App& app, std::function<int()>& run_slot) {
     c->final_callback([a, &run_slot] { run_slot = [a] { return run_ptau_verify(*a); }; });
   }
   {
-  auto a = std::make_shared<DevNewArgs>();
-  auto* c = pot->add_subcommand(
-      "dev-new",
-      "DEV-ONLY: write a phase-2-ready .ptau (as `snarkjs powersoftau prepare phase2` leaves it) from "
-      "KNOWN secrets. Insecure by design: for tests and CI only");
-  c->add_option("power", a->power, "log2 of the largest circuit (constraints + public inputs + 1)")
-      ->required()
-      ->check(CLI::Range(1u, setup::kMaxDevPtauPower));
-  c->add_option("out", a->out, "Output .ptau")->required();
-  auto* seed = c->add_option("--seed", a->seed, "Derive tau, alpha, beta as SHA-256 hashes of this string")
-                   ->capture_default_str();
-  auto* tau = c->add_option("--tau", a->tau, "Use this tau (decimal) instead of a seed");
-  auto* alpha = c->add_option("--alpha", a->alpha, "Use this alpha (decimal); needs --tau and --beta");
-  auto* beta = c->add_option("--beta", a->beta, "Use this beta (decimal); needs --tau and --alpha");
-  tau->needs(alpha, beta)->excludes(seed);
-  alpha->needs(tau, beta);
-  beta->needs(tau, alpha);
-  c->add_flag("--json", a->json, "Print a JSON summary on stdout");
-  c->add_flag("--progress", a->force_progress, "Show progress on stderr even when it is not a terminal");
-  c->add_flag("-q,--quiet", a->quiet, "No progress output (the warning is always printed)");
-  c->final_callback([a, &run_slot] { run_slot = [a] { return run_dev_new(*a); }; });
+    auto a = std::make_shared<DevNewArgs>();
+    auto* c = pot->add_subcommand(
+        "dev-new",
+        "DEV-ONLY: write a phase-2-ready .ptau (as `snarkjs powersoftau prepare phase2` leaves it) from "
+        "KNOWN secrets. Insecure by design: for tests and CI only");
+    c->add_option("power", a->power, "log2 of the largest circuit (constraints + public inputs + 1)")
+        ->required()
+        ->check(CLI::Range(1u, setup::kMaxDevPtauPower));
+    c->add_option("out", a->out, "Output .ptau")->required();
+    auto* seed = c->add_option("--seed", a->seed, "Derive tau, alpha, beta as SHA-256 hashes of this string")
+                     ->capture_default_str();
+    auto* tau = c->add_option("--tau", a->tau, "Use this tau (decimal) instead of a seed");
+    auto* alpha = c->add_option("--alpha", a->alpha, "Use this alpha (decimal); needs --tau and --beta");
+    auto* beta = c->add_option("--beta", a->beta, "Use this beta (decimal); needs --tau and --alpha");
+    tau->needs(alpha, beta)->excludes(seed);
+    alpha->needs(tau, beta);
+    beta->needs(tau, alpha);
+    c->add_flag("--json", a->json, "Print a JSON summary on stdout");
+    c->add_flag("--progress", a->force_progress, "Show progress on stderr even when it is not a terminal");
+    c->add_flag("-q,--quiet", a->quiet, "No progress output (the warning is always printed)");
+    c->final_callback([a, &run_slot] { run_slot = [a] { return run_dev_new(*a); }; });
   }
 
   auto* g = app.add_subcommand("groth16", "Groth16 keys")->require_subcommand(1);
   {
     auto a = std::make_shared<CeremonyArgs>();
-    auto* c = g->add_subcommand("setup", "Circuit-specific setup from a prepared .ptau (snarkjs groth16 setup)");
-    c->add_option("r1cs", a->extra, "Circuit (.r1cs, ours or circom's)")->required()->check(CLI::ExistingFile);
+    auto* c =
+        g->add_subcommand("setup", "Circuit-specific setup from a prepared .ptau (snarkjs groth16 setup)");
+    c->add_option("r1cs", a->extra, "Circuit (.r1cs, ours or circom's)")
+        ->required()
+        ->check(CLI::ExistingFile);
     c->add_option("ptau", a->in, "Prepared powers of tau (.ptau)")->required()->check(CLI::ExistingFile);
     c->add_option("zkey", a->out, "Output .zkey (no phase-2 contribution yet)")->required();
     common_flags(c, *a);
@@ -373,22 +409,27 @@ void register_setup_commands(CLI::App& app, std::function<int()>& run_slot) {
     auto* z = app.get_subcommand("zkey");
     for (bool beacon : {false, true}) {
       auto a = std::make_shared<CeremonyArgs>();
-      auto* c = beacon ? z->add_subcommand("beacon", "Apply a random beacon to a .zkey (snarkjs zkey beacon)")
-                       : z->add_subcommand("contribute", "Add a phase-2 contribution with secrets from the OS and your entropy");
+      auto* c =
+          beacon ? z->add_subcommand("beacon", "Apply a random beacon to a .zkey (snarkjs zkey beacon)")
+                 : z->add_subcommand("contribute",
+                                     "Add a phase-2 contribution with secrets from the OS and your entropy");
       c->add_option("in", a->in, "Input .zkey")->required()->check(CLI::ExistingFile);
       c->add_option("out", a->out, "Output .zkey")->required();
       if (beacon) {
-        c->add_option("beacon", a->beacon_hash, "The beacon value, hex without 0x (1..255 bytes)")->required();
+        c->add_option("beacon", a->beacon_hash, "The beacon value, hex without 0x (1..255 bytes)")
+            ->required();
         c->add_option("exp", a->beacon_exp, "log2 of the SHA-256 iterations (10..63)")->required();
       } else {
         c->add_option("-e,--entropy", a->entropy, "Extra entropy text (asked for on a terminal when absent)");
       }
       c->add_option("-n,--name", a->name, "Name recorded with the contribution");
       common_flags(c, *a);
-      c->final_callback([a, beacon, &run_slot] { run_slot = [a, beacon] { return run_zkey_contribute(*a, beacon); }; });
+      c->final_callback(
+          [a, beacon, &run_slot] { run_slot = [a, beacon] { return run_zkey_contribute(*a, beacon); }; });
     }
     auto a = std::make_shared<CeremonyArgs>();
-    auto* c = z->add_subcommand("verify", "Check a .zkey and its contributions against the circuit and the ptau");
+    auto* c =
+        z->add_subcommand("verify", "Check a .zkey and its contributions against the circuit and the ptau");
     c->add_option("r1cs", a->extra, "Circuit (.r1cs)")->required()->check(CLI::ExistingFile);
     c->add_option("ptau", a->in, "Prepared powers of tau (.ptau)")->required()->check(CLI::ExistingFile);
     c->add_option("zkey", a->out, "The .zkey")->required()->check(CLI::ExistingFile);

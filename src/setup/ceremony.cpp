@@ -112,8 +112,8 @@ Beacon parse_beacon(std::string_view hexs, unsigned exp) {
   for (std::size_t i = 0; i < hexs.size(); i += 2) {
     int hi = nibble(hexs[i]), lo = nibble(hexs[i + 1]);
     if (hi < 0 || lo < 0) {
-      throw Error(Errc::invalid_argument,
-                  "beacon hash: '" + std::string(hexs.substr(hi < 0 ? i : i + 1, 1)) + "' is not a hex digit");
+      throw Error(Errc::invalid_argument, "beacon hash: '" + std::string(hexs.substr(hi < 0 ? i : i + 1, 1)) +
+                                              "' is not a hex digit");
     }
     b.hash.push_back(static_cast<std::uint8_t>(hi << 4 | lo));
   }
@@ -126,6 +126,7 @@ Beacon parse_beacon(std::string_view hexs, unsigned exp) {
 }
 
 std::unique_ptr<ChaCha> rng_from_beacon(const Beacon& b) {
+  PM_ASSERT(b.exp < 64);
   std::array<std::uint8_t, 32> h{};
   {
     Sha256 s;
@@ -152,6 +153,7 @@ u256 raw254(ChaCha& rng, const u256& modulus) {
     for (int i = 0; i < 4; ++i) v[i] = rng.next_u64();
     v[3] &= (std::uint64_t{1} << 62) - 1;
     if (ff::lt(v, modulus)) return v;
+    wipe(v);
   }
 }
 
@@ -207,7 +209,8 @@ std::optional<Fq2> sqrt(const Fq2& a) {
 }
 
 const u256& g2_cofactor() {
-  static const u256 h = *ff::from_string("0x30644e72e131a029b85045b68181585e06ceecda572a2489345f2299c0f9fa8d");
+  static const u256 h =
+      *ff::from_string("0x30644e72e131a029b85045b68181585e06ceecda572a2489345f2299c0f9fa8d");
   return h;
 }
 
@@ -321,8 +324,18 @@ bool same_ratio(const G1Affine& a1, const G1Affine& b1, const G2Affine& a2, cons
   return pairing::pairing_product_is_one(p, q);
 }
 
-G1Affine mul(const G1Affine& p, const Fr& k) { return ec::G1::from_affine(p).mul_vartime(k.to_canonical()).to_affine(); }
-G2Affine mul(const G2Affine& p, const Fr& k) { return ec::G2::from_affine(p).mul_vartime(k.to_canonical()).to_affine(); }
+G1Affine mul(const G1Affine& p, const Fr& k) {
+  u256 c = k.to_canonical();
+  G1Affine r = ec::G1::from_affine(p).mul_vartime(c).to_affine();
+  wipe(c);
+  return r;
+}
+G2Affine mul(const G2Affine& p, const Fr& k) {
+  u256 c = k.to_canonical();
+  G2Affine r = ec::G2::from_affine(p).mul_vartime(c).to_affine();
+  wipe(c);
+  return r;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Contribution parameters
@@ -381,6 +394,10 @@ std::optional<ContributionParams> decode_params(std::span<const std::uint8_t> b,
     }
     if (type == 2) {
       exp = b[i++];
+      if (*exp < 1 || *exp > 63) {
+        error = "beacon exponent " + std::to_string(*exp) + " outside 1..63";
+        return std::nullopt;
+      }
       continue;
     }
     std::size_t len = b[i++];
@@ -391,9 +408,14 @@ std::optional<ContributionParams> decode_params(std::span<const std::uint8_t> b,
     if (type == 1) {
       p.name.assign(reinterpret_cast<const char*>(b.data() + i), len);
     } else {
-      hash.emplace(b.begin() + static_cast<std::ptrdiff_t>(i), b.begin() + static_cast<std::ptrdiff_t>(i + len));
+      hash.emplace(b.begin() + static_cast<std::ptrdiff_t>(i),
+                   b.begin() + static_cast<std::ptrdiff_t>(i + len));
     }
     i += len;
+  }
+  if (hash && hash->empty()) {
+    error = "empty beacon hash";
+    return std::nullopt;
   }
   if (exp.has_value() != hash.has_value()) {
     error = "a beacon needs both its hash and its exponent";

@@ -48,6 +48,10 @@ class ChaCha {
 /// generator. The intermediate buffers are wiped.
 std::unique_ptr<ChaCha> rng_from_entropy(std::string_view entropy);
 
+/// Verification re-derives every beacon: 2^exp SHA-256 rounds. Files whose beacons claim more
+/// than 2^32 rounds (minutes) are refused rather than hashed for days.
+inline constexpr unsigned kMaxVerifiedBeaconExp = 32;
+
 /// A beacon: the public random value (1..255 bytes) and the log2 of how many times it is
 /// hashed (10..63).
 struct Beacon {
@@ -58,6 +62,7 @@ struct Beacon {
 /// Throws Error(Errc::invalid_argument) naming the problem otherwise.
 Beacon parse_beacon(std::string_view hex, unsigned exp);
 /// snarkjs's rngFromBeaconParams: h = hash, then 2^exp times h = SHA-256(h); h seeds ChaCha.
+/// exp must be below 64; verifiers cap it first (kMaxVerifiedBeaconExp).
 std::unique_ptr<ChaCha> rng_from_beacon(const Beacon& b);
 
 /// ffjavascript's F.fromRng: four nextU64 (low limb first), masked to 254 bits, retried until

@@ -1,5 +1,7 @@
 // The ceremony against snarkjs: known answers produced by snarkjs 0.7.6 (see docs/SETUP.md),
 // round trips through our own contribute/verify, and tampered files rejected.
+#include "setup/ceremony.hpp"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -7,7 +9,6 @@
 
 #include "base/error.hpp"
 #include "base/mapped_file.hpp"
-#include "setup/ceremony.hpp"
 #include "setup/hash.hpp"
 #include "setup/ptau.hpp"
 
@@ -31,16 +32,18 @@ std::string tmp(const std::string& name) {
 }
 
 TEST(Blake2b, KnownAnswers) {
-  EXPECT_EQ(hex_of(blake2b({})),
-            "786a02f742015903c6c6fd852552d272912f4740e15847618a86e217f71f5419d25e1031afee585313896444934eb04b903a68"
-            "5b1448b755d56f701afe9be2ce");
+  EXPECT_EQ(
+      hex_of(blake2b({})),
+      "786a02f742015903c6c6fd852552d272912f4740e15847618a86e217f71f5419d25e1031afee585313896444934eb04b903a68"
+      "5b1448b755d56f701afe9be2ce");
   // RFC 7693 appendix A: BLAKE2b-512("abc").
   std::string abc = "abc";
   Blake2b h;
   h.update(abc);
-  EXPECT_EQ(hex_of(h.digest()),
-            "ba80a53f981c4d0d6a2797b69f12f6e94c212f14685ac4b74b12bb6fdbffa2d17d87c5392aab792dc252d5de4533cc9518d38a"
-            "a8dbf1925ab92386edd4009923");
+  EXPECT_EQ(
+      hex_of(h.digest()),
+      "ba80a53f981c4d0d6a2797b69f12f6e94c212f14685ac4b74b12bb6fdbffa2d17d87c5392aab792dc252d5de4533cc9518d38a"
+      "a8dbf1925ab92386edd4009923");
 }
 
 TEST(Blake2b, SplitUpdatesAndPartialStateResume) {
@@ -63,12 +66,14 @@ TEST(Blake2b, SplitUpdatesAndPartialStateResume) {
 }
 
 TEST(Ceremony, FirstChallengeMatchesSnarkjs) {
-  EXPECT_EQ(hex_of(first_challenge(1)),
-            "e809c07e01ec4d01624089c1f4009ec9ba62964e9056113d2fa6f3bfdf29ff2cc4ebcda749cd53327598cb0caac7dbe3b50cda"
-            "3f75c64f87845ce6345fd964e4");
-  EXPECT_EQ(hex_of(first_challenge(3)),
-            "45f580c564b26059f533418e8c0cbdbcdd73543f221bfa741c1a5eeb71b0c2cd4ab44f2f0600f3d7ba93203f9b04e2de3f325a"
-            "88d0cdfcd902b08b85e071a471");
+  EXPECT_EQ(
+      hex_of(first_challenge(1)),
+      "e809c07e01ec4d01624089c1f4009ec9ba62964e9056113d2fa6f3bfdf29ff2cc4ebcda749cd53327598cb0caac7dbe3b50cda"
+      "3f75c64f87845ce6345fd964e4");
+  EXPECT_EQ(
+      hex_of(first_challenge(3)),
+      "45f580c564b26059f533418e8c0cbdbcdd73543f221bfa741c1a5eeb71b0c2cd4ab44f2f0600f3d7ba93203f9b04e2de3f325a"
+      "88d0cdfcd902b08b85e071a471");
 }
 
 TEST(Ceremony, BeaconParsing) {
@@ -94,6 +99,11 @@ TEST(Ceremony, ParamsRoundTripAndRejectMalformed) {
   EXPECT_FALSE(decode_params(unsorted, err));
   std::vector<std::uint8_t> truncated = {1, 5, 'a'};
   EXPECT_FALSE(decode_params(truncated, err));
+  std::vector<std::uint8_t> huge_exp = {2, 64, 3, 1, 0xaa};  // would be 2^64 SHA-256 rounds
+  EXPECT_FALSE(decode_params(huge_exp, err));
+  EXPECT_NE(err.find("exponent"), std::string::npos);
+  std::vector<std::uint8_t> empty_hash = {2, 10, 3, 0};
+  EXPECT_FALSE(decode_params(empty_hash, err));
   EXPECT_EQ(truncate_name(std::string(100, 'x')).size(), 64u);
 }
 
@@ -116,12 +126,14 @@ TEST(Ptau, ByteIdenticalToSnarkjsAtPower3) {
   std::string hx;
   for (int i = 1; i <= 32; ++i) hx += hex(std::vector<std::uint8_t>{static_cast<std::uint8_t>(i)});
   auto res = ptau_contribute(p0, p1, {"Final Beacon", parse_beacon(hx, 10)}, "");
-  EXPECT_EQ(hex_of(res.response_hash),
-            "b50a00c52dece92f40e7ab7cc908b7c92da505e416f88746100ed0d091eb944009ec7929c781de9aaff4a2a942c63cb5cff89d"
-            "c324d1b8a9fd3b9bead2b909a9");
-  EXPECT_EQ(hex_of(res.next_challenge),
-            "5f6cb62d394dedbc525a5a8da674a9963cb81617eb1b6d5efb07f8b0fe457d76ecb8eecad39922db9a10b2fcec9be82e2ce56e"
-            "94194fff3af21812d7c93010e6");
+  EXPECT_EQ(
+      hex_of(res.response_hash),
+      "b50a00c52dece92f40e7ab7cc908b7c92da505e416f88746100ed0d091eb944009ec7929c781de9aaff4a2a942c63cb5cff89d"
+      "c324d1b8a9fd3b9bead2b909a9");
+  EXPECT_EQ(
+      hex_of(res.next_challenge),
+      "5f6cb62d394dedbc525a5a8da674a9963cb81617eb1b6d5efb07f8b0fe457d76ecb8eecad39922db9a10b2fcec9be82e2ce56e"
+      "94194fff3af21812d7c93010e6");
   EXPECT_EQ(sha256_file(p1), "872a0df749f8cd92f36a292a09bd5309d8a0a49ab758d8ae99979ae7f216c903");
   ptau_prepare_phase2(p1, p1f);
   EXPECT_EQ(sha256_file(p1f), "1934609741113894fc76e89c6432e0ca8809b7a8499fa3e80aa3c50d7b6b6e30");

@@ -1,5 +1,8 @@
 #include "setup/hash.hpp"
 
+#include <string.h>  // explicit_bzero
+
+#include <algorithm>
 #include <cstring>
 
 namespace pm::setup {
@@ -54,7 +57,8 @@ void Sha256::compress() {
   }
   std::uint32_t a = h_[0], b = h_[1], c = h_[2], d = h_[3], e = h_[4], f = h_[5], g = h_[6], h = h_[7];
   for (int i = 0; i < 64; ++i) {
-    std::uint32_t t1 = h + (rotr32(e, 6) ^ rotr32(e, 11) ^ rotr32(e, 25)) + ((e & f) ^ (~e & g)) + k[i] + w[i];
+    std::uint32_t t1 =
+        h + (rotr32(e, 6) ^ rotr32(e, 11) ^ rotr32(e, 25)) + ((e & f) ^ (~e & g)) + k[i] + w[i];
     std::uint32_t t2 = (rotr32(a, 2) ^ rotr32(a, 13) ^ rotr32(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
     h = g, g = f, f = e, e = d + t1, d = c, c = b, b = a, a = t1 + t2;
   }
@@ -71,13 +75,18 @@ namespace {
 constexpr std::uint64_t kIv[8] = {0x6a09e667f3bcc908, 0xbb67ae8584caa73b, 0x3c6ef372fe94f82b,
                                   0xa54ff53a5f1d36f1, 0x510e527fade682d1, 0x9b05688c2b3e6c1f,
                                   0x1f83d9abfb41bd6b, 0x5be0cd19137e2179};
-constexpr std::uint8_t kSigma[12][16] = {
-    {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}, {14, 10, 4, 8, 9, 15, 13, 6, 1, 12, 0, 2, 11, 7, 5, 3},
-    {11, 8, 12, 0, 5, 2, 15, 13, 10, 14, 3, 6, 7, 1, 9, 4}, {7, 9, 3, 1, 13, 12, 11, 14, 2, 6, 5, 10, 4, 0, 15, 8},
-    {9, 0, 5, 7, 2, 4, 10, 15, 14, 1, 11, 12, 6, 8, 3, 13}, {2, 12, 6, 10, 0, 11, 8, 3, 4, 13, 7, 5, 15, 14, 1, 9},
-    {12, 5, 1, 15, 14, 13, 4, 10, 0, 7, 6, 3, 9, 2, 8, 11}, {13, 11, 7, 14, 12, 1, 3, 9, 5, 0, 15, 4, 8, 6, 2, 10},
-    {6, 15, 14, 9, 11, 3, 0, 8, 12, 2, 13, 7, 1, 4, 10, 5}, {10, 2, 8, 4, 7, 6, 1, 5, 15, 11, 9, 14, 3, 12, 13, 0},
-    {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}, {14, 10, 4, 8, 9, 15, 13, 6, 1, 12, 0, 2, 11, 7, 5, 3}};
+constexpr std::uint8_t kSigma[12][16] = {{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15},
+                                         {14, 10, 4, 8, 9, 15, 13, 6, 1, 12, 0, 2, 11, 7, 5, 3},
+                                         {11, 8, 12, 0, 5, 2, 15, 13, 10, 14, 3, 6, 7, 1, 9, 4},
+                                         {7, 9, 3, 1, 13, 12, 11, 14, 2, 6, 5, 10, 4, 0, 15, 8},
+                                         {9, 0, 5, 7, 2, 4, 10, 15, 14, 1, 11, 12, 6, 8, 3, 13},
+                                         {2, 12, 6, 10, 0, 11, 8, 3, 4, 13, 7, 5, 15, 14, 1, 9},
+                                         {12, 5, 1, 15, 14, 13, 4, 10, 0, 7, 6, 3, 9, 2, 8, 11},
+                                         {13, 11, 7, 14, 12, 1, 3, 9, 5, 0, 15, 4, 8, 6, 2, 10},
+                                         {6, 15, 14, 9, 11, 3, 0, 8, 12, 2, 13, 7, 1, 4, 10, 5},
+                                         {10, 2, 8, 4, 7, 6, 1, 5, 15, 11, 9, 14, 3, 12, 13, 0},
+                                         {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15},
+                                         {14, 10, 4, 8, 9, 15, 13, 6, 1, 12, 0, 2, 11, 7, 5, 3}};
 
 std::uint64_t load64(const std::uint8_t* p) {
   std::uint64_t v = 0;
@@ -91,7 +100,8 @@ void store32(std::uint32_t v, std::uint8_t* p) {
   for (int i = 0; i < 4; ++i) p[i] = static_cast<std::uint8_t>(v >> (8 * i));
 }
 std::uint32_t load32(const std::uint8_t* p) {
-  return std::uint32_t{p[0]} | std::uint32_t{p[1]} << 8 | std::uint32_t{p[2]} << 16 | std::uint32_t{p[3]} << 24;
+  return std::uint32_t{p[0]} | std::uint32_t{p[1]} << 8 | std::uint32_t{p[2]} << 16 |
+         std::uint32_t{p[3]} << 24;
 }
 
 }  // namespace
@@ -128,7 +138,11 @@ void Blake2b::compress(const std::uint8_t* block, bool last) {
     g(3, 4, 9, 14, m[s[14]], m[s[15]]);
   }
   for (int i = 0; i < 8; ++i) h_[i] ^= v[i] ^ v[i + 8];
+  explicit_bzero(m, sizeof m);  // the block may be secret (entropy hashed into a seed)
+  explicit_bzero(v, sizeof v);
 }
+
+Blake2b::~Blake2b() { explicit_bzero(this, sizeof *this); }
 
 // noble's update, step by step: a full buffer is compressed only once more input arrives; whole
 // blocks that are not the input's last bytes are compressed straight from the input, leaving the
@@ -162,7 +176,7 @@ Hash64 Blake2b::digest() const {
   c.compress(c.buf_, true);
   Hash64 out;
   for (int i = 0; i < 8; ++i) store64(c.h_[i], out.data() + 8 * i);
-  return out;
+  return out;  // c's destructor wipes the copy
 }
 
 std::array<std::uint8_t, Blake2b::kStateBytes> Blake2b::partial_state() const {
@@ -174,17 +188,18 @@ std::array<std::uint8_t, Blake2b::kStateBytes> Blake2b::partial_state() const {
   return s;
 }
 
-bool Blake2b::from_partial_state(std::span<const std::uint8_t> s, Blake2b& out) {
+bool Blake2b::from_partial_state(std::span<const std::uint8_t> s, Blake2b& out, std::uint64_t expected_t) {
   if (s.size() != kStateBytes) return false;
-  std::uint32_t t = load32(s.data() + 192), c = load32(s.data() + 200);
-  if (c > 128 || t % 128 != 0 || load32(s.data() + 196) != 0 || load32(s.data() + 204) != 0 ||
-      load64(s.data() + 208) != 0) {
-    return false;
-  }
+  // t is a full u64 in files written through blake2b-wasm (snarkjs <= 0.4, the Hermez
+  // ceremony); noble-based snarkjs writes only its low 32 bits.
+  std::uint64_t t = load64(s.data() + 192);
+  std::uint32_t c = load32(s.data() + 200);
+  if (c > 128 || t % 128 != 0 || load32(s.data() + 204) != 0 || load64(s.data() + 208) != 0) return false;
+  if (expected_t != 0 && t < (std::uint64_t{1} << 32) && t == (expected_t & 0xffffffffu)) t = expected_t;
   std::memcpy(out.buf_, s.data(), 128);
   for (int i = 0; i < 8; ++i) out.h_[i] = load64(s.data() + 128 + 8 * i);
   out.pos_ = c;
-  out.length_ = std::uint64_t{t} + c;
+  out.length_ = t + c;
   return true;
 }
 

@@ -40,6 +40,10 @@ class Blake2b {
   static constexpr std::size_t kStateBytes = 216;
 
   Blake2b();
+  Blake2b(const Blake2b&) = default;
+  Blake2b& operator=(const Blake2b&) = default;
+  /// Wipes the state: what was hashed may be secret (OS entropy before it seeds a generator).
+  ~Blake2b();
   void update(std::span<const std::uint8_t> data);
   void update(std::string_view s) {
     update(std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(s.data()), s.size()));
@@ -51,8 +55,12 @@ class Blake2b {
   /// bytes compressed as u32 LE + 4 zero bytes, bytes buffered as u32 LE + 4 zero bytes, 8 zeros.
   std::array<std::uint8_t, kStateBytes> partial_state() const;
   /// Resumes from such a state. Returns false when it is malformed (buffered count > 128, a
-  /// compressed count that is not a whole number of blocks mod 2^32, non-zero padding).
-  static bool from_partial_state(std::span<const std::uint8_t> state, Blake2b& out);
+  /// compressed count that is not a whole number of blocks, non-zero padding). The compressed
+  /// count may be a full u64 (blake2b-wasm, old snarkjs) or its low 32 bits (noble); when the
+  /// caller knows the true count (`expected_t`, non-zero) and the stored one is its low 32 bits,
+  /// the true one is used, so that states of streams of 4 GiB or more resume correctly.
+  static bool from_partial_state(std::span<const std::uint8_t> state, Blake2b& out,
+                                 std::uint64_t expected_t = 0);
 
  private:
   void compress(const std::uint8_t* block, bool last);

@@ -44,6 +44,10 @@ J glv_mul(const J& p, const u256& k) {
     t2[i] = t2[i - 1].add(p2);
   }
   J r = J::identity();
+  struct Wipe {
+    ec::GlvSplit& s;
+    ~Wipe() { wipe(s); }
+  } wipe_split{s};
   for (int w = 31; w >= 0; --w) {
     if (!r.is_identity()) r = r.dbl().dbl().dbl().dbl();
     unsigned d1 = static_cast<unsigned>(s.k1[w / 16] >> (4 * (w % 16))) & 15;
@@ -124,7 +128,7 @@ std::vector<A> lagrange_basis(std::span<const A> in, unsigned k) {
   parallel_for(m, 64, [&](std::size_t b, std::size_t e) {
     for (std::size_t i = b; i < e; ++i) a[i] = glv_mul(a[i], minv);
     ec::batch_to_affine<CurveOf<A>>(std::span<const J>(a).subspan(b, e - b),
-                                            std::span<A>(out).subspan(b, e - b));
+                                    std::span<A>(out).subspan(b, e - b));
   });
   return out;
 }
@@ -191,7 +195,9 @@ template void scale_points<G1Affine>(std::span<const G1Affine>, std::span<const 
 template void scale_points<G2Affine>(std::span<const G2Affine>, std::span<const Fr>, std::span<G2Affine>);
 template std::vector<G1Affine> lagrange_basis<G1Affine>(std::span<const G1Affine>, unsigned);
 template std::vector<G2Affine> lagrange_basis<G2Affine>(std::span<const G2Affine>, unsigned);
-template bool lagrange_level_matches<G1Affine>(std::span<const G1Affine>, std::span<const G1Affine>, unsigned);
-template bool lagrange_level_matches<G2Affine>(std::span<const G2Affine>, std::span<const G2Affine>, unsigned);
+template bool lagrange_level_matches<G1Affine>(std::span<const G1Affine>, std::span<const G1Affine>,
+                                               unsigned);
+template bool lagrange_level_matches<G2Affine>(std::span<const G2Affine>, std::span<const G2Affine>,
+                                               unsigned);
 
 }  // namespace pm::setup

@@ -27,8 +27,9 @@ template <class A>
 bool lagrange_level_matches(std::span<const A> powers, std::span<const A> lag, unsigned k);
 
 /// Every point in the order-r subgroup. Small sets are checked point by point; large ones by six
-/// random 128-bit combinations (a point outside survives each with probability at most 1/10069,
-/// the smallest prime factor of the cofactor).
+/// random 128-bit combinations (the MSM splits each scalar a + b*lambda, so the cofactor-group
+/// part of the sum is a random combination too; a point outside survives a round with
+/// probability about 1/10069, the smallest prime factor of the cofactor).
 bool g2_all_in_subgroup(std::span<const ec::G2Affine> pts);
 
 }  // namespace pm::setup

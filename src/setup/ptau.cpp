@@ -37,13 +37,18 @@ constexpr std::size_t kContributionFixedBytes = 1504;
 std::uint64_t section_count(std::uint32_t type, unsigned power) {
   const std::uint64_t n = std::uint64_t{1} << power;
   switch (type) {
-    case kTauG1: return 2 * n - 1;
+    case kTauG1:
+      return 2 * n - 1;
     case kTauG2:
     case kAlphaTauG1:
-    case kBetaTauG1: return n;
-    case kBetaG2: return 1;
-    case kLagTauG1: return 4 * n - 1;
-    default: return 2 * n - 1;  // 13, 14, 15
+    case kBetaTauG1:
+      return n;
+    case kBetaG2:
+      return 1;
+    case kLagTauG1:
+      return 4 * n - 1;
+    default:
+      return 2 * n - 1;  // 13, 14, 15
   }
 }
 bool is_g2_section(std::uint32_t type) { return type == kTauG2 || type == kBetaG2 || type == kLagTauG2; }
@@ -51,16 +56,26 @@ std::size_t point_bytes(std::uint32_t type) { return is_g2_section(type) ? 128 :
 
 const char* section_name(std::uint32_t type) {
   switch (type) {
-    case kTauG1: return "tauG1";
-    case kTauG2: return "tauG2";
-    case kAlphaTauG1: return "alphaTauG1";
-    case kBetaTauG1: return "betaTauG1";
-    case kBetaG2: return "betaG2";
-    case kLagTauG1: return "Lagrange tauG1";
-    case kLagTauG2: return "Lagrange tauG2";
-    case kLagAlphaG1: return "Lagrange alphaTauG1";
-    case kLagBetaG1: return "Lagrange betaTauG1";
-    default: return "?";
+    case kTauG1:
+      return "tauG1";
+    case kTauG2:
+      return "tauG2";
+    case kAlphaTauG1:
+      return "alphaTauG1";
+    case kBetaTauG1:
+      return "betaTauG1";
+    case kBetaG2:
+      return "betaG2";
+    case kLagTauG1:
+      return "Lagrange tauG1";
+    case kLagTauG2:
+      return "Lagrange tauG2";
+    case kLagAlphaG1:
+      return "Lagrange alphaTauG1";
+    case kLagBetaG1:
+      return "Lagrange betaTauG1";
+    default:
+      return "?";
   }
 }
 
@@ -109,9 +124,13 @@ std::vector<std::uint8_t> pubkey_u(const PtauContribution& c) {
   return b;
 }
 
-Hash64 response_from_partial(const PtauContribution& c) {
+// The response stream before the public key: challenge (64 bytes) and the compressed points,
+// 192 N + 96 bytes, of which 96 stay buffered; so 192 N were compressed.
+std::uint64_t compressed_bytes(unsigned ceremony_power) { return std::uint64_t{192} << ceremony_power; }
+
+Hash64 response_from_partial(const PtauContribution& c, unsigned ceremony_power) {
   Blake2b h;
-  if (!Blake2b::from_partial_state(c.partial_hash, h)) {
+  if (!Blake2b::from_partial_state(c.partial_hash, h, compressed_bytes(ceremony_power))) {
     throw Error(Errc::format, "malformed partial hash state in a contribution record");
   }
   h.update(pubkey_u(c));
@@ -208,8 +227,8 @@ PtauFile::PtauFile(const std::string& path)
   std::uint32_t count = r.u32();
   for (std::uint32_t i = 0; i < count; ++i) {
     if (r.remaining() < kContributionFixedBytes) {
-      r.fail(Errc::format, "contribution " + std::to_string(i + 1) + " of " + std::to_string(count) +
-                               " is truncated");
+      r.fail(Errc::format,
+             "contribution " + std::to_string(i + 1) + " of " + std::to_string(count) + " is truncated");
     }
     PtauContribution c;
     c.tau_g1 = r.g1_mont();
@@ -227,9 +246,12 @@ PtauFile::PtauFile(const std::string& path)
     auto nc = r.bytes(64);
     std::copy(nc.begin(), nc.end(), c.next_challenge.begin());
     c.type = r.u32();
-    if (c.type > 1) r.fail(Errc::format, "contribution " + std::to_string(i + 1) + ": unknown type " + std::to_string(c.type));
+    if (c.type > 1)
+      r.fail(Errc::format,
+             "contribution " + std::to_string(i + 1) + ": unknown type " + std::to_string(c.type));
     std::uint32_t plen = r.u32();
-    if (plen > r.remaining()) r.fail(Errc::format, "contribution " + std::to_string(i + 1) + ": parameters truncated");
+    if (plen > r.remaining())
+      r.fail(Errc::format, "contribution " + std::to_string(i + 1) + ": parameters truncated");
     std::string err;
     auto params = decode_params(r.bytes(plen), err);
     if (!params) r.fail(Errc::format, "contribution " + std::to_string(i + 1) + ": " + err);
@@ -241,7 +263,7 @@ PtauFile::PtauFile(const std::string& path)
     if (!Blake2b::from_partial_state(c.partial_hash, probe)) {
       r.fail(Errc::format, "contribution " + std::to_string(i + 1) + ": malformed partial hash state");
     }
-    c.response_hash = response_from_partial(c);
+    c.response_hash = response_from_partial(c, ceremony_power_);
     contributions_.push_back(std::move(c));
   }
   r.expect_end();
@@ -255,7 +277,8 @@ std::uint64_t PtauFile::section_offset(std::uint32_t section) const {
   return file_.section(section, section_name(section)).offset;
 }
 
-std::vector<G1Affine> PtauFile::g1_points(std::uint32_t section, std::uint64_t first, std::uint64_t count) const {
+std::vector<G1Affine> PtauFile::g1_points(std::uint32_t section, std::uint64_t first,
+                                          std::uint64_t count) const {
   const auto& s = file_.section(section, section_name(section));
   PM_ASSERT(!is_g2_section(section) && (first + count) * 64 <= s.size);
   formats::Section sub{s.type, s.offset + first * 64, count * 64};
@@ -264,7 +287,8 @@ std::vector<G1Affine> PtauFile::g1_points(std::uint32_t section, std::uint64_t f
   return out;
 }
 
-std::vector<G2Affine> PtauFile::g2_points(std::uint32_t section, std::uint64_t first, std::uint64_t count) const {
+std::vector<G2Affine> PtauFile::g2_points(std::uint32_t section, std::uint64_t first,
+                                          std::uint64_t count) const {
   const auto& s = file_.section(section, section_name(section));
   PM_ASSERT(is_g2_section(section) && (first + count) * 128 <= s.size);
   formats::Section sub{s.type, s.offset + first * 128, count * 128};
@@ -300,7 +324,8 @@ Hash64 first_challenge(unsigned power) {
 
 Hash64 ptau_new(unsigned power, const std::string& out, const ProgressFn& progress) {
   if (power < 1 || power > kMaxPtauPower) {
-    throw Error(Errc::invalid_argument, "powersoftau new: power must be in 1.." + std::to_string(kMaxPtauPower));
+    throw Error(Errc::invalid_argument,
+                "powersoftau new: power must be in 1.." + std::to_string(kMaxPtauPower));
   }
   const std::uint64_t n = std::uint64_t{1} << power;
   if (progress) progress("writing the generators", 1, 2);
@@ -381,9 +406,9 @@ PtauContributeResult ptau_contribute(const std::string& in, const std::string& o
                                      const ProgressFn& progress) {
   PtauFile f(in);
   if (f.power() != f.ceremony_power()) {
-    throw Error(Errc::invalid_argument,
-                "ptau '" + in + "' is truncated (power " + std::to_string(f.power()) + " of a ceremony of power " +
-                    std::to_string(f.ceremony_power()) + "): contribute to the full file");
+    throw Error(Errc::invalid_argument, "ptau '" + in + "' is truncated (power " + std::to_string(f.power()) +
+                                            " of a ceremony of power " + std::to_string(f.ceremony_power()) +
+                                            "): contribute to the full file");
   }
   const unsigned steps = 8;
   auto report = [&](std::string_view what, unsigned i) {
@@ -391,7 +416,8 @@ PtauContributeResult ptau_contribute(const std::string& in, const std::string& o
   };
   const std::uint64_t n = std::uint64_t{1} << f.power();
   PtauContributeResult res;
-  res.challenge = f.contributions().empty() ? first_challenge(f.power()) : f.contributions().back().next_challenge;
+  res.challenge =
+      f.contributions().empty() ? first_challenge(f.power()) : f.contributions().back().next_challenge;
 
   report("deriving the key", 1);
   std::unique_ptr<ChaCha> rng = params.beacon ? rng_from_beacon(*params.beacon) : rng_from_entropy(entropy);
@@ -464,7 +490,6 @@ void ptau_prepare_phase2(const std::string& in, const std::string& out, const Pr
                                             " is above the supported " + std::to_string(kMaxPreparePower));
   }
   const unsigned p = f.power();
-  const std::uint64_t n = std::uint64_t{1} << p;
   formats::BinWriter w("ptau", 1, 11);
   write_header(w, p, p);
   for (std::uint32_t t : {kTauG1, kTauG2, kAlphaTauG1, kBetaTauG1, kBetaG2, kContributions}) {
@@ -479,20 +504,21 @@ void ptau_prepare_phase2(const std::string& in, const std::string& out, const Pr
       auto pts = f.g2_points(src, 0, section_count(src, p));
       for (unsigned k = 0; k <= top; ++k) {
         std::vector<G2Affine> in_k(std::uint64_t{1} << k);
-        for (std::size_t i = 0; i < in_k.size(); ++i) in_k[i] = i < pts.size() ? pts[i] : G2Affine::identity();
+        for (std::size_t i = 0; i < in_k.size(); ++i)
+          in_k[i] = i < pts.size() ? pts[i] : G2Affine::identity();
         for (const auto& q : lagrange_basis<G2Affine>(in_k, k)) w.g2_mont(q);
       }
     } else {
       auto pts = f.g1_points(src, 0, section_count(src, p));
       for (unsigned k = 0; k <= top; ++k) {
         std::vector<G1Affine> in_k(std::uint64_t{1} << k);
-        for (std::size_t i = 0; i < in_k.size(); ++i) in_k[i] = i < pts.size() ? pts[i] : G1Affine::identity();
+        for (std::size_t i = 0; i < in_k.size(); ++i)
+          in_k[i] = i < pts.size() ? pts[i] : G1Affine::identity();
         for (const auto& q : lagrange_basis<G1Affine>(in_k, k)) w.g1_mont(q);
       }
     }
     w.end_section();
   };
-  (void)n;
   levels(kLagTauG1, kTauG1, p + 1, 1);
   levels(kLagTauG2, kTauG2, p, 2);
   levels(kLagAlphaG1, kAlphaTauG1, p, 3);
@@ -522,6 +548,10 @@ struct Prev {
 void verify_contribution(std::size_t i, const PtauContribution& cur, const Prev& prev) {
   const std::string who = label(i, cur);
   if (cur.type == 1) {
+    if (cur.params.beacon->exp > kMaxVerifiedBeaconExp) {
+      fail(who + ": beacon of 2^" + std::to_string(cur.params.beacon->exp) +
+           " iterations; refusing to recompute more than 2^" + std::to_string(kMaxVerifiedBeaconExp));
+    }
     auto rng = rng_from_beacon(*cur.params.beacon);
     PtauSecrets s;
     PtauContribution k;
@@ -548,11 +578,16 @@ void verify_contribution(std::size_t i, const PtauContribution& cur, const Prev&
     }
     ++pers;
   }
-  if (!same_ratio(prev.tau_g1, cur.tau_g1, sp[0], cur.tau.g2_spx)) fail(who + ": tauG1 does not follow the previous one");
-  if (!same_ratio(cur.tau.g1_s, cur.tau.g1_sx, prev.tau_g2, cur.tau_g2)) fail(who + ": tauG2 does not follow the previous one");
-  if (!same_ratio(prev.alpha_g1, cur.alpha_g1, sp[1], cur.alpha.g2_spx)) fail(who + ": alphaG1 does not follow the previous one");
-  if (!same_ratio(prev.beta_g1, cur.beta_g1, sp[2], cur.beta.g2_spx)) fail(who + ": betaG1 does not follow the previous one");
-  if (!same_ratio(cur.beta.g1_s, cur.beta.g1_sx, prev.beta_g2, cur.beta_g2)) fail(who + ": betaG2 does not follow the previous one");
+  if (!same_ratio(prev.tau_g1, cur.tau_g1, sp[0], cur.tau.g2_spx))
+    fail(who + ": tauG1 does not follow the previous one");
+  if (!same_ratio(cur.tau.g1_s, cur.tau.g1_sx, prev.tau_g2, cur.tau_g2))
+    fail(who + ": tauG2 does not follow the previous one");
+  if (!same_ratio(prev.alpha_g1, cur.alpha_g1, sp[1], cur.alpha.g2_spx))
+    fail(who + ": alphaG1 does not follow the previous one");
+  if (!same_ratio(prev.beta_g1, cur.beta_g1, sp[2], cur.beta.g2_spx))
+    fail(who + ": betaG1 does not follow the previous one");
+  if (!same_ratio(cur.beta.g1_s, cur.beta.g1_sx, prev.beta_g2, cur.beta_g2))
+    fail(who + ": betaG2 does not follow the previous one");
 }
 
 std::vector<u256> random_scalars(std::size_t n, unsigned bits) {
@@ -662,7 +697,8 @@ PtauVerifyReport ptau_verify(const std::string& path, const ProgressFn& progress
         } else {
           l = f.g2_points(lag, m - 1, m);
         }
-        if (!lagrange_level_matches<A>(std::span<const A>(src).first(std::min<std::uint64_t>(m, src.size())), l, k)) {
+        if (!lagrange_level_matches<A>(std::span<const A>(src).first(std::min<std::uint64_t>(m, src.size())),
+                                       l, k)) {
           fail(std::string("section ") + std::to_string(lag) + " (" + section_name(lag) + ") level " +
                std::to_string(k) + " is not the Lagrange basis of the powers");
         }
@@ -672,7 +708,8 @@ PtauVerifyReport ptau_verify(const std::string& path, const ProgressFn& progress
     check(kLagTauG2, t2, p);
     check(kLagAlphaG1, a1, p);
     check(kLagBetaG1, b1, p);
-    if (!g2_all_in_subgroup(f.g2_points(kLagTauG2, 0, 2 * n - 1))) fail("a Lagrange tauG2 point is outside the G2 subgroup");
+    if (!g2_all_in_subgroup(f.g2_points(kLagTauG2, 0, 2 * n - 1)))
+      fail("a Lagrange tauG2 point is outside the G2 subgroup");
     rep.lagrange_checked = true;
   }
   report("done", steps);

@@ -45,6 +45,7 @@ Header read_header(const formats::BinFile& f) {
   {
     auto r = f.reader(f.section(kHeader, "header"), "header");
     if (r.u32() != 1) r.fail(Errc::format, "not a Groth16 key");
+    r.expect_end();
   }
   auto r = f.reader(f.section(kGrothHeader, "groth16 header"), "groth16 header");
   r.prime(ff::FqParams::kModulus, "q");
@@ -105,7 +106,8 @@ ZkeyMpc read_mpc(const formats::BinFile& f) {
     c.type = r.u32();
     if (c.type > 1) r.fail(Errc::format, "contribution " + std::to_string(i + 1) + ": unknown type");
     std::uint32_t len = r.u32();
-    if (len > r.remaining()) r.fail(Errc::format, "contribution " + std::to_string(i + 1) + ": parameters truncated");
+    if (len > r.remaining())
+      r.fail(Errc::format, "contribution " + std::to_string(i + 1) + ": parameters truncated");
     std::string err;
     auto p = decode_params(r.bytes(len), err);
     if (!p) r.fail(Errc::format, "contribution " + std::to_string(i + 1) + ": " + err);
@@ -208,9 +210,11 @@ void hash_t_points(Blake2b& hash, const PtauFile& ptau, std::uint64_t n) {
   if (regular < cnt) {
     const std::uint64_t at = ptau.section_offset(2) + (2 * n - 1) * 64;
     auto bytes = ptau.bytes();
-    if (at + 64 > bytes.size()) throw Error(Errc::format, "ptau '" + ptau.path() + "': too short for the circuit hash");
+    if (at + 64 > bytes.size())
+      throw Error(Errc::format, "ptau '" + ptau.path() + "': too short for the circuit hash");
     auto raw = [&](std::uint64_t off) {
-      return ff::Fq::from_mont_unchecked(ff::Fq::from_u256_reduce(ff::load_le(bytes.data() + off)).to_canonical());
+      return ff::Fq::from_mont_unchecked(
+          ff::Fq::from_u256_reduce(ff::load_le(bytes.data() + off)).to_canonical());
     };
     ff::Fq x2 = raw(at), y2 = raw(at + 32);
     G1Affine q1 = ptau.g1_points(2, cnt - 1, 1)[0];
@@ -236,9 +240,11 @@ InitialKey build_initial(const formats::R1cs& r1cs, const PtauFile& ptau, const 
   const std::uint64_t rows = std::uint64_t{m} + n_public + 1;
   unsigned k = 0;
   while ((std::uint64_t{1} << k) < rows) ++k;
+  k = std::max(k, 1u);  // snarkjs: log2(rows - 1) + 1, so a one-row circuit still gets 2 rows
   if (k > ptau.power()) {
-    throw Error(Errc::mismatch, "the circuit needs a ptau of power " + std::to_string(k) + " (" + std::to_string(rows) +
-                                    " rows), '" + ptau.path() + "' has power " + std::to_string(ptau.power()));
+    throw Error(Errc::mismatch, "the circuit needs a ptau of power " + std::to_string(k) + " (" +
+                                    std::to_string(rows) + " rows), '" + ptau.path() + "' has power " +
+                                    std::to_string(ptau.power()));
   }
   if (k > kMaxPreparePower) throw Error(Errc::out_of_range, "circuits of 2^28 rows are not supported");
   const std::uint64_t n = std::uint64_t{1} << k;
@@ -253,12 +259,15 @@ InitialKey build_initial(const formats::R1cs& r1cs, const PtauFile& ptau, const 
   h.gamma2 = ec::g2_generator();
   h.delta1 = ec::g1_generator();
   h.delta2 = ec::g2_generator();
-  if (!ec::g2_is_valid(h.beta2)) throw Error(Errc::invalid_point, "ptau '" + ptau.path() + "': betaG2 outside the subgroup");
+  if (!ec::g2_is_valid(h.beta2))
+    throw Error(Errc::invalid_point, "ptau '" + ptau.path() + "': betaG2 outside the subgroup");
 
   report("reading the Lagrange bases", 1);
   auto l1 = ptau.g1_points(12, n - 1, n);
   auto l2 = ptau.g2_points(13, n - 1, n);
-  if (!g2_all_in_subgroup(l2)) throw Error(Errc::invalid_point, "ptau '" + ptau.path() + "': a Lagrange tauG2 point is outside the subgroup");
+  if (!g2_all_in_subgroup(l2))
+    throw Error(Errc::invalid_point,
+                "ptau '" + ptau.path() + "': a Lagrange tauG2 point is outside the subgroup");
   auto la = ptau.g1_points(14, n - 1, n);
   auto lb = ptau.g1_points(15, n - 1, n);
 
@@ -457,8 +466,13 @@ Hash64 zkey_contribute(const std::string& in, const std::string& out, const Cont
 
   auto scaled = [&](std::uint32_t type, const char* what) {
     const auto& sec = f.section(type, what);
+    const std::uint64_t want = (type == kC ? h.n_vars - h.n_public - 1 : std::uint64_t{h.domain}) * 64;
+    if (sec.size != want) {
+      f.fail(
+          Errc::format, sec.offset,
+          std::string(what) + ": " + std::to_string(sec.size) + " bytes, expected " + std::to_string(want));
+    }
     std::vector<G1Affine> pts(sec.size / 64);
-    if (sec.size % 64 != 0) f.fail(Errc::format, sec.offset, std::string(what) + ": size is not a whole number of points");
     f.reader(sec, what).g1_array(pts);
     std::vector<Fr> k(pts.size(), s.inv);
     scale_points<G1Affine>(pts, k, pts);
@@ -472,7 +486,13 @@ Hash64 zkey_contribute(const std::string& in, const std::string& out, const Cont
   report("writing " + out, 4);
   formats::BinWriter w("zkey", 1, 10);
   write_header(w, h);
-  for (std::uint32_t type : {kIc, kCoeffs, kA, kB1, kB2}) section_bytes(w, type, f.body(f.section(type, "section")));
+  for (auto [type, what] : {std::pair{kIc, "IC"},
+                            {kCoeffs, "coefficients"},
+                            {kA, "A points"},
+                            {kB1, "B1 points"},
+                            {kB2, "B2 points"}}) {
+    section_bytes(w, type, f.body(f.section(type, what)));
+  }
   section_bytes(w, kC, c8);
   section_bytes(w, kH, h9);
   mpc.contributions.push_back(c);
@@ -481,8 +501,8 @@ Hash64 zkey_contribute(const std::string& in, const std::string& out, const Cont
   return c.contribution_hash();
 }
 
-ZkeyVerifyReport zkey_verify(const std::string& r1cs_path, const std::string& ptau_path, const std::string& zkey,
-                             const ProgressFn& progress) {
+ZkeyVerifyReport zkey_verify(const std::string& r1cs_path, const std::string& ptau_path,
+                             const std::string& zkey, const ProgressFn& progress) {
   auto r1cs = formats::load_r1cs(r1cs_path);
   PtauFile ptau(ptau_path);
   ProgressFn inner;
@@ -502,37 +522,46 @@ ZkeyVerifyReport zkey_verify(const std::string& r1cs_path, const std::string& pt
   G1Affine cur = ec::g1_generator();
   for (std::size_t i = 0; i < mpc.contributions.size(); ++i) {
     const auto& c = mpc.contributions[i];
-    std::string who = "contribution #" + std::to_string(i + 1) + (c.params.name.empty() ? "" : " (" + c.params.name + ")");
+    std::string who =
+        "contribution #" + std::to_string(i + 1) + (c.params.name.empty() ? "" : " (" + c.params.name + ")");
     Blake2b probe = acc;
     put_u(probe, c.g1_s);
     put_u(probe, c.g1_sx);
-    if (probe.digest() != c.transcript) fail(who + ": the transcript hash does not match the earlier contributions");
+    if (probe.digest() != c.transcript)
+      fail(who + ": the transcript hash does not match the earlier contributions");
     if (!ec::g2_is_valid(c.g2_spx)) fail(who + ": g2_spx is outside the G2 subgroup");
     G2Affine sp = hash_to_g2(c.transcript);
     if (!same_ratio(c.g1_s, c.g1_sx, sp, c.g2_spx)) fail(who + ": invalid proof of knowledge of its delta");
     if (!same_ratio(cur, c.delta_after, sp, c.g2_spx)) fail(who + ": delta does not follow the previous one");
     if (c.type == 1) {
+      if (c.params.beacon->exp > kMaxVerifiedBeaconExp) {
+        fail(who + ": beacon of 2^" + std::to_string(c.params.beacon->exp) +
+             " iterations; refusing to recompute more than 2^" + std::to_string(kMaxVerifiedBeaconExp));
+      }
       auto rng = rng_from_beacon(*c.params.beacon);
       Fr d = fr_from_rng(*rng);
       G1Affine s = g1_from_rng(*rng);
       G1Affine sx = mul(s, d);
       wipe(d);
-      if (!(s == c.g1_s) || !(sx == c.g1_sx)) fail(who + ": the beacon's key does not follow from its hash and exponent");
+      if (!(s == c.g1_s) || !(sx == c.g1_sx))
+        fail(who + ": the beacon's key does not follow from its hash and exponent");
     }
     hash_pubkey(acc, c);
     cur = c.delta_after;
   }
 
   report("header and fixed sections", 8);
-  if (h.n_vars != init.header.n_vars || h.n_public != init.header.n_public || h.domain != init.header.domain) {
+  if (h.n_vars != init.header.n_vars || h.n_public != init.header.n_public ||
+      h.domain != init.header.domain) {
     fail("the key's sizes (nVars, nPublic, domain) differ from the circuit's");
   }
-  if (!(h.alpha1 == init.header.alpha1) || !(h.beta1 == init.header.beta1) || !(h.beta2 == init.header.beta2) ||
-      !(h.gamma2 == init.header.gamma2)) {
+  if (!(h.alpha1 == init.header.alpha1) || !(h.beta1 == init.header.beta1) ||
+      !(h.beta2 == init.header.beta2) || !(h.gamma2 == init.header.gamma2)) {
     fail("alpha, beta or gamma differ from the ptau's");
   }
   if (!(h.delta1 == cur)) fail("delta_1 is not the last contribution's");
-  if (!same_ratio(ec::g1_generator(), cur, ec::g2_generator(), h.delta2)) fail("delta_2 does not match delta_1");
+  if (!same_ratio(ec::g1_generator(), cur, ec::g2_generator(), h.delta2))
+    fail("delta_2 does not match delta_1");
   if (mpc.cs_hash != init.cs_hash) fail("the circuit hash differs from the circuit's and the ptau's");
   auto same = [&](std::uint32_t type, std::span<const std::uint8_t> want, const char* what) {
     auto got = f.body(f.section(type, what));
@@ -549,7 +578,8 @@ ZkeyVerifyReport zkey_verify(const std::string& r1cs_path, const std::string& pt
   report("C and H points", 9);
   auto divided = [&](std::uint32_t type, const std::vector<G1Affine>& want, const char* what) {
     const auto& sec = f.section(type, what);
-    if (sec.size != want.size() * 64) fail(std::string("section ") + std::to_string(type) + " (" + what + ") has the wrong size");
+    if (sec.size != want.size() * 64)
+      fail(std::string("section ") + std::to_string(type) + " (" + what + ") has the wrong size");
     if (want.empty()) return;
     std::vector<G1Affine> got(want.size());
     f.reader(sec, what).g1_array(got);
@@ -560,7 +590,8 @@ ZkeyVerifyReport zkey_verify(const std::string& r1cs_path, const std::string& pt
     // want = got * delta: e(r1, g2) == e(r2, delta_2).
     if (r1.is_infinity() && r2.is_infinity()) return;
     if (!same_ratio(r1, r2, h.delta2, ec::g2_generator())) {
-      fail(std::string("section ") + std::to_string(type) + " (" + what + ") is not the circuit's divided by delta");
+      fail(std::string("section ") + std::to_string(type) + " (" + what +
+           ") is not the circuit's divided by delta");
     }
   };
   divided(kC, init.c, "C points");
