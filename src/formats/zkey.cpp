@@ -11,18 +11,7 @@ using groth16::ProvingKey;
 
 namespace {
 
-enum : std::uint32_t {
-  kHeader = 1,
-  kGrothHeader = 2,
-  kIc = 3,
-  kCoeffs = 4,
-  kA = 5,
-  kB1 = 6,
-  kB2 = 7,
-  kC = 8,
-  kH = 9,
-  kContributions = 10,
-};
+using namespace zkey_section;
 
 // A coefficient is stored as value * R^2 mod r ("Montgomery form of the Montgomery form"), so
 // that one Montgomery product with a standard-form witness value yields a Montgomery result.

@@ -12,6 +12,22 @@
 
 namespace pm::formats {
 
+/// The section ids of a Groth16 .zkey (docs/FORMATS.md section 4).
+namespace zkey_section {
+enum : std::uint32_t {
+  kHeader = 1,
+  kGrothHeader = 2,
+  kIc = 3,
+  kCoeffs = 4,
+  kA = 5,
+  kB1 = 6,
+  kB2 = 7,
+  kC = 8,
+  kH = 9,
+  kContributions = 10,  ///< MPC parameters: circuit hash and phase-2 contributions
+};
+}  // namespace zkey_section
+
 /// Parses a .zkey image. Checks the protocol (Groth16), both primes, every count against every
 /// section size, every coefficient index, every point on its curve, and the G2 verifying-key
 /// points in their subgroup. Errors name the file, section and offset.

@@ -7,6 +7,7 @@
 #include "base/random.hpp"
 #include "formats/binfile.hpp"
 #include "formats/r1cs.hpp"
+#include "formats/zkey.hpp"
 #include "msm/msm.hpp"
 #include "setup/points.hpp"
 #include "setup/ptau.hpp"
@@ -20,18 +21,8 @@ using ff::u256;
 
 namespace {
 
-enum : std::uint32_t {
-  kHeader = 1,
-  kGrothHeader = 2,
-  kIc = 3,
-  kCoeffs = 4,
-  kA = 5,
-  kB1 = 6,
-  kB2 = 7,
-  kC = 8,
-  kH = 9,
-  kMpc = 10,
-};
+using namespace formats::zkey_section;
+constexpr std::uint32_t kMpc = kContributions;
 
 struct Header {
   std::uint32_t n_vars = 0, n_public = 0, domain = 0;
