@@ -294,6 +294,21 @@ void put_u(Blake2b& h, const G2Affine& p) {
   h.update(b);
 }
 
+namespace {
+template <class A>
+void put_u_points(Blake2b& h, std::span<const A> pts) {
+  std::vector<std::uint8_t> buf;
+  for (std::size_t i = 0; i < pts.size(); i += 4096) {
+    buf.clear();
+    for (std::size_t j = i; j < std::min(pts.size(), i + 4096); ++j) append_u(buf, pts[j]);
+    h.update(buf);
+  }
+}
+}  // namespace
+
+void put_u(Blake2b& h, std::span<const G1Affine> pts) { put_u_points(h, pts); }
+void put_u(Blake2b& h, std::span<const G2Affine> pts) { put_u_points(h, pts); }
+
 void append_c(std::vector<std::uint8_t>& out, const G1Affine& p) {
   std::size_t at = out.size();
   out.resize(at + 32);
@@ -339,6 +354,31 @@ G2Affine mul(const G2Affine& p, const Fr& k) {
 
 // ---------------------------------------------------------------------------------------------
 // Contribution parameters
+
+RecordTail read_record_tail(formats::Reader& r, std::size_t index) {
+  const std::string who = "contribution " + std::to_string(index);
+  RecordTail t;
+  t.type = r.u32();
+  if (t.type > 1) r.fail(Errc::format, who + ": unknown type " + std::to_string(t.type));
+  std::uint32_t len = r.u32();
+  if (len > r.remaining()) r.fail(Errc::format, who + ": parameters truncated");
+  std::string err;
+  auto p = decode_params(r.bytes(len), err);
+  if (!p) r.fail(Errc::format, who + ": " + err);
+  t.params = std::move(*p);
+  if ((t.type == 1) != t.params.beacon.has_value()) {
+    r.fail(Errc::format, who + ": beacon type and parameters disagree");
+  }
+  return t;
+}
+
+void check_beacon_cost(const Beacon& b, const std::string& who) {
+  if (b.exp > kMaxVerifiedBeaconExp) {
+    throw Error(Errc::mismatch, who + ": beacon of 2^" + std::to_string(b.exp) +
+                                    " iterations; refusing to recompute more than 2^" +
+                                    std::to_string(kMaxVerifiedBeaconExp));
+  }
+}
 
 std::string truncate_name(std::string_view name) {
   std::size_t units = 0, i = 0;

@@ -16,6 +16,7 @@
 
 #include "ec/bn254.hpp"
 #include "ff/bn254.hpp"
+#include "formats/binfile.hpp"
 #include "setup/hash.hpp"
 
 namespace pm::setup {
@@ -83,6 +84,10 @@ void put_u(Blake2b& h, const ec::G1Affine& p);
 void put_u(Blake2b& h, const ec::G2Affine& p);
 void append_u(std::vector<std::uint8_t>& out, const ec::G1Affine& p);
 void append_u(std::vector<std::uint8_t>& out, const ec::G2Affine& p);
+/// U of many points into a hash, a few thousand points per update (the split does not change
+/// the digest).
+void put_u(Blake2b& h, std::span<const ec::G1Affine> pts);
+void put_u(Blake2b& h, std::span<const ec::G2Affine> pts);
 /// Compressed: the x coordinate big-endian with 0x80 set when y is "negative", 0x40 alone for
 /// infinity.
 void append_c(std::vector<std::uint8_t>& out, const ec::G1Affine& p);
@@ -106,6 +111,17 @@ std::vector<std::uint8_t> encode_params(const ContributionParams& p);
 /// Returns std::nullopt when the bytes are malformed (unknown or repeated type, wrong order,
 /// truncated); `error` says why.
 std::optional<ContributionParams> decode_params(std::span<const std::uint8_t> bytes, std::string& error);
+/// The end of a contribution record in both files: u32 type (0, 1 = beacon), u32 length, the
+/// parameters. Throws through `r` naming contribution `index` (1-based) when malformed.
+struct RecordTail {
+  std::uint32_t type = 0;
+  ContributionParams params;
+};
+RecordTail read_record_tail(formats::Reader& r, std::size_t index);
+/// Verifiers re-derive a beacon's key: throws Error(Errc::mismatch) naming `who` when the beacon
+/// claims more than 2^kMaxVerifiedBeaconExp rounds.
+void check_beacon_cost(const Beacon& b, const std::string& who);
+
 /// snarkjs keeps the first 64 UTF-16 code units of a name; this cuts at 64 code points,
 /// counting astral characters as two, and never splits a UTF-8 sequence.
 std::string truncate_name(std::string_view name);

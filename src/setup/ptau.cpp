@@ -128,15 +128,6 @@ std::vector<std::uint8_t> pubkey_u(const PtauContribution& c) {
 // 192 N + 96 bytes, of which 96 stay buffered; so 192 N were compressed.
 std::uint64_t compressed_bytes(unsigned ceremony_power) { return std::uint64_t{192} << ceremony_power; }
 
-Hash64 response_from_partial(const PtauContribution& c, unsigned ceremony_power) {
-  Blake2b h;
-  if (!Blake2b::from_partial_state(c.partial_hash, h, compressed_bytes(ceremony_power))) {
-    throw Error(Errc::format, "malformed partial hash state in a contribution record");
-  }
-  h.update(pubkey_u(c));
-  return h.digest();
-}
-
 // g2_sp = hashToG2(BLAKE2b(pers || challenge || U(g1_s) || U(g1_sx))).
 G2Affine g2_sp(std::uint8_t pers, const Hash64& challenge, const G1Affine& s, const G1Affine& sx) {
   Blake2b h;
@@ -145,17 +136,6 @@ G2Affine g2_sp(std::uint8_t pers, const Hash64& challenge, const G1Affine& s, co
   put_u(h, s);
   put_u(h, sx);
   return hash_to_g2(h.digest());
-}
-
-template <class A>
-void hash_u_points(Blake2b& h, std::span<const A> pts) {
-  std::vector<std::uint8_t> buf;
-  const std::size_t chunk = 8192;
-  for (std::size_t i = 0; i < pts.size(); i += chunk) {
-    buf.clear();
-    for (std::size_t j = i; j < std::min(pts.size(), i + chunk); ++j) append_u(buf, pts[j]);
-    h.update(buf);
-  }
 }
 
 template <class A>
@@ -245,25 +225,16 @@ PtauFile::PtauFile(const std::string& path)
     std::copy(ph.begin(), ph.end(), c.partial_hash.begin());
     auto nc = r.bytes(64);
     std::copy(nc.begin(), nc.end(), c.next_challenge.begin());
-    c.type = r.u32();
-    if (c.type > 1)
-      r.fail(Errc::format,
-             "contribution " + std::to_string(i + 1) + ": unknown type " + std::to_string(c.type));
-    std::uint32_t plen = r.u32();
-    if (plen > r.remaining())
-      r.fail(Errc::format, "contribution " + std::to_string(i + 1) + ": parameters truncated");
-    std::string err;
-    auto params = decode_params(r.bytes(plen), err);
-    if (!params) r.fail(Errc::format, "contribution " + std::to_string(i + 1) + ": " + err);
-    c.params = std::move(*params);
-    if ((c.type == 1) != c.params.beacon.has_value()) {
-      r.fail(Errc::format, "contribution " + std::to_string(i + 1) + ": beacon type and parameters disagree");
-    }
-    Blake2b probe;
-    if (!Blake2b::from_partial_state(c.partial_hash, probe)) {
+    auto tail = read_record_tail(r, i + 1);
+    c.type = tail.type;
+    c.params = std::move(tail.params);
+    // The response hash: the stored partial state resumed over the public key.
+    Blake2b h;
+    if (!Blake2b::from_partial_state(c.partial_hash, h, compressed_bytes(ceremony_power_))) {
       r.fail(Errc::format, "contribution " + std::to_string(i + 1) + ": malformed partial hash state");
     }
-    c.response_hash = response_from_partial(c, ceremony_power_);
+    h.update(pubkey_u(c));
+    c.response_hash = h.digest();
     contributions_.push_back(std::move(c));
   }
   r.expect_end();
@@ -454,11 +425,11 @@ PtauContributeResult ptau_contribute(const std::string& in, const std::string& o
 
   report("next challenge hash", 7);
   next.update(res.response_hash);
-  hash_u_points<G1Affine>(next, t1);
-  hash_u_points<G2Affine>(next, t2);
-  hash_u_points<G1Affine>(next, a1);
-  hash_u_points<G1Affine>(next, b1);
-  hash_u_points<G2Affine>(next, b2);
+  put_u(next, std::span<const G1Affine>(t1));
+  put_u(next, std::span<const G2Affine>(t2));
+  put_u(next, std::span<const G1Affine>(a1));
+  put_u(next, std::span<const G1Affine>(b1));
+  put_u(next, std::span<const G2Affine>(b2));
   res.next_challenge = next.digest();
   c.next_challenge = res.next_challenge;
   c.tau_g1 = t1[1];
@@ -548,10 +519,7 @@ struct Prev {
 void verify_contribution(std::size_t i, const PtauContribution& cur, const Prev& prev) {
   const std::string who = label(i, cur);
   if (cur.type == 1) {
-    if (cur.params.beacon->exp > kMaxVerifiedBeaconExp) {
-      fail(who + ": beacon of 2^" + std::to_string(cur.params.beacon->exp) +
-           " iterations; refusing to recompute more than 2^" + std::to_string(kMaxVerifiedBeaconExp));
-    }
+    check_beacon_cost(*cur.params.beacon, who);
     auto rng = rng_from_beacon(*cur.params.beacon);
     PtauSecrets s;
     PtauContribution k;
@@ -664,7 +632,7 @@ PtauVerifyReport ptau_verify(const std::string& path, const ProgressFn& progress
     auto [r1, r2] = consecutive_combination<G2Affine>(t2);
     if (!same_ratio(g1, last.tau_g1, r1, r2)) fail("tauG2 is not a sequence of powers of tau");
   }
-  if (n > 1) {
+  {  // n >= 2: power >= 1
     auto [r1, r2] = consecutive_combination<G1Affine>(a1);
     if (!same_ratio(r1, r2, g2, last.tau_g2)) fail("alphaTauG1 is not alpha times the powers of tau");
     auto [s1, s2] = consecutive_combination<G1Affine>(b1);
@@ -675,11 +643,11 @@ PtauVerifyReport ptau_verify(const std::string& path, const ProgressFn& progress
   if (p == f.ceremony_power()) {
     Blake2b h;
     h.update(last.response_hash);
-    hash_u_points<G1Affine>(h, t1);
-    hash_u_points<G2Affine>(h, t2);
-    hash_u_points<G1Affine>(h, a1);
-    hash_u_points<G1Affine>(h, b1);
-    hash_u_points<G2Affine>(h, b2);
+    put_u(h, std::span<const G1Affine>(t1));
+    put_u(h, std::span<const G2Affine>(t2));
+    put_u(h, std::span<const G1Affine>(a1));
+    put_u(h, std::span<const G1Affine>(b1));
+    put_u(h, std::span<const G2Affine>(b2));
     if (h.digest() != last.next_challenge) {
       fail("the points do not hash to the last contribution's next challenge");
     }

@@ -94,18 +94,9 @@ ZkeyMpc read_mpc(const formats::BinFile& f) {
     c.g2_spx = r.g2_mont();
     auto t = r.bytes(64);
     std::copy(t.begin(), t.end(), c.transcript.begin());
-    c.type = r.u32();
-    if (c.type > 1) r.fail(Errc::format, "contribution " + std::to_string(i + 1) + ": unknown type");
-    std::uint32_t len = r.u32();
-    if (len > r.remaining())
-      r.fail(Errc::format, "contribution " + std::to_string(i + 1) + ": parameters truncated");
-    std::string err;
-    auto p = decode_params(r.bytes(len), err);
-    if (!p) r.fail(Errc::format, "contribution " + std::to_string(i + 1) + ": " + err);
-    c.params = std::move(*p);
-    if ((c.type == 1) != c.params.beacon.has_value()) {
-      r.fail(Errc::format, "contribution " + std::to_string(i + 1) + ": beacon type and parameters disagree");
-    }
+    auto tail = read_record_tail(r, i + 1);
+    c.type = tail.type;
+    c.params = std::move(tail.params);
     m.contributions.push_back(std::move(c));
   }
   r.expect_end();
@@ -164,16 +155,6 @@ void put_be32(Blake2b& h, std::uint32_t v) {
   h.update(std::span<const std::uint8_t>(b, 4));
 }
 
-template <class A>
-void put_u_all(Blake2b& h, std::span<const A> pts) {
-  std::vector<std::uint8_t> buf;
-  for (std::size_t i = 0; i < pts.size(); i += 4096) {
-    buf.clear();
-    for (std::size_t j = i; j < std::min(pts.size(), i + 4096); ++j) append_u(buf, pts[j]);
-    h.update(buf);
-  }
-}
-
 // The key `zkey new` makes (delta = 1), with its circuit hash.
 struct InitialKey {
   Header header;
@@ -184,21 +165,20 @@ struct InitialKey {
 };
 
 // snarkjs's H-part of the circuit hash: T_i = [tau^(i+n)] - [tau^i] from ptau section 2, for
-// i < n-1 (n <= 16384) or i < n (larger domains: snarkjs's chunk loop reads one point more, and
-// when the ptau's power equals the circuit's that point lies past the end of section 2, in the
-// file's next bytes, which it decodes as an affine point and subtracts by the chord formula).
+// i < n-1; for n >= 32768 snarkjs's chunk loop hashes one point more, T_(n-1), whose first
+// operand is read as the raw 64 bytes at index 2n-1 of section 2: a real power when the ptau's
+// power exceeds the circuit's, else the bytes that follow the section in the file (decoded as
+// an affine point and subtracted by the chord formula, as snarkjs does).
 void hash_t_points(Blake2b& hash, const PtauFile& ptau, std::uint64_t n) {
-  const std::uint64_t cnt = n <= 16384 ? n - 1 : n;
-  const std::uint64_t have = std::min<std::uint64_t>(2 * n - 1, (std::uint64_t{2} << ptau.power()) - 1);
-  const std::uint64_t regular = std::min(cnt, have - n);
+  const std::uint64_t regular = n - 1;
   auto lo = ptau.g1_points(2, 0, regular);
   auto hi = ptau.g1_points(2, n, regular);
   std::vector<ec::G1> d(regular);
   for (std::uint64_t i = 0; i < regular; ++i) d[i] = ec::G1::from_affine(hi[i]).add_mixed(lo[i].neg());
   std::vector<G1Affine> t(regular);
   ec::batch_to_affine<ec::G1Config>(d, t);
-  put_u_all<G1Affine>(hash, t);
-  if (regular < cnt) {
+  put_u(hash, std::span<const G1Affine>(t));
+  if (n >= 32768) {
     const std::uint64_t at = ptau.section_offset(2) + (2 * n - 1) * 64;
     auto bytes = ptau.bytes();
     if (at + 64 > bytes.size())
@@ -208,7 +188,7 @@ void hash_t_points(Blake2b& hash, const PtauFile& ptau, std::uint64_t n) {
           ff::Fq::from_u256_reduce(ff::load_le(bytes.data() + off)).to_canonical());
     };
     ff::Fq x2 = raw(at), y2 = raw(at + 32);
-    G1Affine q1 = ptau.g1_points(2, cnt - 1, 1)[0];
+    G1Affine q1 = ptau.g1_points(2, n - 1, 1)[0];
     // (x2, y2) + (-q1) by the chord formula.
     ff::Fq x1 = q1.x, y1 = -q1.y;
     ff::Fq l = (y2 - y1) * (x2 - x1).inverse();
@@ -356,17 +336,17 @@ InitialKey build_initial(const formats::R1cs& r1cs, const PtauFile& ptau, const 
   put_u(hash, h.delta1);
   put_u(hash, h.delta2);
   put_be32(hash, n_public + 1);
-  put_u_all<G1Affine>(hash, key.ic);
+  put_u(hash, std::span<const G1Affine>(key.ic));
   put_be32(hash, static_cast<std::uint32_t>(n - 1));
   hash_t_points(hash, ptau, n);
   put_be32(hash, n_vars - n_public - 1);
-  put_u_all<G1Affine>(hash, key.c);
+  put_u(hash, std::span<const G1Affine>(key.c));
   put_be32(hash, n_vars);
-  put_u_all<G1Affine>(hash, key.a);
+  put_u(hash, std::span<const G1Affine>(key.a));
   put_be32(hash, n_vars);
-  put_u_all<G1Affine>(hash, key.b1);
+  put_u(hash, std::span<const G1Affine>(key.b1));
   put_be32(hash, n_vars);
-  put_u_all<G2Affine>(hash, key.b2);
+  put_u(hash, std::span<const G2Affine>(key.b2));
   key.cs_hash = hash.digest();
   return key;
 }
@@ -525,10 +505,7 @@ ZkeyVerifyReport zkey_verify(const std::string& r1cs_path, const std::string& pt
     if (!same_ratio(c.g1_s, c.g1_sx, sp, c.g2_spx)) fail(who + ": invalid proof of knowledge of its delta");
     if (!same_ratio(cur, c.delta_after, sp, c.g2_spx)) fail(who + ": delta does not follow the previous one");
     if (c.type == 1) {
-      if (c.params.beacon->exp > kMaxVerifiedBeaconExp) {
-        fail(who + ": beacon of 2^" + std::to_string(c.params.beacon->exp) +
-             " iterations; refusing to recompute more than 2^" + std::to_string(kMaxVerifiedBeaconExp));
-      }
+      check_beacon_cost(*c.params.beacon, who);
       auto rng = rng_from_beacon(*c.params.beacon);
       Fr d = fr_from_rng(*rng);
       G1Affine s = g1_from_rng(*rng);
