@@ -129,6 +129,7 @@ int run_prove(const CircuitArgs& a) {
   }
   p.stage("preparing the prover", "prepare");
   groth16::Prover prover(pk);
+  prover.set_release_pages(true);  // one proof: keep only the table in use resident
   auto proof = prover.prove(w, p.prover_callback());
   p.stage("writing " + a.proof, "write");
   write_file(a.proof, formats::dump_snarkjs(formats::proof_to_json(proof)));

@@ -70,6 +70,7 @@ int run_prove(const ProveArgs& a) {
   }
   p.stage("preparing the prover", "prepare");
   groth16::Prover prover(pk);
+  prover.set_release_pages(true);  // one proof: keep only the table in use resident
   auto proof = prover.prove(w.values, p.prover_callback());
   p.stage("writing " + a.proof, "write");
   std::span<const ff::Fr> pub(w.values.data() + 1, pk->n_public);

@@ -186,19 +186,18 @@ ec::G2Affine Reader::g2_mont() {
 
 namespace {
 
-struct BadPoint {
-  std::size_t index;
-  int kind;  // 1: coordinate >= q, 2: off the curve
-};
-
-// Decodes points (each `point_bytes` long) in parallel; returns the first bad one, if any.
+// Decodes n points (each `point_bytes` long) in parallel into `out`, or only checks them when
+// `out` is null; returns the first bad one, if any.
 template <class Point, class Decode>
-std::optional<BadPoint> decode_points(std::span<const std::uint8_t> all, std::span<Point> out,
-                                      std::size_t point_bytes, Decode decode) {
-  auto bad = parallel_find_first(
-      out.size(), 4096, [&](std::size_t i) { return decode(all.data() + i * point_bytes, out[i]) != 0; });
+std::optional<BadPoint> decode_points(std::span<const std::uint8_t> all, std::size_t n,
+                                      std::size_t point_bytes, Decode decode, Point* out) {
+  auto one = [&](std::size_t i) {
+    Point scratch;
+    return decode(all.data() + i * point_bytes, out != nullptr ? out[i] : scratch);
+  };
+  auto bad = parallel_find_first(n, 4096, [&](std::size_t i) { return one(i) != 0; });
   if (!bad) return std::nullopt;
-  return BadPoint{*bad, decode(all.data() + *bad * point_bytes, out[*bad])};
+  return BadPoint{*bad, one(*bad)};
 }
 
 int decode_g1(const std::uint8_t* p, ec::G1Affine& out) {
@@ -221,24 +220,35 @@ int decode_g2(const std::uint8_t* p, ec::G2Affine& out) {
 
 }  // namespace
 
+void Reader::check_points(std::span<const std::uint8_t> all, std::size_t point_bytes,
+                          const std::optional<BadPoint>& bad, const char* group, const char* curve) {
+  if (!bad) return;
+  fail_at(bad->kind == 1 ? Errc::out_of_range : Errc::invalid_point,
+          static_cast<std::size_t>(all.data() - data_.data()) + bad->index * point_bytes,
+          std::string(group) + " point " + std::to_string(bad->index) +
+              (bad->kind == 1 ? ": coordinate >= q" : std::string(" is not on the ") + curve));
+}
+
 void Reader::g1_array(std::span<ec::G1Affine> out) {
-  std::size_t at = pos_;
-  auto bad = decode_points(bytes(out.size() * 64), out, 64, decode_g1);
-  if (bad) {
-    fail_at(bad->kind == 1 ? Errc::out_of_range : Errc::invalid_point, at + bad->index * 64,
-            "G1 point " + std::to_string(bad->index) +
-                (bad->kind == 1 ? ": coordinate >= q" : " is not on the curve"));
-  }
+  auto all = bytes(out.size() * 64);
+  check_points(all, 64, decode_points(all, out.size(), 64, decode_g1, out.data()), "G1", "curve");
 }
 
 void Reader::g2_array(std::span<ec::G2Affine> out) {
-  std::size_t at = pos_;
-  auto bad = decode_points(bytes(out.size() * 128), out, 128, decode_g2);
-  if (bad) {
-    fail_at(bad->kind == 1 ? Errc::out_of_range : Errc::invalid_point, at + bad->index * 128,
-            "G2 point " + std::to_string(bad->index) +
-                (bad->kind == 1 ? ": coordinate >= q" : " is not on the twist curve"));
-  }
+  auto all = bytes(out.size() * 128);
+  check_points(all, 128, decode_points(all, out.size(), 128, decode_g2, out.data()), "G2", "twist curve");
+}
+
+std::span<const std::uint8_t> Reader::g1_array_checked(std::size_t n) {
+  auto all = bytes(n * 64);
+  check_points(all, 64, decode_points<ec::G1Affine>(all, n, 64, decode_g1, nullptr), "G1", "curve");
+  return all;
+}
+
+std::span<const std::uint8_t> Reader::g2_array_checked(std::size_t n) {
+  auto all = bytes(n * 128);
+  check_points(all, 128, decode_points<ec::G2Affine>(all, n, 128, decode_g2, nullptr), "G2", "twist curve");
+  return all;
 }
 
 void Reader::expect_end() {

@@ -4,6 +4,7 @@
 /// all little-endian. Every read is bounds-checked; errors name the file, section and offset.
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -48,6 +49,12 @@ class BinFile {
   std::vector<Section> sections_;
 };
 
+/// The first invalid point of an array: kind 1 a coordinate >= q, kind 2 off the curve.
+struct BadPoint {
+  std::size_t index;
+  int kind;
+};
+
 /// A cursor over one section body.
 class Reader {
  public:
@@ -70,6 +77,10 @@ class Reader {
   /// Bulk reads of `n` points, validated on the curve in parallel.
   void g1_array(std::span<ec::G1Affine> out);
   void g2_array(std::span<ec::G2Affine> out);
+  /// The same checks on `n` points without decoding them: returns their bytes, whose layout
+  /// is our in-memory one (for tables that view the file).
+  std::span<const std::uint8_t> g1_array_checked(std::size_t n);
+  std::span<const std::uint8_t> g2_array_checked(std::size_t n);
 
   std::uint64_t position() const { return section_.offset + pos_; }
   std::uint64_t remaining() const { return data_.size() - pos_; }
@@ -80,6 +91,8 @@ class Reader {
 
  private:
   void need(std::size_t n);
+  void check_points(std::span<const std::uint8_t> all, std::size_t point_bytes,
+                    const std::optional<BadPoint>& bad, const char* group, const char* curve);
   const BinFile* file_;
   Section section_;
   std::string what_;

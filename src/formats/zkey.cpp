@@ -1,5 +1,9 @@
 #include "formats/zkey.hpp"
 
+#include <memory>
+#include <optional>
+#include <utility>
+
 #include "base/mapped_file.hpp"
 #include "base/parallel.hpp"
 #include "formats/binfile.hpp"
@@ -13,17 +17,6 @@ namespace {
 
 using namespace zkey_section;
 
-// A coefficient is stored as value * R^2 mod r ("Montgomery form of the Montgomery form"), so
-// that one Montgomery product with a standard-form witness value yields a Montgomery result.
-// Reading those limbs as a Montgomery element gives value * R; one more reduction gives value.
-ff::Fr coeff_from_zkey(const ff::Fr& stored_as_mont) {
-  return *ff::Fr::from_mont(stored_as_mont.to_canonical());
-}
-ff::Fr coeff_to_zkey(const ff::Fr& value) {
-  // value -> limbs value * R^2: the Montgomery limbs of the element whose canonical form is value * R.
-  return ff::Fr::from_canonical_reduced(value.mont());
-}
-
 template <class Point>
 void expect_points(const BinFile& f, const Section& s, std::uint64_t count, std::size_t point_bytes,
                    const char* what) {
@@ -35,13 +28,16 @@ void expect_points(const BinFile& f, const Section& s, std::uint64_t count, std:
   }
 }
 
-}  // namespace
-
-ProvingKey parse_zkey(std::span<const std::uint8_t> data, const std::string& name,
-                      const ConsumedFn& consumed) {
+// Parses and validates; the tables view `file` when given (data is then its bytes), else
+// they are copies of `data`.
+ProvingKey parse(std::span<const std::uint8_t> data, const std::string& name,
+                 const std::shared_ptr<const MappedFile>& file) {
   BinFile f(data, "zkey", name, "zkey", 1, 1);
-  auto done = [&](const Section& s) {
-    if (consumed) consumed(f.body(s));
+  // A mapped section's pages are dropped once it is checked: the prover touches one table at a
+  // time, so the whole file need never be resident at once.
+  auto table = [&]<class T>(std::span<const std::uint8_t> bytes, Table<T>& out) {
+    out = file ? Table<T>(file, bytes) : Table<T>::copy_of(bytes);
+    out.release();
   };
   ProvingKey pk;
   {
@@ -98,40 +94,40 @@ ProvingKey parse_zkey(std::span<const std::uint8_t> data, const std::string& nam
       c.fail(Errc::format, "declares " + std::to_string(n) + " coefficients (" + std::to_string(n * 44ull) +
                                " bytes) but " + std::to_string(c.remaining()) + " bytes follow");
     }
-    pk.coeffs.resize(n);
-    for (std::uint32_t i = 0; i < n; ++i) {
-      auto& k = pk.coeffs[i];
-      k.matrix = c.u32();
-      k.constraint = c.u32();
-      k.signal = c.u32();
-      if (k.matrix > 1)
-        c.fail(Errc::format, "coefficient " + std::to_string(i) + " names matrix " +
-                                 std::to_string(k.matrix) + " (expected 0 or 1)");
-      if (k.constraint >= domain_size)
-        c.fail(Errc::out_of_range, "coefficient " + std::to_string(i) + " names constraint " +
-                                       std::to_string(k.constraint) + " outside the domain");
-      if (k.signal >= pk.n_vars)
-        c.fail(Errc::out_of_range, "coefficient " + std::to_string(i) + " names signal " +
-                                       std::to_string(k.signal) + " >= " + std::to_string(pk.n_vars));
-      k.value = coeff_from_zkey(c.fr_mont());
+    std::span<const std::uint8_t> records = c.bytes(std::size_t{n} * 44);
+    const auto view = UnalignedSpan<groth16::StoredCoefficient>::from_bytes(records);
+    // Every record is checked (in parallel) before the prover indexes arrays with it.
+    auto check = [&](std::size_t i) -> std::optional<std::pair<Errc, std::string>> {
+      const groth16::StoredCoefficient k = view[i];
+      const std::string which = "coefficient " + std::to_string(i);
+      if (k.matrix() > 1)
+        return {{Errc::format, which + " names matrix " + std::to_string(k.matrix()) + " (expected 0 or 1)"}};
+      if (k.constraint() >= domain_size)
+        return {{Errc::out_of_range,
+                 which + " names constraint " + std::to_string(k.constraint()) + " outside the domain"}};
+      if (k.signal() >= pk.n_vars)
+        return {{Errc::out_of_range,
+                 which + " names signal " + std::to_string(k.signal()) + " >= " + std::to_string(pk.n_vars)}};
+      if (!ff::lt(k.limbs(), ff::FrParams::kModulus))
+        return {{Errc::out_of_range, which + ": field element >= r"}};
+      return std::nullopt;
+    };
+    auto bad = parallel_find_first(n, 1 << 14, [&](std::size_t i) {
+      const groth16::StoredCoefficient k = view[i];
+      return k.matrix() > 1 || k.constraint() >= domain_size || k.signal() >= pk.n_vars ||
+             !ff::lt(k.limbs(), ff::FrParams::kModulus);
+    });
+    if (bad) {
+      auto [code, why] = *check(*bad);
+      c.fail_at(code, 4 + *bad * 44, why);  // records follow the u32 count
     }
+    table(records, pk.coeffs);
   }
-  done(f.section(kCoeffs, "coefficients"));
-  pk.a.resize(n_vars);
-  f.reader(sa, "A points").g1_array(pk.a);
-  done(sa);
-  pk.b1.resize(n_vars);
-  f.reader(sb1, "B1 points").g1_array(pk.b1);
-  done(sb1);
-  pk.b2.resize(n_vars);
-  f.reader(sb2, "B2 points").g2_array(pk.b2);
-  done(sb2);
-  pk.c.resize(n_private);
-  f.reader(sc, "C points").g1_array(pk.c);
-  done(sc);
-  pk.h.resize(domain_size);
-  f.reader(sh, "H points").g1_array(pk.h);
-  done(sh);
+  table(f.reader(sa, "A points").g1_array_checked(n_vars), pk.a);
+  table(f.reader(sb1, "B1 points").g1_array_checked(n_vars), pk.b1);
+  table(f.reader(sb2, "B2 points").g2_array_checked(n_vars), pk.b2);
+  table(f.reader(sc, "C points").g1_array_checked(n_private), pk.c);
+  table(f.reader(sh, "H points").g1_array_checked(domain_size), pk.h);
 
   if (std::string err = groth16::check_verifying_key(pk.verifying_key()); !err.empty()) {
     throw Error(Errc::invalid_point, "zkey '" + name + "': " + err);
@@ -142,9 +138,15 @@ ProvingKey parse_zkey(std::span<const std::uint8_t> data, const std::string& nam
   return pk;
 }
 
+}  // namespace
+
+ProvingKey parse_zkey(std::span<const std::uint8_t> data, const std::string& name) {
+  return parse(data, name, nullptr);
+}
+
 ProvingKey load_zkey(const std::string& path) {
-  MappedFile m(path);
-  return parse_zkey(m.bytes(), path, [&m](std::span<const std::uint8_t> range) { m.release(range); });
+  auto file = std::make_shared<const MappedFile>(path);
+  return parse(file->bytes(), path, file);
 }
 
 std::vector<std::uint8_t> write_zkey(const ProvingKey& pk) {
@@ -170,24 +172,18 @@ std::vector<std::uint8_t> write_zkey(const ProvingKey& pk) {
   w.end_section();
   w.begin_section(kCoeffs);
   w.u32(static_cast<std::uint32_t>(pk.coeffs.size()));
-  for (const auto& k : pk.coeffs) {
-    w.u32(k.matrix);
-    w.u32(k.constraint);
-    w.u32(k.signal);
-    std::uint8_t b[32];
-    coeff_to_zkey(k.value).to_mont_le_bytes(b);
-    w.bytes(b);
-  }
+  w.bytes(pk.coeffs.view().bytes());
   w.end_section();
-  auto g1s = [&](std::uint32_t type, const std::vector<ec::G1Affine>& pts) {
+  // Our point layout is the file's (Montgomery limbs, x then y): tables are written as they are.
+  auto g1s = [&](std::uint32_t type, const Table<ec::G1Affine>& pts) {
     w.begin_section(type);
-    for (const auto& p : pts) w.g1_mont(p);
+    w.bytes(pts.view().bytes());
     w.end_section();
   };
   g1s(kA, pk.a);
   g1s(kB1, pk.b1);
   w.begin_section(kB2);
-  for (const auto& p : pk.b2) w.g2_mont(p);
+  w.bytes(pk.b2.view().bytes());
   w.end_section();
   g1s(kC, pk.c);
   g1s(kH, pk.h);

@@ -3,7 +3,6 @@
 /// groth16::ProvingKey, and written back byte-compatible with snarkjs.
 
 #include <cstdint>
-#include <functional>
 #include <span>
 #include <string>
 #include <vector>
@@ -29,16 +28,12 @@ enum : std::uint32_t {
 }  // namespace zkey_section
 
 /// Parses a .zkey image. Checks the protocol (Groth16), both primes, every count against every
-/// section size, every coefficient index, every point on its curve, and the G2 verifying-key
-/// points in their subgroup. Errors name the file, section and offset.
-///
-/// `consumed`, when given, is called with each large section's bytes once they are decoded,
-/// so that a caller holding a memory map can drop those pages (MappedFile::release): the
-/// decoded key and the whole file are then never resident at the same time.
-using ConsumedFn = std::function<void(std::span<const std::uint8_t>)>;
-groth16::ProvingKey parse_zkey(std::span<const std::uint8_t> data, const std::string& name,
-                               const ConsumedFn& consumed = {});
-/// Maps the file and parses it, releasing each section's pages as it is decoded.
+/// section size, every coefficient (indices and value < r), every point on its curve, and the
+/// G2 verifying-key points in their subgroup. Errors name the file, section and offset. The
+/// key's tables are copies of `data`.
+groth16::ProvingKey parse_zkey(std::span<const std::uint8_t> data, const std::string& name);
+/// Maps the file and parses it with the same checks; the key's tables are views of the mapping
+/// (no copy of the points: the prover reads them in place), which the key keeps alive.
 groth16::ProvingKey load_zkey(const std::string& path);
 
 /// Serialises a proving key in snarkjs's layout (sections 1-10, an empty contributions list).

@@ -1,9 +1,16 @@
 #pragma once
 /// \file Groth16 keys and proofs over BN254, in snarkjs's conventions.
+///
+/// A proving key's tables are Tables: owned arrays when the key is built in memory, views of
+/// the mapped .zkey when it is loaded from a file (the file must then not change while the key
+/// is in use, as with any mapped file).
 
+#include <array>
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
+#include "base/table.hpp"
 #include "ec/bn254.hpp"
 #include "ff/bn254.hpp"
 
@@ -26,6 +33,34 @@ struct Coefficient {
   ff::Fr value;
 };
 
+/// A coefficient in the zkey's own 44-byte record: matrix, constraint and signal as u32 LE,
+/// then the value as the Montgomery limbs of value * R (value * R^2 mod r), so that one
+/// Montgomery product with a standard-form witness value gives value * w directly. The prover
+/// reads these records where they lie in the mapped file.
+struct StoredCoefficient {
+  std::array<std::uint8_t, 44> raw;
+
+  std::uint32_t matrix() const { return u32_at(0); }
+  std::uint32_t constraint() const { return u32_at(4); }
+  std::uint32_t signal() const { return u32_at(8); }
+  /// The stored limbs (value * R^2 mod r when the record is valid, i.e. < r).
+  ff::u256 limbs() const {
+    ff::u256 v;
+    std::memcpy(v.data(), raw.data() + 12, 32);
+    return v;
+  }
+  Coefficient decode() const;
+  static StoredCoefficient encode(const Coefficient& c);
+
+ private:
+  std::uint32_t u32_at(std::size_t at) const {
+    std::uint32_t v;
+    std::memcpy(&v, raw.data() + at, 4);
+    return v;
+  }
+};
+static_assert(sizeof(StoredCoefficient) == 44 && alignof(StoredCoefficient) == 1);
+
 struct ProvingKey {
   std::uint32_t n_vars = 0;    ///< witness length (wire 0 is the constant 1)
   std::uint32_t n_public = 0;  ///< public signals: wires 1..n_public
@@ -33,14 +68,16 @@ struct ProvingKey {
   ec::G1Affine alpha1, beta1, delta1;
   ec::G2Affine beta2, gamma2, delta2;
   std::vector<ec::G1Affine> ic;     ///< n_public + 1
-  std::vector<Coefficient> coeffs;  ///< A and B (C = A o B on the domain)
-  std::vector<ec::G1Affine> a;      ///< n_vars
-  std::vector<ec::G1Affine> b1;     ///< n_vars
-  std::vector<ec::G2Affine> b2;     ///< n_vars
-  std::vector<ec::G1Affine> c;      ///< n_vars - n_public - 1 (private wires)
-  std::vector<ec::G1Affine> h;      ///< domain size: odd-coset Lagrange points over Z
+  Table<StoredCoefficient> coeffs;  ///< A and B (C = A o B on the domain)
+  Table<ec::G1Affine> a;            ///< n_vars
+  Table<ec::G1Affine> b1;           ///< n_vars
+  Table<ec::G2Affine> b2;           ///< n_vars
+  Table<ec::G1Affine> c;            ///< n_vars - n_public - 1 (private wires)
+  Table<ec::G1Affine> h;            ///< domain size: odd-coset Lagrange points over Z
 
   std::size_t domain_size() const { return std::size_t{1} << log_domain; }
+  /// Drops the pages of the tables that lie in a mapped file (see Table::release).
+  void release_pages() const noexcept;
   VerifyingKey verifying_key() const { return {alpha1, beta2, gamma2, delta2, ic}; }
 };
 

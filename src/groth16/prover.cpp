@@ -1,5 +1,7 @@
 #include "groth16/prover.hpp"
 
+#include <algorithm>
+
 #include "base/error.hpp"
 #include "base/parallel.hpp"
 #include "base/random.hpp"
@@ -65,16 +67,32 @@ Prover::Prover(std::shared_ptr<const ProvingKey> pk) : pk_(std::move(pk)) {
 }
 
 std::vector<Fr> Prover::h_evaluations(std::span<const Fr> witness) const {
+  return h_from_canonical(to_canonical(witness));
+}
+
+std::vector<Fr> Prover::h_from_canonical(std::span<const u256> w) const {
   const ProvingKey& pk = *pk_;
   const std::size_t n = pk.domain_size();
   std::vector<Fr> a(n), b(n), c(n);
-  // A·w and B·w on the domain. The two matrices are accumulated on two threads.
-  parallel_chunks(2, 2, [&](std::size_t m, std::size_t, unsigned) {
-    std::vector<Fr>& out = m == 0 ? a : b;
-    for (const Coefficient& k : pk.coeffs) {
-      if (k.matrix == m) out[k.constraint] += k.value * witness[k.signal];
-    }
-  });
+  // A·w and B·w on the domain, the two matrices on two threads, straight from the zkey's
+  // records: a stored value is the Montgomery limbs of value * R and the witness is in standard
+  // form, so reading both as Montgomery limbs makes their product value * w.
+  // Records are taken in chunks so that, when asked, each chunk's pages are dropped once both
+  // threads are past it: a large coefficient section is then never resident whole.
+  const UnalignedSpan<StoredCoefficient> coeffs = pk.coeffs;
+  constexpr std::size_t kChunk = std::size_t{1} << 18;  // 11.5 MB of records
+  for (std::size_t lo = 0; lo < coeffs.size(); lo += kChunk) {
+    const std::size_t hi = std::min(coeffs.size(), lo + kChunk);
+    parallel_chunks(2, 2, [&](std::size_t m, std::size_t, unsigned) {
+      std::vector<Fr>& out = m == 0 ? a : b;
+      for (std::size_t i = lo; i < hi; ++i) {
+        const StoredCoefficient k = coeffs[i];
+        if (k.matrix() != m) continue;
+        out[k.constraint()] += Fr::from_mont_unchecked(k.limbs()) * Fr::from_mont_unchecked(w[k.signal()]);
+      }
+    });
+    if (release_pages_) pk.coeffs.release(lo, hi - lo);
+  }
   parallel_for(n, 4096, [&](std::size_t lo, std::size_t hi) {
     for (std::size_t i = lo; i < hi; ++i) c[i] = a[i] * b[i];
   });
@@ -100,17 +118,27 @@ Proof Prover::prove(std::span<const Fr> witness, const Blinding& blinding, const
   report("witness scalars", 0);
   std::vector<u256> w = to_canonical(witness);
   report("H polynomial (6 NTTs)", 1);
-  std::vector<u256> h = to_canonical(h_evaluations(witness));
+  std::vector<u256> h = to_canonical(h_from_canonical(w));
 
+  // Each table's pages are dropped once its MSM is done (when asked): the peak then holds one
+  // table at a time instead of the whole key.
+  auto done = [&](const auto& table) {
+    if (release_pages_) table.release();
+  };
   report("MSM B (G2)", 2);
   G2 b2 = msm::msm_g2(pk.b2, w);
+  done(pk.b2);
   report("MSM A, B (G1)", 3);
   G1 a1 = msm::msm_g1(pk.a, w);
+  done(pk.a);
   G1 b1 = msm::msm_g1(pk.b1, w);
+  done(pk.b1);
   report("MSM C (G1)", 4);
   G1 c1 = msm::msm_g1(pk.c, std::span(w).subspan(pk.n_public + 1));
+  done(pk.c);
   report("MSM H (G1)", 5);
   G1 h1 = msm::msm_g1(pk.h, h);
+  done(pk.h);
 
   const u256 r = blinding.r.to_canonical(), s = blinding.s.to_canonical();
   const u256 rs = (blinding.r * blinding.s).to_canonical();

@@ -54,12 +54,21 @@ class Prover {
   /// The coset evaluations h_j of (A·B − C)/Z that multiply the H points (exposed for tests).
   std::vector<ff::Fr> h_evaluations(std::span<const ff::Fr> witness) const;
 
+  /// When the key lies in a mapped file, drop each table's pages from resident memory once a
+  /// proof is done with it (lower peak memory; the next proof reads them back from the page
+  /// cache). For one-shot provers such as `proofmill prove`; off by default. Not to be changed
+  /// while a proof runs.
+  void set_release_pages(bool on) { release_pages_ = on; }
+
  private:
+  std::vector<ff::Fr> h_from_canonical(std::span<const ff::u256> w) const;
+
   std::shared_ptr<const ProvingKey> pk_;
   // Fixed per key, built once: the NTT domain and w_2n^j / n stored at position bitrev(j), the
   // order in which the inverse DIF leaves the coefficients (1/n: the inverse NTT's factor).
   std::shared_ptr<const poly::Domain> domain_;
   std::vector<ff::Fr> coset_shift_bitrev_;
+  bool release_pages_ = false;
 };
 
 }  // namespace pm::groth16

@@ -88,7 +88,7 @@ class JacobianBuckets {
 constexpr std::size_t kBatchAffineMinPoints = 16384;
 
 template <class Cfg>
-ec::Jacobian<Cfg> msm_impl(std::span<const ec::Affine<Cfg>> bases, std::span<const ff::u256> scalars) {
+ec::Jacobian<Cfg> msm_impl(UnalignedSpan<ec::Affine<Cfg>> bases, std::span<const ff::u256> scalars) {
   using J = ec::Jacobian<Cfg>;
   if (bases.size() != scalars.size()) {
     throw Error(Errc::mismatch, "MSM: " + std::to_string(bases.size()) + " bases but " +
@@ -101,11 +101,11 @@ ec::Jacobian<Cfg> msm_impl(std::span<const ec::Affine<Cfg>> bases, std::span<con
   J ones = J::identity();
   for (std::size_t i = 0; i < scalars.size(); ++i) {
     const ff::u256& k = scalars[i];
-    if (bases[i].is_infinity()) continue;
     if ((k[1] | k[2] | k[3]) == 0 && k[0] <= 1) {
-      if (k[0] == 1) ones = ones.add_mixed(bases[i]);
+      if (k[0] == 1) ones = ones.add_mixed(bases[i]);  // no-op for a base at infinity
       continue;
     }
+    if (bases[i].is_infinity()) continue;
     big.push_back(static_cast<std::uint32_t>(i));
   }
   if (big.empty()) return ones;
@@ -171,11 +171,11 @@ ec::Jacobian<Cfg> msm_impl(std::span<const ec::Affine<Cfg>> bases, std::span<con
 
 unsigned window_bits(std::size_t n) { return choose_window(n); }
 
-ec::G1 msm_g1(std::span<const ec::G1Affine> bases, std::span<const ff::u256> scalars) {
+ec::G1 msm_g1(UnalignedSpan<ec::G1Affine> bases, std::span<const ff::u256> scalars) {
   return msm_impl<ec::G1Config>(bases, scalars);
 }
 
-ec::G2 msm_g2(std::span<const ec::G2Affine> bases, std::span<const ff::u256> scalars) {
+ec::G2 msm_g2(UnalignedSpan<ec::G2Affine> bases, std::span<const ff::u256> scalars) {
   return msm_impl<ec::G2Config>(bases, scalars);
 }
 

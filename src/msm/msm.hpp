@@ -9,14 +9,16 @@
 
 #include <span>
 
+#include "base/table.hpp"
 #include "ec/bn254.hpp"
 #include "ff/u256.hpp"
 
 namespace pm::msm {
 
-/// sum_i scalars[i] * bases[i]; scalars in standard (not Montgomery) form, < r.
-ec::G1 msm_g1(std::span<const ec::G1Affine> bases, std::span<const ff::u256> scalars);
-ec::G2 msm_g2(std::span<const ec::G2Affine> bases, std::span<const ff::u256> scalars);
+/// sum_i scalars[i] * bases[i]; scalars in standard (not Montgomery) form, < r. The bases may
+/// lie at any address (e.g. in a mapped .zkey): they are read, never copied as a whole.
+ec::G1 msm_g1(UnalignedSpan<ec::G1Affine> bases, std::span<const ff::u256> scalars);
+ec::G2 msm_g2(UnalignedSpan<ec::G2Affine> bases, std::span<const ff::u256> scalars);
 
 /// The window width the cost model picks for n points (exposed for benchmarks and tests).
 unsigned window_bits(std::size_t n);

@@ -123,7 +123,7 @@ std::shared_ptr<const CachedProver> ProverCache::load(const std::string& id) {
   cp->vk = cp->pk->verifying_key();
   const auto& pk = *cp->pk;
   cp->bytes = (pk.a.size() + pk.b1.size() + pk.c.size() + pk.h.size() + pk.ic.size()) * sizeof(ec::G1Affine) +
-              pk.b2.size() * sizeof(ec::G2Affine) + pk.coeffs.size() * sizeof(groth16::Coefficient) +
+              pk.b2.size() * sizeof(ec::G2Affine) + pk.coeffs.size() * sizeof(groth16::StoredCoefficient) +
               pk.domain_size() * 3 * sizeof(ff::Fr);
   log(LogLevel::info, "prover loaded", {{"circuit", id}, {"bytes", static_cast<std::int64_t>(cp->bytes)}});
   return cp;

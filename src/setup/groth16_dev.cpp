@@ -105,19 +105,23 @@ ProvingKey dev_groth16_setup(const formats::R1cs& r1cs, const DevGroth16Secrets&
   // a_i, b_i, c_i = the QAP polynomials of wire i at tau; coefficients in snarkjs's order:
   // per constraint its A then its B terms, then one A row per public signal (and wire 0).
   std::vector<Fr> a(pk.n_vars), b(pk.n_vars), c(pk.n_vars);
+  std::vector<groth16::StoredCoefficient> coeffs;
   for (std::uint32_t row = 0; row < m; ++row) {
     for (int k = 0; k < 3; ++k) {
       std::vector<Fr>& acc = k == 0 ? a : (k == 1 ? b : c);
       for (const auto& t : r1cs.lc(row, k)) {
         acc[t.wire] += t.coeff * lag[row];
-        if (k < 2) pk.coeffs.push_back({static_cast<std::uint32_t>(k), row, t.wire, t.coeff});
+        if (k < 2)
+          coeffs.push_back(
+              groth16::StoredCoefficient::encode({static_cast<std::uint32_t>(k), row, t.wire, t.coeff}));
       }
     }
   }
   for (std::uint32_t s = 0; s <= n_public; ++s) {
     a[s] += lag[m + s];
-    pk.coeffs.push_back({0, m + s, s, Fr::one()});
+    coeffs.push_back(groth16::StoredCoefficient::encode({0, m + s, s, Fr::one()}));
   }
+  pk.coeffs = std::move(coeffs);
 
   report("A, B1, B2 points", 2);
   const auto& g1 = ec::g1_generator();

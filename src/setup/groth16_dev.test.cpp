@@ -4,6 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <cstring>
+
+#include "base/error.hpp"
+#include "base/mapped_file.hpp"
 #include "formats/zkey.hpp"
 #include "groth16/prover.hpp"
 #include "groth16/verifier.hpp"
@@ -69,6 +74,74 @@ TEST(DevGroth16Setup, ProvesVerifiesAndRejects) {
   EXPECT_TRUE(groth16::verify(back.verifying_key(), pub,
                               groth16::Prover(std::make_shared<const groth16::ProvingKey>(back)).prove(w))
                   .valid);
+}
+
+// Offset of section `type`'s body in a .zkey image.
+std::size_t section_body(const std::vector<std::uint8_t>& z, std::uint32_t type) {
+  std::size_t at = 12;
+  for (;;) {
+    std::uint32_t t;
+    std::uint64_t size;
+    std::memcpy(&t, &z.at(at), 4);
+    std::memcpy(&size, &z.at(at + 4), 8);
+    if (t == type) return at + 12;
+    at += 12 + size;
+  }
+}
+
+// load_zkey's tables view the mapped file, whose point sections need not be aligned; the prover
+// reads them there and proves exactly what it proves from an in-memory key, also after its
+// pages were dropped. Bad records and points are named at load.
+TEST(DevGroth16Setup, MappedKeyProvesLikeTheInMemoryOne) {
+  auto pk = std::make_shared<const groth16::ProvingKey>(
+      dev_groth16_setup(cubic(), dev_groth16_secrets_from_seed("mapped")));
+  const auto bytes = formats::write_zkey(*pk);
+  const std::string path = ::testing::TempDir() + "pm_dev_cubic.zkey";
+  write_file(path, bytes);
+  auto mapped = std::make_shared<const groth16::ProvingKey>(formats::load_zkey(path));
+  ASSERT_TRUE(mapped->a.is_mapped());
+  ASSERT_EQ(pk->coeffs.size(), 10u);  // 4 + 10 * 44 bytes: the next sections sit 4 bytes off
+  EXPECT_NE(reinterpret_cast<std::uintptr_t>(mapped->a.view().bytes().data()) % 8, 0u);
+
+  const groth16::Blinding blinding{Fr::from_u64(7), Fr::from_u64(11)};
+  const auto w = witness(3);
+  groth16::Prover from_file(mapped);
+  from_file.set_release_pages(true);
+  const auto want = groth16::Prover(pk).prove(w, blinding);
+  for (int round = 0; round < 2; ++round) {  // the second one re-reads released pages
+    const auto got = from_file.prove(w, blinding);
+    EXPECT_EQ(got.a, want.a);
+    EXPECT_EQ(got.b, want.b);
+    EXPECT_EQ(got.c, want.c);
+  }
+  std::vector<ff::u256> pub = {w[1].to_canonical()};
+  EXPECT_TRUE(groth16::verify(mapped->verifying_key(), pub, want).valid);
+
+  auto expect_refused = [&](std::vector<std::uint8_t> z, const std::string& what) {
+    write_file(path, z);
+    try {
+      formats::load_zkey(path);
+      ADD_FAILURE() << "accepted: " << what;
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find(what), std::string::npos) << e.what();
+    }
+  };
+  const std::size_t coeffs = section_body(bytes, formats::zkey_section::kCoeffs) + 4;
+  auto z = bytes;
+  z[coeffs + 8] = 5;  // coefficient 0's signal: n_vars
+  expect_refused(z, "coefficient 0 names signal 5 >= 5");
+  z = bytes;
+  std::memcpy(&z[coeffs + 44 + 12], ff::FrParams::kModulus.data(), 32);
+  expect_refused(z, "coefficient 1: field element >= r");
+  z = bytes;
+  z[coeffs + 2 * 44] = 2;
+  expect_refused(z, "coefficient 2 names matrix 2");
+  z = bytes;
+  z[section_body(bytes, formats::zkey_section::kA) + 2 * 64 + 40] ^= 1;
+  expect_refused(z, "G1 point 2 is not on the curve");
+  z = bytes;
+  std::memset(&z[section_body(bytes, formats::zkey_section::kB2) + 128], 0xff, 32);
+  expect_refused(z, "G2 point 1: coordinate >= q");
 }
 
 }  // namespace
