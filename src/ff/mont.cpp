@@ -15,15 +15,30 @@ bool detect_adx() noexcept {
 #endif
 }
 
-bool asm_disabled_by_env() noexcept {
-  const char* v = std::getenv("PROOFMILL_NO_ASM");
+bool detect_ifma() noexcept {
+#if defined(__x86_64__)
+  __builtin_cpu_init();  // also checks that the OS saves the AVX-512 state
+  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512ifma");
+#else
+  return false;
+#endif
+}
+
+bool env_set(const char* name) noexcept {
+  const char* v = std::getenv(name);
   return v != nullptr && *v != '\0' && std::strcmp(v, "0") != 0;
 }
+
+bool asm_disabled_by_env() noexcept { return env_set("PROOFMILL_NO_ASM"); }
 
 }  // namespace
 
 namespace detail {
 bool g_use_adx = detect_adx() && !asm_disabled_by_env();
+}
+
+namespace {
+bool g_use_ifma = detect_ifma() && !asm_disabled_by_env() && !env_set("PROOFMILL_NO_IFMA");
 }
 
 bool cpu_has_adx() noexcept {
@@ -34,5 +49,14 @@ bool cpu_has_adx() noexcept {
 bool use_adx() noexcept { return detail::g_use_adx; }
 
 void set_use_adx(bool enabled) noexcept { detail::g_use_adx = enabled && cpu_has_adx(); }
+
+bool cpu_has_ifma() noexcept {
+  static const bool has = detect_ifma();
+  return has;
+}
+
+bool use_ifma() noexcept { return g_use_ifma; }
+
+void set_use_ifma(bool enabled) noexcept { g_use_ifma = enabled && cpu_has_ifma(); }
 
 }  // namespace pm::ff

@@ -22,6 +22,13 @@ void set_use_adx(bool enabled) noexcept;
 /// True when the CPU supports BMI2 and ADX at all.
 bool cpu_has_adx() noexcept;
 
+/// True when the AVX-512 IFMA kernels (batch-affine additions, ff/fq_x8.hpp) are in use: the
+/// CPU has AVX-512F and IFMA, and neither PROOFMILL_NO_ASM nor PROOFMILL_NO_IFMA is set.
+bool use_ifma() noexcept;
+/// Turns the IFMA kernels off (false) or back on where the CPU has them; for tests and benches.
+void set_use_ifma(bool enabled) noexcept;
+bool cpu_has_ifma() noexcept;
+
 namespace detail {
 extern bool g_use_adx;
 }
