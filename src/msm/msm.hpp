@@ -20,7 +20,8 @@ namespace pm::msm {
 ec::G1 msm_g1(UnalignedSpan<ec::G1Affine> bases, std::span<const ff::u256> scalars);
 ec::G2 msm_g2(UnalignedSpan<ec::G2Affine> bases, std::span<const ff::u256> scalars);
 
-/// The window width the cost model picks for n points (exposed for benchmarks and tests).
+/// The window width the cost model picks for n points on num_threads() threads (exposed for
+/// benchmarks and tests).
 unsigned window_bits(std::size_t n);
 
 }  // namespace pm::msm
