@@ -7,6 +7,7 @@
 /// any byte, e.g. after an even number of 44-byte coefficients), so elements are copied out one
 /// at a time with memcpy, which compiles to plain unaligned loads.
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -22,16 +23,24 @@
 namespace pm {
 
 /// A non-owning view of `size()` consecutive T at any byte address.
+// Files such as .zkey store little-endian words, viewed here as they are.
+static_assert(std::endian::native == std::endian::little, "mapped tables assume a little-endian host");
+
+// Files such as .zkey store little-endian words, viewed here as they are.
+static_assert(std::endian::native == std::endian::little, "mapped tables assume a little-endian host");
+
 template <class T>
 class UnalignedSpan {
   static_assert(std::is_trivially_copyable_v<T>);
 
  public:
   UnalignedSpan() = default;
-  /// Views any contiguous range of T (a vector, a span, an array).
+  /// Views any contiguous range of T (a vector, a span, an array), but not a temporary
+  /// container, which would leave the view dangling.
   template <std::ranges::contiguous_range R>
-  requires std::is_same_v<std::remove_cv_t<std::ranges::range_value_t<R>>, T> UnalignedSpan(
-      const R& r)  // NOLINT: implicit, as std::span's
+  requires std::is_same_v<std::remove_cv_t<std::ranges::range_value_t<R>>, T> &&
+      (std::is_lvalue_reference_v<R> ||
+       std::ranges::borrowed_range<R>)UnalignedSpan(R&& r)  // NOLINT: implicit, as std::span's
       : data_(reinterpret_cast<const std::uint8_t*>(std::ranges::data(r))), size_(std::ranges::size(r)) {}
   /// Views `bytes` (a multiple of sizeof(T) long) as T values.
   static UnalignedSpan from_bytes(std::span<const std::uint8_t> bytes) {

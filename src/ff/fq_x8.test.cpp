@@ -74,10 +74,10 @@ std::vector<Fq> samples(std::mt19937_64& rng, std::size_t n) {
   std::vector<Fq> v;
   u256 q_minus_1 = FqParams::kModulus;
   q_minus_1[0] -= 1;
-  // 2^k - 1 for k = 52 * j: limbs at their maximum; 2^255 - 1 reduced.
+  // 2^k - 1 for k = 52 * j (k = 52 ... 208): limbs at their maximum; 2^254 - 1 reduced.
   for (u256 edge : {u256{0, 0, 0, 0}, u256{1, 0, 0, 0}, q_minus_1, u256{~0ull >> 12, 0, 0, 0},
                     u256{~0ull, ~0ull >> 24, 0, 0}, u256{~0ull, ~0ull, ~0ull >> 36, 0},
-                    u256{~0ull, ~0ull, ~0ull, ~0ull >> 2}}) {
+                    u256{~0ull, ~0ull, ~0ull, ~0ull >> 48}, u256{~0ull, ~0ull, ~0ull, ~0ull >> 2}}) {
     v.push_back(Fq::from_u256_reduce(edge));
     v.push_back(Fq::from_mont_unchecked(Fq::from_u256_reduce(edge).to_canonical()));  // the same as limbs
   }

@@ -118,8 +118,9 @@ ProvingKey parse(std::span<const std::uint8_t> data, const std::string& name,
              !ff::lt(k.limbs(), ff::FrParams::kModulus);
     });
     if (bad) {
-      auto [code, why] = *check(*bad);
-      c.fail_at(code, 4 + *bad * 44, why);  // records follow the u32 count
+      auto problem = check(*bad);
+      if (!problem) throw Error(Errc::io, "zkey '" + name + "' changed while being read");
+      c.fail_at(problem->first, 4 + *bad * 44, problem->second);  // records follow the u32 count
     }
     table(records, pk.coeffs);
   }
@@ -144,9 +145,9 @@ ProvingKey parse_zkey(std::span<const std::uint8_t> data, const std::string& nam
   return parse(data, name, nullptr);
 }
 
-ProvingKey load_zkey(const std::string& path) {
+ProvingKey load_zkey(const std::string& path, const std::string& name) {
   auto file = std::make_shared<const MappedFile>(path);
-  return parse(file->bytes(), path, file);
+  return parse(file->bytes(), name.empty() ? path : name, file);
 }
 
 std::vector<std::uint8_t> write_zkey(const ProvingKey& pk) {

@@ -33,8 +33,11 @@ enum : std::uint32_t {
 /// key's tables are copies of `data`.
 groth16::ProvingKey parse_zkey(std::span<const std::uint8_t> data, const std::string& name);
 /// Maps the file and parses it with the same checks; the key's tables are views of the mapping
-/// (no copy of the points: the prover reads them in place), which the key keeps alive.
-groth16::ProvingKey load_zkey(const std::string& path);
+/// (no copy of the points: the prover reads them in place), which the key keeps alive. The file
+/// must not be rewritten in place while the key lives (replacing it by a rename is fine): the
+/// prover would read the new bytes, and a truncated file faults. Errors name the file `name`
+/// (default: the path).
+groth16::ProvingKey load_zkey(const std::string& path, const std::string& name = {});
 
 /// Serialises a proving key in snarkjs's layout (sections 1-10, an empty contributions list).
 std::vector<std::uint8_t> write_zkey(const groth16::ProvingKey& pk);

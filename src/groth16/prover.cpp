@@ -88,6 +88,12 @@ std::vector<Fr> Prover::h_from_canonical(std::span<const u256> w) const {
       for (std::size_t i = lo; i < hi; ++i) {
         const StoredCoefficient k = coeffs[i];
         if (k.matrix() != m) continue;
+        // Checked at load, and again here: a mapped file is re-read after its pages are
+        // dropped, and must not index outside the arrays even if it changed since.
+        if (k.constraint() >= n || k.signal() >= w.size()) [[unlikely]] {
+          throw Error(Errc::format, "proving key coefficient " + std::to_string(i) +
+                                        " indexes outside the key (was the .zkey changed while in use?)");
+        }
         out[k.constraint()] += Fr::from_mont_unchecked(k.limbs()) * Fr::from_mont_unchecked(w[k.signal()]);
       }
     });

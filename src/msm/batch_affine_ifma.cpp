@@ -201,13 +201,13 @@ template <class T>
 
 void batch_add_ifma(ec::G1Affine* buckets, const std::uint32_t* idx, const ec::G1Affine* points,
                     std::size_t m, std::vector<std::uint64_t>& scratch) {
-  PM_ASSERT(ff::use_ifma());
+  PM_ASSERT(ff::cpu_has_ifma());
   run<G1Traits>(buckets, idx, points, m, scratch);
 }
 
 void batch_add_ifma(ec::G2Affine* buckets, const std::uint32_t* idx, const ec::G2Affine* points,
                     std::size_t m, std::vector<std::uint64_t>& scratch) {
-  PM_ASSERT(ff::use_ifma());
+  PM_ASSERT(ff::cpu_has_ifma());
   run<G2Traits>(buckets, idx, points, m, scratch);
 }
 

@@ -23,25 +23,34 @@ constexpr std::size_t kMaxPoints = std::size_t{1} << 31;  // point indices are u
 // spare bits at the top the last window's value stays below 2^(c-2), so it never carries out.
 unsigned num_windows(unsigned c) { return (kScalarBits + 2 + c - 1) / c; }
 
+// Bucket additions per batch (one field inversion each) for `n_buckets` buckets.
+std::size_t batch_size(std::size_t n_buckets) { return std::clamp<std::size_t>(n_buckets / 8, 16, 1024); }
+
 // Cost of c-bit signed windows, in batch-affine additions: each window adds every point once
 // and reduces 2^(c-1) buckets with two Jacobian additions each, measured at about 3.7 times
 // the cost of a batch-affine addition (bench_ec, bench_msm). Windows run whole on threads, so
 // what counts is the number of rounds, ceil(windows / threads): on 2 threads an odd number of
 // windows leaves one core idle for a round (bench_msm, 2 threads, G1 2^18: 13 windows of 10
-// bits 385 ms, 10 windows of 13 bits 291 ms).
-unsigned choose_window(std::size_t n, unsigned threads) {
+// bits 385 ms, 10 windows of 13 bits 298 ms). The width stays within 2 bits of the one-thread
+// choice: with many threads, rounds alone would pick narrow windows whose batches are too short
+// to amortise their inversions (more cores than windows want points split, not narrower
+// windows; not done yet).
+double window_cost(std::size_t n, unsigned c, unsigned threads) {
   constexpr double kReduceCost = 3.7;
-  unsigned best = 2;
-  double best_cost = 1e300;
-  for (unsigned c = 2; c <= kMaxWindow; ++c) {
-    double rounds = (num_windows(c) + threads - 1) / threads;
-    double cost = rounds * (static_cast<double>(n) + kReduceCost * static_cast<double>(1u << (c - 1)));
-    if (cost < best_cost) {
-      best_cost = cost;
-      best = c;
+  const double rounds = (num_windows(c) + threads - 1) / threads;
+  return rounds * (static_cast<double>(n) + kReduceCost * static_cast<double>(std::size_t{1} << (c - 1)));
+}
+
+unsigned choose_window(std::size_t n, unsigned threads) {
+  auto best_from = [&](unsigned lo, unsigned t) {
+    unsigned best = lo;
+    for (unsigned c = lo + 1; c <= kMaxWindow; ++c) {
+      if (window_cost(n, c, t) < window_cost(n, best, t)) best = c;
     }
-  }
-  return best;
+    return best;
+  };
+  const unsigned alone = best_from(2, 1);
+  return best_from(std::max(2u, alone - 2), threads);
 }
 
 // Signed c-bit digits of k (negated when `neg`), least significant first:
@@ -128,7 +137,7 @@ ec::Jacobian<Cfg> msm_impl(UnalignedSpan<ec::Affine<Cfg>> bases, std::span<const
 
   std::vector<J> window_sums(windows, J::identity());
   const std::size_t n_buckets = std::size_t{1} << (c - 1);
-  const std::size_t batch = std::clamp<std::size_t>(n_buckets / 8, 16, 1024);
+  const std::size_t batch = batch_size(n_buckets);
   auto pass = [&]<class Buckets>(std::type_identity<Buckets>) {
     parallel_chunks(windows, 0, [&](std::size_t wb, std::size_t we, unsigned) {
       Buckets buckets(n_buckets, batch);

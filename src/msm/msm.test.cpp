@@ -8,6 +8,7 @@
 
 #include "ff/bn254.hpp"
 #include "ff/mont.hpp"
+#include "msm/batch_affine_ifma.hpp"
 
 namespace pm::msm {
 namespace {
@@ -151,6 +152,41 @@ TEST(Msm, IfmaBatchesAgreeWithPortable) {
   if (!ff::cpu_has_ifma()) GTEST_SKIP() << "no AVX-512 IFMA on this CPU";
   check_ifma_against_portable(ec::g1_generator());
   check_ifma_against_portable(ec::g2_generator());
+}
+
+// The IFMA kernel alone, for every batch length from 1 to 17 (full blocks of eight, a partial
+// last block, a lone addition), against the affine sums computed one by one.
+template <class Cfg>
+void check_ifma_kernel(const ec::Affine<Cfg>& g) {
+  using J = ec::Jacobian<Cfg>;
+  std::vector<J> pts;
+  J p = J::from_affine(g);
+  for (int i = 0; i < 80; ++i) {
+    pts.push_back(p);
+    p = p.add(p.dbl().add_mixed(g));
+  }
+  std::vector<ec::Affine<Cfg>> all(pts.size());
+  ec::batch_to_affine<Cfg>(pts, all);
+  std::vector<std::uint64_t> scratch;
+  for (std::size_t m = 1; m <= 17; ++m) {
+    // Buckets 0..39 hold all[0..39]; addition i adds all[40 + i] to bucket (3 i + 1) mod 40.
+    std::vector<ec::Affine<Cfg>> buckets(all.begin(), all.begin() + 40), want = buckets;
+    std::vector<ec::Affine<Cfg>> points(all.begin() + 40, all.begin() + 40 + static_cast<std::ptrdiff_t>(m));
+    std::vector<std::uint32_t> idx(m);
+    for (std::size_t i = 0; i < m; ++i) {
+      idx[i] = static_cast<std::uint32_t>((3 * i + 1) % 40);
+      want[idx[i]] = J::from_affine(want[idx[i]]).add_mixed(points[i]).to_affine();
+    }
+    detail::batch_add_ifma(buckets.data(), idx.data(), points.data(), m, scratch);
+    for (std::size_t b = 0; b < buckets.size(); ++b)
+      ASSERT_EQ(buckets[b], want[b]) << "m=" << m << " bucket " << b;
+  }
+}
+
+TEST(Msm, IfmaKernelEveryBatchLength) {
+  if (!ff::cpu_has_ifma()) GTEST_SKIP() << "no AVX-512 IFMA on this CPU";
+  check_ifma_kernel(ec::g1_generator());
+  check_ifma_kernel(ec::g2_generator());
 }
 
 TEST(Msm, RejectsLengthMismatch) {

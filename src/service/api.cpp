@@ -315,8 +315,7 @@ struct ApiServer::Impl {
     }
     CircuitInfo info;
     try {
-      MappedFile file(tmp.string());
-      auto pk = formats::parse_zkey(file.bytes(), "uploaded zkey");
+      auto pk = formats::load_zkey(tmp.string(), "uploaded zkey");  // checks it without copying
       info = {id, static_cast<std::int64_t>(size), pk.n_vars, pk.n_public, pk.log_domain, 0};
     } catch (const Error& e) {
       throw HttpError{422, "invalid_zkey", e.what()};

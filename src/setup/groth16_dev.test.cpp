@@ -36,6 +36,33 @@ formats::R1cs cubic() {
   return r;
 }
 
+// out = x^(2^300) by 300 squarings (public out, private x): wires 0:one 1:out 2:x 3..301: the
+// squares. Big enough that every table of its key spans several pages.
+formats::R1cs squarings() {
+  formats::R1cs r;
+  r.n_wires = 302;
+  r.n_pub_out = 1;
+  r.n_constraints = 300;
+  const Fr one = Fr::one();
+  for (std::uint32_t i = 0; i < 300; ++i) {
+    const std::uint32_t in = 2 + i, out = i + 1 < 300 ? 3 + i : 1;
+    for (std::uint32_t wire : {in, in, out}) {
+      r.lc_begin.push_back(r.terms.size());
+      r.terms.push_back({wire, one});
+    }
+  }
+  r.lc_begin.push_back(r.terms.size());
+  return r;
+}
+
+std::vector<Fr> squarings_witness(std::uint64_t x) {
+  std::vector<Fr> w(302);
+  w[0] = Fr::one();
+  w[2] = Fr::from_u64(x);
+  for (std::uint32_t i = 0; i < 300; ++i) w[i + 1 < 300 ? 3 + i : 1] = w[2 + i].square();
+  return w;
+}
+
 std::vector<Fr> witness(std::uint64_t x) {
   Fr fx = Fr::from_u64(x);
   return {Fr::one(), fx * fx * fx + fx + Fr::from_u64(5), fx, fx * fx, fx * fx * fx};
@@ -104,18 +131,39 @@ TEST(DevGroth16Setup, MappedKeyProvesLikeTheInMemoryOne) {
   EXPECT_NE(reinterpret_cast<std::uintptr_t>(mapped->a.view().bytes().data()) % 8, 0u);
 
   const groth16::Blinding blinding{Fr::from_u64(7), Fr::from_u64(11)};
-  const auto w = witness(3);
-  groth16::Prover from_file(mapped);
-  from_file.set_release_pages(true);
-  const auto want = groth16::Prover(pk).prove(w, blinding);
-  for (int round = 0; round < 2; ++round) {  // the second one re-reads released pages
-    const auto got = from_file.prove(w, blinding);
+  {
+    // A key whose tables span several pages, so that releasing them really drops pages.
+    const formats::R1cs r1cs = squarings();
+    const auto w = squarings_witness(3);
+    ASSERT_EQ(formats::first_unsatisfied(r1cs, w), -1);
+    auto big = std::make_shared<const groth16::ProvingKey>(
+        dev_groth16_setup(r1cs, dev_groth16_secrets_from_seed("mapped, pages")));
+    const std::string big_path = ::testing::TempDir() + "pm_dev_squarings.zkey";
+    write_file(big_path, formats::write_zkey(*big));
+    auto big_mapped = std::make_shared<const groth16::ProvingKey>(formats::load_zkey(big_path));
+    ASSERT_GT(big_mapped->a.view().bytes().size(), 4u * 4096);
+    groth16::Prover from_file(big_mapped);
+    from_file.set_release_pages(true);
+    const auto want = groth16::Prover(big).prove(w, blinding);
+    for (int round = 0; round < 2; ++round) {  // the second one re-reads released pages
+      const auto got = from_file.prove(w, blinding);
+      EXPECT_EQ(got.a, want.a);
+      EXPECT_EQ(got.b, want.b);
+      EXPECT_EQ(got.c, want.c);
+    }
+    std::vector<ff::u256> pub = {w[1].to_canonical()};
+    EXPECT_TRUE(groth16::verify(big_mapped->verifying_key(), pub, want).valid);
+    pub[0] = w[2].to_canonical();
+    EXPECT_FALSE(groth16::verify(big_mapped->verifying_key(), pub, want).valid);
+  }
+  {
+    const auto w = witness(3);
+    const auto got = groth16::Prover(mapped).prove(w, blinding),
+               want = groth16::Prover(pk).prove(w, blinding);
     EXPECT_EQ(got.a, want.a);
     EXPECT_EQ(got.b, want.b);
     EXPECT_EQ(got.c, want.c);
   }
-  std::vector<ff::u256> pub = {w[1].to_canonical()};
-  EXPECT_TRUE(groth16::verify(mapped->verifying_key(), pub, want).valid);
 
   auto expect_refused = [&](std::vector<std::uint8_t> z, const std::string& what) {
     write_file(path, z);
