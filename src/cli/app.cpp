@@ -13,8 +13,12 @@ void add_common_options(CLI::App& app) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "proofmill 0.1.0");
   app.add_flag_callback(
-      "--no-asm", [] { ff::set_use_adx(false); },
-      "Use the portable field arithmetic even where ADX/BMI2 is available");
+      "--no-asm",
+      [] {
+        ff::set_use_adx(false);
+        ff::set_use_ifma(false);
+      },
+      "Use the portable field arithmetic even where ADX/BMI2 or AVX-512 IFMA is available");
 }
 
 int parse_and_run(CLI::App& app, int argc, char** argv, const std::function<int()>& run) {
