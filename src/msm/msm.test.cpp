@@ -13,20 +13,28 @@
 namespace pm::msm {
 namespace {
 
+// n distinct points: p_0 = g, p_{i+1} = p_i + (2 p_i + g).
 template <class Cfg>
-void check_against_naive(const ec::Affine<Cfg>& g, std::size_t n, std::uint64_t seed,
-                         ec::Jacobian<Cfg> (*msm)(UnalignedSpan<ec::Affine<Cfg>>,
-                                                  std::span<const ff::u256>)) {
+std::vector<ec::Affine<Cfg>> distinct_points(const ec::Affine<Cfg>& g, std::size_t n) {
   using J = ec::Jacobian<Cfg>;
-  std::mt19937_64 rng(seed);
   std::vector<J> pts;
   J p = J::from_affine(g);
   for (std::size_t i = 0; i < n; ++i) {
     pts.push_back(p);
     p = p.add(p.dbl().add_mixed(g));
   }
-  std::vector<ec::Affine<Cfg>> bases(n);
-  ec::batch_to_affine<Cfg>(pts, bases);
+  std::vector<ec::Affine<Cfg>> out(n);
+  ec::batch_to_affine<Cfg>(pts, out);
+  return out;
+}
+
+template <class Cfg>
+void check_against_naive(const ec::Affine<Cfg>& g, std::size_t n, std::uint64_t seed,
+                         ec::Jacobian<Cfg> (*msm)(UnalignedSpan<ec::Affine<Cfg>>,
+                                                  std::span<const ff::u256>)) {
+  using J = ec::Jacobian<Cfg>;
+  std::mt19937_64 rng(seed);
+  std::vector<ec::Affine<Cfg>> bases = distinct_points(g, n);
   std::vector<ff::u256> scalars(n);
   for (std::size_t i = 0; i < n; ++i) {
     switch (i % 5) {
@@ -124,14 +132,7 @@ void check_ifma_against_portable(const ec::Affine<Cfg>& g) {
   using J = ec::Jacobian<Cfg>;
   const std::size_t n = 9000;
   std::mt19937_64 rng(11);
-  std::vector<J> pts;
-  J p = J::from_affine(g);
-  for (std::size_t i = 0; i < n; ++i) {
-    pts.push_back(p);
-    p = p.add(p.dbl().add_mixed(g));
-  }
-  std::vector<ec::Affine<Cfg>> bases(n);
-  ec::batch_to_affine<Cfg>(pts, bases);
+  std::vector<ec::Affine<Cfg>> bases = distinct_points(g, n);
   std::vector<ff::u256> scalars(n);
   for (std::size_t i = 0; i < n; ++i) {
     if (i % 5 == 4) bases[i] = i % 2 == 0 ? bases[i / 3] : bases[i / 3].neg();
@@ -159,14 +160,7 @@ TEST(Msm, IfmaBatchesAgreeWithPortable) {
 template <class Cfg>
 void check_ifma_kernel(const ec::Affine<Cfg>& g) {
   using J = ec::Jacobian<Cfg>;
-  std::vector<J> pts;
-  J p = J::from_affine(g);
-  for (int i = 0; i < 80; ++i) {
-    pts.push_back(p);
-    p = p.add(p.dbl().add_mixed(g));
-  }
-  std::vector<ec::Affine<Cfg>> all(pts.size());
-  ec::batch_to_affine<Cfg>(pts, all);
+  const std::vector<ec::Affine<Cfg>> all = distinct_points(g, 80);
   std::vector<std::uint64_t> scratch;
   for (std::size_t m = 1; m <= 17; ++m) {
     // Buckets 0..39 hold all[0..39]; addition i adds all[40 + i] to bucket (3 i + 1) mod 40.
