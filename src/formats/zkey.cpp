@@ -1,5 +1,6 @@
 #include "formats/zkey.hpp"
 
+#include <bit>
 #include <memory>
 #include <optional>
 #include <utility>
@@ -28,6 +29,61 @@ void expect_points(const BinFile& f, const Section& s, std::uint64_t count, std:
   }
 }
 
+}  // namespace
+
+ZkeyHeader read_zkey_header(const BinFile& f) {
+  {
+    Reader h = f.reader(f.section(kHeader, "header"), "header");
+    std::uint32_t protocol = h.u32();
+    if (protocol != 1)
+      h.fail_at(Errc::format, 0, "protocol " + std::to_string(protocol) + " is not Groth16 (1)");
+    h.expect_end();
+  }
+  Reader g = f.reader(f.section(kGrothHeader, "groth16 header"), "groth16 header");
+  g.prime(ff::FqParams::kModulus, "base field prime q");
+  g.prime(ff::FrParams::kModulus, "scalar field prime r");
+  ZkeyHeader h;
+  h.n_vars = g.u32();
+  h.n_public = g.u32();
+  h.domain = g.u32();
+  if (h.n_vars == 0 || h.n_public >= h.n_vars) {
+    g.fail(Errc::format, "inconsistent sizes: " + std::to_string(h.n_vars) + " variables, " +
+                             std::to_string(h.n_public) + " public");
+  }
+  if (h.domain == 0 || (h.domain & (h.domain - 1)) != 0 || h.domain > (1u << 27)) {
+    g.fail(Errc::format, "domain size " + std::to_string(h.domain) + " is not a power of two <= 2^27");
+  }
+  h.alpha1 = g.g1_mont();
+  h.beta1 = g.g1_mont();
+  h.beta2 = g.g2_mont();
+  h.gamma2 = g.g2_mont();
+  h.delta1 = g.g1_mont();
+  h.delta2 = g.g2_mont();
+  g.expect_end();
+  return h;
+}
+
+void write_zkey_header(BinWriter& w, const ZkeyHeader& h) {
+  w.begin_section(kHeader);
+  w.u32(1);
+  w.end_section();
+  w.begin_section(kGrothHeader);
+  w.prime(ff::FqParams::kModulus);
+  w.prime(ff::FrParams::kModulus);
+  w.u32(h.n_vars);
+  w.u32(h.n_public);
+  w.u32(h.domain);
+  w.g1_mont(h.alpha1);
+  w.g1_mont(h.beta1);
+  w.g2_mont(h.beta2);
+  w.g2_mont(h.gamma2);
+  w.g1_mont(h.delta1);
+  w.g2_mont(h.delta2);
+  w.end_section();
+}
+
+namespace {
+
 // Parses and validates; the tables view `file` when given (data is then its bytes), else
 // they are copies of `data`.
 ProvingKey parse(std::span<const std::uint8_t> data, const std::string& name,
@@ -40,37 +96,17 @@ ProvingKey parse(std::span<const std::uint8_t> data, const std::string& name,
     out.release();
   };
   ProvingKey pk;
-  {
-    Reader h = f.reader(f.section(kHeader, "header"), "header");
-    std::uint32_t protocol = h.u32();
-    if (protocol != 1)
-      h.fail_at(Errc::format, 0, "protocol " + std::to_string(protocol) + " is not Groth16 (1)");
-    h.expect_end();
-  }
-  std::uint32_t domain_size;
-  {
-    Reader g = f.reader(f.section(kGrothHeader, "groth16 header"), "groth16 header");
-    g.prime(ff::FqParams::kModulus, "base field prime q");
-    g.prime(ff::FrParams::kModulus, "scalar field prime r");
-    pk.n_vars = g.u32();
-    pk.n_public = g.u32();
-    domain_size = g.u32();
-    if (pk.n_vars == 0 || pk.n_public >= pk.n_vars) {
-      g.fail(Errc::format, "inconsistent sizes: " + std::to_string(pk.n_vars) + " variables, " +
-                               std::to_string(pk.n_public) + " public");
-    }
-    if (domain_size == 0 || (domain_size & (domain_size - 1)) != 0 || domain_size > (1u << 27)) {
-      g.fail(Errc::format, "domain size " + std::to_string(domain_size) + " is not a power of two <= 2^27");
-    }
-    pk.log_domain = static_cast<std::uint32_t>(__builtin_ctz(domain_size));
-    pk.alpha1 = g.g1_mont();
-    pk.beta1 = g.g1_mont();
-    pk.beta2 = g.g2_mont();
-    pk.gamma2 = g.g2_mont();
-    pk.delta1 = g.g1_mont();
-    pk.delta2 = g.g2_mont();
-    g.expect_end();
-  }
+  const ZkeyHeader head = read_zkey_header(f);
+  const std::uint32_t domain_size = head.domain;
+  pk.n_vars = head.n_vars;
+  pk.n_public = head.n_public;
+  pk.log_domain = static_cast<std::uint32_t>(std::countr_zero(head.domain));
+  pk.alpha1 = head.alpha1;
+  pk.beta1 = head.beta1;
+  pk.beta2 = head.beta2;
+  pk.gamma2 = head.gamma2;
+  pk.delta1 = head.delta1;
+  pk.delta2 = head.delta2;
   const std::uint64_t n_vars = pk.n_vars, n_private = pk.n_vars - pk.n_public - 1;
   const Section& ic = f.section(kIc, "IC");
   expect_points<ec::G1Affine>(f, ic, pk.n_public + 1ull, 64, "IC");
@@ -152,22 +188,8 @@ ProvingKey load_zkey(const std::string& path, const std::string& name) {
 
 std::vector<std::uint8_t> write_zkey(const ProvingKey& pk) {
   BinWriter w("zkey", 1, 10);
-  w.begin_section(kHeader);
-  w.u32(1);
-  w.end_section();
-  w.begin_section(kGrothHeader);
-  w.prime(ff::FqParams::kModulus);
-  w.prime(ff::FrParams::kModulus);
-  w.u32(pk.n_vars);
-  w.u32(pk.n_public);
-  w.u32(static_cast<std::uint32_t>(pk.domain_size()));
-  w.g1_mont(pk.alpha1);
-  w.g1_mont(pk.beta1);
-  w.g2_mont(pk.beta2);
-  w.g2_mont(pk.gamma2);
-  w.g1_mont(pk.delta1);
-  w.g2_mont(pk.delta2);
-  w.end_section();
+  write_zkey_header(w, {pk.n_vars, pk.n_public, static_cast<std::uint32_t>(pk.domain_size()), pk.alpha1,
+                        pk.beta1, pk.beta2, pk.gamma2, pk.delta1, pk.delta2});
   w.begin_section(kIc);
   for (const auto& p : pk.ic) w.g1_mont(p);
   w.end_section();

@@ -27,6 +27,23 @@ enum : std::uint32_t {
 };
 }  // namespace zkey_section
 
+class BinFile;
+class BinWriter;
+
+/// Sections 1 and 2 of a Groth16 .zkey: the sizes and the fixed points.
+struct ZkeyHeader {
+  std::uint32_t n_vars = 0, n_public = 0, domain = 0;
+  ec::G1Affine alpha1, beta1;
+  ec::G2Affine beta2, gamma2;
+  ec::G1Affine delta1;
+  ec::G2Affine delta2;
+};
+/// Reads and checks them: protocol Groth16 (1), both primes, 0 <= n_public < n_vars, a domain
+/// that is a power of two <= 2^27, every point on its curve. Shared by the prover's parser and
+/// the ceremony (setup/zkey_mpc.cpp), which add their own checks.
+ZkeyHeader read_zkey_header(const BinFile& f);
+void write_zkey_header(BinWriter& w, const ZkeyHeader& h);
+
 /// Parses a .zkey image. Checks the protocol (Groth16), both primes, every count against every
 /// section size, every coefficient (indices and value < r), every point on its curve, and the
 /// G2 verifying-key points in their subgroup. Errors name the file, section and offset. The

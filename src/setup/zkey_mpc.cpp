@@ -24,60 +24,18 @@ namespace {
 using namespace formats::zkey_section;
 constexpr std::uint32_t kMpc = kContributions;
 
-struct Header {
-  std::uint32_t n_vars = 0, n_public = 0, domain = 0;
-  G1Affine alpha1, beta1;
-  G2Affine beta2, gamma2;
-  G1Affine delta1;
-  G2Affine delta2;
-};
+using Header = formats::ZkeyHeader;
 
+// The shared header checks, and the verifying-key G2 points in their subgroup.
 Header read_header(const formats::BinFile& f) {
-  {
-    auto r = f.reader(f.section(kHeader, "header"), "header");
-    if (r.u32() != 1) r.fail(Errc::format, "not a Groth16 key");
-    r.expect_end();
-  }
-  auto r = f.reader(f.section(kGrothHeader, "groth16 header"), "groth16 header");
-  r.prime(ff::FqParams::kModulus, "q");
-  r.prime(ff::FrParams::kModulus, "r");
-  Header h;
-  h.n_vars = r.u32();
-  h.n_public = r.u32();
-  h.domain = r.u32();
-  h.alpha1 = r.g1_mont();
-  h.beta1 = r.g1_mont();
-  h.beta2 = r.g2_mont();
-  h.gamma2 = r.g2_mont();
-  h.delta1 = r.g1_mont();
-  h.delta2 = r.g2_mont();
-  r.expect_end();
-  if (h.domain == 0 || (h.domain & (h.domain - 1)) != 0 || h.n_public >= h.n_vars) {
-    r.fail(Errc::format, "inconsistent sizes (domain, nVars, nPublic)");
-  }
+  Header h = formats::read_zkey_header(f);
   for (const auto* p : {&h.beta2, &h.gamma2, &h.delta2}) {
-    if (!ec::g2_is_valid(*p)) r.fail(Errc::invalid_point, "a G2 point of the header is outside the subgroup");
+    if (!ec::g2_is_valid(*p)) {
+      f.reader(f.section(kGrothHeader, "groth16 header"), "groth16 header")
+          .fail(Errc::invalid_point, "a G2 point of the header is outside the subgroup");
+    }
   }
   return h;
-}
-
-void write_header(formats::BinWriter& w, const Header& h) {
-  w.begin_section(kHeader);
-  w.u32(1);
-  w.end_section();
-  w.begin_section(kGrothHeader);
-  w.prime(ff::FqParams::kModulus);
-  w.prime(ff::FrParams::kModulus);
-  w.u32(h.n_vars);
-  w.u32(h.n_public);
-  w.u32(h.domain);
-  w.g1_mont(h.alpha1);
-  w.g1_mont(h.beta1);
-  w.g2_mont(h.beta2);
-  w.g2_mont(h.gamma2);
-  w.g1_mont(h.delta1);
-  w.g2_mont(h.delta2);
-  w.end_section();
 }
 
 ZkeyMpc read_mpc(const formats::BinFile& f) {
@@ -387,7 +345,7 @@ Hash64 groth16_setup(const std::string& r1cs_path, const std::string& ptau_path,
   InitialKey key = build_initial(r1cs, ptau, progress);
   // snarkjs's zkey new writes the sections in the order 1, 2, 4, 3, 9, 8, 5, 6, 7, 10.
   formats::BinWriter w("zkey", 1, 10);
-  write_header(w, key.header);
+  formats::write_zkey_header(w, key.header);
   section_bytes(w, kCoeffs, key.coeffs);
   section_bytes(w, kIc, lem<G1Affine>(key.ic));
   section_bytes(w, kH, lem<G1Affine>(key.h));
@@ -456,7 +414,7 @@ Hash64 zkey_contribute(const std::string& in, const std::string& out, const Cont
   auto h9 = scaled(kH, "H points");
   report("writing " + out, 4);
   formats::BinWriter w("zkey", 1, 10);
-  write_header(w, h);
+  formats::write_zkey_header(w, h);
   for (auto [type, what] : {std::pair{kIc, "IC"},
                             {kCoeffs, "coefficients"},
                             {kA, "A points"},
