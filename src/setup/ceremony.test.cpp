@@ -9,6 +9,7 @@
 
 #include "base/error.hpp"
 #include "base/mapped_file.hpp"
+#include "base/scratch_dir.hpp"
 #include "setup/hash.hpp"
 #include "setup/ptau.hpp"
 
@@ -25,10 +26,10 @@ std::string sha256_file(const std::string& path) {
   return hex(d);
 }
 
+// One directory per process: ctest runs this binary's tests side by side.
 std::string tmp(const std::string& name) {
-  auto dir = std::filesystem::path(::testing::TempDir()) / "pm_ceremony";
-  std::filesystem::create_directories(dir);
-  return (dir / name).string();
+  static const ScratchDir dir("pm_ceremony.");
+  return dir.file(name);
 }
 
 TEST(Blake2b, KnownAnswers) {

@@ -9,6 +9,7 @@
 
 #include "base/error.hpp"
 #include "base/mapped_file.hpp"
+#include "base/scratch_dir.hpp"
 #include "formats/zkey.hpp"
 #include "groth16/prover.hpp"
 #include "groth16/verifier.hpp"
@@ -120,10 +121,11 @@ std::size_t section_body(const std::vector<std::uint8_t>& z, std::uint32_t type)
 // reads them there and proves exactly what it proves from an in-memory key, also after its
 // pages were dropped. Bad records and points are named at load.
 TEST(DevGroth16Setup, MappedKeyProvesLikeTheInMemoryOne) {
+  const ScratchDir dir("pm_dev_groth16.");
   auto pk = std::make_shared<const groth16::ProvingKey>(
       dev_groth16_setup(cubic(), dev_groth16_secrets_from_seed("mapped")));
   const auto bytes = formats::write_zkey(*pk);
-  const std::string path = ::testing::TempDir() + "pm_dev_cubic.zkey";
+  const std::string path = dir.file("cubic.zkey");
   write_file(path, bytes);
   auto mapped = std::make_shared<const groth16::ProvingKey>(formats::load_zkey(path));
   ASSERT_TRUE(mapped->a.is_mapped());
@@ -138,7 +140,7 @@ TEST(DevGroth16Setup, MappedKeyProvesLikeTheInMemoryOne) {
     ASSERT_EQ(formats::first_unsatisfied(r1cs, w), -1);
     auto big = std::make_shared<const groth16::ProvingKey>(
         dev_groth16_setup(r1cs, dev_groth16_secrets_from_seed("mapped, pages")));
-    const std::string big_path = ::testing::TempDir() + "pm_dev_squarings.zkey";
+    const std::string big_path = dir.file("squarings.zkey");
     write_file(big_path, formats::write_zkey(*big));
     auto big_mapped = std::make_shared<const groth16::ProvingKey>(formats::load_zkey(big_path));
     ASSERT_GT(big_mapped->a.view().bytes().size(), 4u * 4096);

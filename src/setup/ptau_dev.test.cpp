@@ -10,6 +10,7 @@
 
 #include "base/error.hpp"
 #include "base/mapped_file.hpp"
+#include "base/scratch_dir.hpp"
 #include "ec/bn254.hpp"
 #include "formats/binfile.hpp"
 #include "pairing/pairing.hpp"
@@ -254,7 +255,8 @@ TEST(DevPtau, FileMatchesMemoryAndIsDeterministic) {
   auto mem = write_dev_ptau(4, tw);
   EXPECT_EQ(mem, write_dev_ptau(4, dev_toxic_waste_from_seed("file")));
   EXPECT_NE(mem, write_dev_ptau(4, dev_toxic_waste_from_seed("file2")));
-  std::string path = ::testing::TempDir() + "pm_dev_ptau_test.ptau";
+  const ScratchDir dir("pm_dev_ptau.");
+  std::string path = dir.file("dev.ptau");
   write_dev_ptau_file(path, 4, tw);
   MappedFile f(path);
   EXPECT_TRUE(std::equal(mem.begin(), mem.end(), f.bytes().begin(), f.bytes().end()));

@@ -7,11 +7,11 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
-#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "base/error.hpp"
 #include "base/mapped_file.hpp"
+#include "base/scratch_dir.hpp"
 #include "circuit/builder.hpp"
 #include "circuit/circuit.hpp"
 #include "formats/zkey.hpp"
@@ -22,10 +22,10 @@
 namespace pm::setup {
 namespace {
 
+// One directory per process: ctest runs this binary's tests side by side.
 std::string tmp(const std::string& name) {
-  auto dir = std::filesystem::path(::testing::TempDir()) / "pm_zkey_mpc";
-  std::filesystem::create_directories(dir);
-  return (dir / name).string();
+  static const ScratchDir dir("pm_zkey_mpc.");
+  return dir.file(name);
 }
 
 std::vector<std::uint8_t> read(const std::string& path) {
