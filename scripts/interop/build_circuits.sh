@@ -29,6 +29,10 @@ SNARKJS=(node "$PEERS/snarkjs/build/cli.cjs")
 mkdir -p "$1"
 OUT=$(cd "$1" && pwd)
 shift
+# One build per OUTDIR at a time: the test scripts that call this run side by side under ctest,
+# and the staging below (rm, then cp) raced between them.
+exec 9>"$OUT/.build.lock"
+flock 9
 
 ALL=(multiplier nopublic manypublic poseidon_chain_small poseidon_chain_big)
 DEFAULT=(multiplier nopublic manypublic poseidon_chain_small)
