@@ -37,7 +37,15 @@ void BM_MsmG1(benchmark::State& state) {
   auto scalars = random_scalars(n);
   for (auto _ : state) benchmark::DoNotOptimize(msm_g1(bases, scalars));
 }
-BENCHMARK(BM_MsmG1)->Arg(9)->Arg(11)->Arg(13)->Arg(16)->Arg(18)->Arg(20)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_MsmG1)
+    ->Arg(9)
+    ->Arg(11)
+    ->Arg(13)
+    ->Arg(16)
+    ->Arg(18)
+    ->Arg(20)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 void BM_MsmG2(benchmark::State& state) {
   std::size_t n = std::size_t{1} << state.range(0);
@@ -45,7 +53,15 @@ void BM_MsmG2(benchmark::State& state) {
   auto scalars = random_scalars(n);
   for (auto _ : state) benchmark::DoNotOptimize(msm_g2(bases, scalars));
 }
-BENCHMARK(BM_MsmG2)->Arg(9)->Arg(11)->Arg(13)->Arg(16)->Arg(18)->Arg(20)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_MsmG2)
+    ->Arg(9)
+    ->Arg(11)
+    ->Arg(13)
+    ->Arg(16)
+    ->Arg(18)
+    ->Arg(20)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 }  // namespace
 }  // namespace pm::msm

@@ -26,31 +26,47 @@ unsigned num_windows(unsigned c) { return (kScalarBits + 2 + c - 1) / c; }
 // Bucket additions per batch (one field inversion each) for `n_buckets` buckets.
 std::size_t batch_size(std::size_t n_buckets) { return std::clamp<std::size_t>(n_buckets / 8, 16, 1024); }
 
-// Cost of c-bit signed windows, in batch-affine additions: each window adds every point once
-// and reduces 2^(c-1) buckets with two Jacobian additions each, measured at about 3.7 times
-// the cost of a batch-affine addition (bench_ec, bench_msm). Windows run whole on threads, so
-// what counts is the number of rounds, ceil(windows / threads): on 2 threads an odd number of
-// windows leaves one core idle for a round (bench_msm, 2 threads, G1 2^18: 13 windows of 10
-// bits 385 ms, 10 windows of 13 bits 298 ms). The width stays within 2 bits of the one-thread
-// choice: with many threads, rounds alone would pick narrow windows whose batches are too short
-// to amortise their inversions (more cores than windows want points split, not narrower
-// windows; not done yet).
-double window_cost(std::size_t n, unsigned c, unsigned threads) {
+// Cost of c-bit signed windows with the points cut into `parts` slices, in batch-affine
+// additions. Each (window, slice) task adds its slice's points once and reduces 2^(c-1) buckets
+// with two Jacobian additions each, measured at about 3.7 times the cost of a batch-affine
+// addition (bench_ec, bench_msm). Tasks run whole on threads, so what counts is the number of
+// rounds, ceil(tasks / threads): on 2 threads an odd number of windows leaves one core idle for
+// a round (bench_msm, 2 threads, G1 2^18: 13 windows of 10 bits 385 ms, 10 windows of 13 bits
+// 298 ms). The model knows nothing of caches: wider buckets cost more than it says.
+double plan_cost(std::size_t n, unsigned c, unsigned parts, unsigned threads) {
   constexpr double kReduceCost = 3.7;
-  const double rounds = (num_windows(c) + threads - 1) / threads;
-  return rounds * (static_cast<double>(n) + kReduceCost * static_cast<double>(std::size_t{1} << (c - 1)));
+  const double rounds = (num_windows(c) * parts + threads - 1) / threads;
+  return rounds *
+         (static_cast<double>(n) / parts + kReduceCost * static_cast<double>(std::size_t{1} << (c - 1)));
 }
 
-unsigned choose_window(std::size_t n, unsigned threads) {
-  auto best_from = [&](unsigned lo, unsigned t) {
-    unsigned best = lo;
-    for (unsigned c = lo + 1; c <= kMaxWindow; ++c) {
-      if (window_cost(n, c, t) < window_cost(n, best, t)) best = c;
+// The cheapest plan with widths in [lo, hi] and at most max_parts slices of at least 2^c
+// points each; ties go to the narrower window and fewer slices.
+Plan cheapest(std::size_t n, unsigned threads, unsigned lo, unsigned hi, unsigned max_parts) {
+  Plan best{lo, 1};
+  double best_cost = plan_cost(n, lo, 1, threads);
+  for (unsigned c = lo; c <= hi; ++c) {
+    for (unsigned parts = 1; parts <= max_parts; ++parts) {
+      if (parts > 1 && n / parts < (std::size_t{1} << c)) break;
+      const double cost = plan_cost(n, c, parts, threads);
+      if (cost < best_cost) best = {c, parts}, best_cost = cost;
     }
-    return best;
-  };
-  const unsigned alone = best_from(2, 1);
-  return best_from(std::max(2u, alone - 2), threads);
+  }
+  return best;
+}
+
+// Whole windows first, the width at most 2 bits below the one-thread choice: with many threads,
+// rounds alone would pick narrow windows whose batches are too short to amortise their
+// inversions. Only when threads then outnumber the windows are the points sliced, and never
+// with wider windows than that choice: on 2 threads the model preferred 2 slices of 15-bit
+// windows to 13-bit whole ones at 2^21 points, and they measured 1.4 times slower (G1 1208 ->
+// 1743 ms, G2 2580 -> 3725 ms at 2^20 scalars, bench_msm): the wider buckets miss the cache.
+Plan choose_plan(std::size_t n, unsigned threads) {
+  const unsigned alone = cheapest(n, 1, 2, kMaxWindow, 1).window_bits;
+  const unsigned lo = std::max(2u, alone - 2);
+  const Plan whole = cheapest(n, threads, lo, kMaxWindow, 1);
+  if (num_windows(whole.window_bits) >= threads) return whole;
+  return cheapest(n, threads, lo, whole.window_bits, threads);
 }
 
 // Signed c-bit digits of k (negated when `neg`), least significant first:
@@ -124,7 +140,8 @@ ec::Jacobian<Cfg> msm_impl(UnalignedSpan<ec::Affine<Cfg>> bases, std::span<const
 
   // GLV: k P = k1 P + k2 phi(P) with 128-bit halves; entry 2t is P, entry 2t+1 is phi(P).
   const std::size_t ne = 2 * big.size();
-  const unsigned c = choose_window(ne, num_threads());
+  const Plan cut = choose_plan(ne, num_threads());
+  const unsigned c = cut.window_bits, parts = cut.slices;
   const unsigned windows = num_windows(c);
   std::vector<std::int16_t> digits(ne * windows);  // window-major
   parallel_for(big.size(), 1024, [&](std::size_t b, std::size_t e) {
@@ -135,16 +152,18 @@ ec::Jacobian<Cfg> msm_impl(UnalignedSpan<ec::Affine<Cfg>> bases, std::span<const
     }
   });
 
-  std::vector<J> window_sums(windows, J::identity());
+  // Task t is window t / parts over slice t % parts of the points.
+  std::vector<J> task_sums(std::size_t{windows} * parts, J::identity());
   const std::size_t n_buckets = std::size_t{1} << (c - 1);
   const std::size_t batch = batch_size(n_buckets);
   auto pass = [&]<class Buckets>(std::type_identity<Buckets>) {
-    parallel_chunks(windows, 0, [&](std::size_t wb, std::size_t we, unsigned) {
+    parallel_chunks(task_sums.size(), 0, [&](std::size_t tb, std::size_t te, unsigned) {
       Buckets buckets(n_buckets, batch);
-      for (std::size_t w = wb; w < we; ++w) {
+      for (std::size_t t = tb; t < te; ++t) {
         buckets.reset();
+        const std::size_t w = t / parts, slice = t % parts;
         const std::int16_t* row = &digits[w * ne];
-        for (std::size_t e = 0; e < ne; ++e) {
+        for (std::size_t e = ne * slice / parts, end = ne * (slice + 1) / parts; e < end; ++e) {
           std::int32_t d = row[e];
           if (d == 0) continue;
           ec::Affine<Cfg> p = bases[big[e / 2]];
@@ -162,7 +181,7 @@ ec::Jacobian<Cfg> msm_impl(UnalignedSpan<ec::Affine<Cfg>> bases, std::span<const
           buckets.accumulate(j, running);
           total = total.add(running);
         }
-        window_sums[w] = total;
+        task_sums[t] = total;
       }
     });
   };
@@ -174,14 +193,16 @@ ec::Jacobian<Cfg> msm_impl(UnalignedSpan<ec::Affine<Cfg>> bases, std::span<const
   J acc = J::identity();
   for (std::size_t w = windows; w-- > 0;) {
     for (unsigned i = 0; i < c; ++i) acc = acc.dbl();
-    acc = acc.add(window_sums[w]);
+    for (unsigned slice = 0; slice < parts; ++slice) acc = acc.add(task_sums[w * parts + slice]);
   }
   return acc.add(ones);
 }
 
 }  // namespace
 
-unsigned window_bits(std::size_t n) { return choose_window(n, num_threads()); }
+Plan plan(std::size_t n, unsigned threads) { return choose_plan(n, threads); }
+
+unsigned window_bits(std::size_t n) { return choose_plan(n, num_threads()).window_bits; }
 
 ec::G1 msm_g1(UnalignedSpan<ec::G1Affine> bases, std::span<const ff::u256> scalars) {
   return msm_impl<ec::G1Config>(bases, scalars);

@@ -4,7 +4,8 @@
 /// Algorithm: signed-digit windows of c bits (c chosen by a cost model from n), one set of
 /// 2^(c-1) Jacobian buckets per window, mixed additions of the bases, running-sum reduction,
 /// then Horner over the windows. Scalars 0 are skipped and scalars 1 are summed apart, since
-/// witnesses are full of bits. Windows are spread over threads. Variable-time (public bases,
+/// witnesses are full of bits. Windows, and slices of the points when there are more threads
+/// than windows, are spread over threads. Variable-time (public bases,
 /// scalars that are the prover's own witness: see docs/SECURITY.md).
 
 #include <span>
@@ -20,8 +21,20 @@ namespace pm::msm {
 ec::G1 msm_g1(UnalignedSpan<ec::G1Affine> bases, std::span<const ff::u256> scalars);
 ec::G2 msm_g2(UnalignedSpan<ec::G2Affine> bases, std::span<const ff::u256> scalars);
 
-/// The window width the cost model picks for n points on num_threads() threads (exposed for
-/// benchmarks and tests).
+/// How an MSM of n (GLV-split) points is cut: windows of `window_bits` bits, and the points in
+/// `slices` equal slices, each (window, slice) pair a task with its own buckets. Slices keep
+/// every thread busy when there are more threads than windows.
+struct Plan {
+  unsigned window_bits;
+  unsigned slices;
+  bool operator==(const Plan&) const = default;
+};
+
+/// The plan the cost model picks for n points on `threads` threads (exposed for benchmarks and
+/// tests).
+Plan plan(std::size_t n, unsigned threads);
+
+/// plan(n, num_threads()).window_bits.
 unsigned window_bits(std::size_t n);
 
 }  // namespace pm::msm

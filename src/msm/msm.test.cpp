@@ -6,6 +6,7 @@
 #include <random>
 #include <vector>
 
+#include "base/parallel.hpp"
 #include "ff/bn254.hpp"
 #include "ff/mont.hpp"
 #include "msm/batch_affine_ifma.hpp"
@@ -181,6 +182,55 @@ TEST(Msm, IfmaKernelEveryBatchLength) {
   if (!ff::cpu_has_ifma()) GTEST_SKIP() << "no AVX-512 IFMA on this CPU";
   check_ifma_kernel(ec::g1_generator());
   check_ifma_kernel(ec::g2_generator());
+}
+
+// The cost model cuts the points into slices only when threads outnumber the windows (never on
+// 2 threads, where wider sliced windows measured slower), keeps the width at most two bits
+// below the one-thread choice, and with 16 threads at 2^21 points gives every thread a task.
+TEST(Msm, PlanSlicesPointsOnlyForManyThreads) {
+  const auto windows = [](unsigned c) { return (128 + 2 + c - 1) / c; };
+  for (unsigned e = 8; e <= 23; ++e) {
+    const std::size_t n = std::size_t{1} << e;
+    const Plan alone = plan(n, 1);
+    EXPECT_EQ(alone.slices, 1u) << "n=2^" << e;
+    EXPECT_EQ(plan(n, 2).slices, 1u) << "n=2^" << e;
+    for (unsigned t : {2u, 4u, 16u, 64u}) {
+      const Plan p = plan(n, t);
+      EXPECT_GE(p.window_bits + 2, alone.window_bits) << "n=2^" << e << " t=" << t;
+      EXPECT_LE(p.slices, t);
+      if (p.slices > 1) {
+        EXPECT_GE(n / p.slices, std::size_t{1} << p.window_bits) << "slices too small";
+      }
+    }
+  }
+  const Plan many = plan(std::size_t{1} << 21, 16);  // 2^20 scalars after the GLV split
+  EXPECT_GT(many.slices, 1u);
+  EXPECT_GE(windows(many.window_bits) * many.slices, 16u);
+  EXPECT_EQ(many.window_bits, plan(std::size_t{1} << 21, 2).window_bits);
+}
+
+// Sliced plans (64 threads on however many cores) give the one-thread result, with Jacobian
+// buckets (2^11 GLV points) and batch-affine ones (2^15), in both groups.
+template <class Cfg>
+void check_sliced_against_one_thread(const ec::Affine<Cfg>& g, std::size_t n) {
+  ASSERT_GT(plan(2 * n, 64).slices, 1u);
+  std::mt19937_64 rng(n);
+  const std::vector<ec::Affine<Cfg>> bases = distinct_points(g, n);
+  std::vector<ff::u256> scalars(n);
+  for (auto& k : scalars) k = ff::Fr::from_u256_reduce({rng(), rng(), rng(), rng()}).to_canonical();
+  set_num_threads(1);
+  const auto one = msm_impl_for_test(bases, scalars);
+  set_num_threads(64);
+  const auto sliced = msm_impl_for_test(bases, scalars);
+  set_num_threads(0);
+  EXPECT_EQ(sliced, one) << "n=" << n;
+  EXPECT_FALSE(one.is_identity());
+}
+
+TEST(Msm, SlicedPlansAgreeWithOneThread) {
+  check_sliced_against_one_thread(ec::g1_generator(), 1024);
+  check_sliced_against_one_thread(ec::g1_generator(), 16384);
+  check_sliced_against_one_thread(ec::g2_generator(), 1024);
 }
 
 TEST(Msm, RejectsLengthMismatch) {
