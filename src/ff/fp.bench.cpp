@@ -61,6 +61,15 @@ void BM_InverseFermat(benchmark::State& state) {
 }
 BENCHMARK(BM_InverseFermat);
 
+void BM_InverseVartime(benchmark::State& state) {
+  Fq a = Fq::from_u64(123456789);
+  for (auto _ : state) {
+    a = a.inverse_vartime() + Fq::one();
+    benchmark::DoNotOptimize(a);
+  }
+}
+BENCHMARK(BM_InverseVartime);
+
 // Fq2 products, two independent chains (throughput): lazy:1 is the lazily reduced product the
 // ADX path uses, lazy:0 the Karatsuba product with three fully reduced Montgomery multiplies.
 void BM_Fq2Mul(benchmark::State& state) {

@@ -61,6 +61,28 @@ TYPED_TEST(FieldTest, Axioms) {
   });
 }
 
+// The extended-Euclid inverse against Fermat's on values of every size: small integers (their
+// cofactors are short), values next to p and p/2, powers of two, and random ones.
+TYPED_TEST(FieldTest, VartimeInverseAgreesWithFermat) {
+  using F = TypeParam;
+  std::vector<F> values = {F::zero(), F::one(), -F::one(), F::from_u64(2), F::from_u64(3), -F::from_u64(2)};
+  u256 half = F::kModulus;
+  div_small(half, 2);
+  values.push_back(*F::from_canonical(half));
+  values.push_back(*F::from_canonical(half) + F::one());
+  F pow2 = F::one();
+  for (int i = 0; i < 254; ++i, pow2 = pow2.dbl()) values.push_back(pow2);
+  std::mt19937_64 rng(3);
+  for (int i = 0; i < 2000; ++i) values.push_back(random_element<F>(rng));
+  for (std::uint64_t k = 1; k < 300; ++k) values.push_back(F::from_u64(k));
+  for (const F& a : values) {
+    ASSERT_EQ(a.inverse_vartime(), a.inverse()) << a.to_decimal();
+    if (!a.is_zero()) {
+      ASSERT_EQ(a * a.inverse_vartime(), F::one());
+    }
+  }
+}
+
 // Edge values next to the modulus, where carries and the final subtraction matter.
 TYPED_TEST(FieldTest, EdgeValuesMatchGmp) {
   using F = TypeParam;
@@ -129,6 +151,7 @@ TYPED_TEST(FieldTest, RandomOperationsMatchGmp) {
       if (!a.is_zero()) {
         mpz_invert(z, x, p);
         EXPECT_EQ(a.inverse().to_canonical(), to_u256(z));
+        EXPECT_EQ(a.inverse_vartime(), a.inverse());
       }
       char* dec = mpz_get_str(nullptr, 10, x);
       EXPECT_EQ(a.to_decimal(), dec);

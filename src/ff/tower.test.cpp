@@ -22,6 +22,7 @@ TEST(Fq2, Axioms) {
     EXPECT_EQ(a * b, b * a);
     EXPECT_EQ(a.square(), a * a);
     EXPECT_EQ(a * a.inverse(), Fq2::one());
+    EXPECT_EQ(a.inverse_vartime(), a.inverse());
     EXPECT_EQ(a.mul_by_xi(), (a * Fq2{Fq::from_u64(9), Fq::one()}));
   }
 }

@@ -124,7 +124,7 @@ class AffineBuckets {
         prefix_[i] = acc;
         acc *= denom_[i];
       }
-      F inv = acc.inverse();
+      F inv = acc.inverse_vartime();  // bucket sums may leak timing: MSMs are vartime
       for (std::size_t i = m; i-- > 0;) {
         F d_inv = inv * prefix_[i];
         inv *= denom_[i];

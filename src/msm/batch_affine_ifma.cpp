@@ -136,7 +136,7 @@ void invert16(F x[16]) {
     prefix[i] = acc;
     acc *= x[i];
   }
-  F inv = acc.inverse();
+  F inv = acc.inverse_vartime();  // bucket sums may leak timing: MSMs are vartime
   for (int i = 16; i-- > 0;) {
     F xi = x[i];
     x[i] = inv * prefix[i];
