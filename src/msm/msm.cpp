@@ -144,8 +144,11 @@ ec::Jacobian<Cfg> msm_impl(UnalignedSpan<ec::Affine<Cfg>> bases, std::span<const
   const unsigned c = cut.window_bits, parts = cut.slices;
   const unsigned windows = num_windows(c);
   std::vector<std::int16_t> digits(ne * windows);  // window-major
+  // x(phi(P)) = beta x(P), once per MSM rather than once per window.
+  std::vector<typename Cfg::Field> endo_x(big.size());
   parallel_for(big.size(), 1024, [&](std::size_t b, std::size_t e) {
     for (std::size_t t = b; t < e; ++t) {
+      endo_x[t] = ec::glv_endo(bases[big[t]]).x;
       ec::GlvSplit s = ec::glv_split(scalars[big[t]]);
       signed_digits(s.k1, s.neg1, c, windows, &digits[2 * t], ne);
       signed_digits(s.k2, s.neg2, c, windows, &digits[2 * t + 1], ne);
@@ -167,7 +170,7 @@ ec::Jacobian<Cfg> msm_impl(UnalignedSpan<ec::Affine<Cfg>> bases, std::span<const
           std::int32_t d = row[e];
           if (d == 0) continue;
           ec::Affine<Cfg> p = bases[big[e / 2]];
-          if (e & 1) p = ec::glv_endo(p);
+          if (e & 1) p.x = endo_x[e / 2];
           if (d > 0) {
             buckets.add(static_cast<std::uint32_t>(d - 1), p);
           } else {
