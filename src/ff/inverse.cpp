@@ -23,6 +23,7 @@ u256 invert_mod_vartime(const u256& a, const u256& p) {
   PM_ASSERT(gn == 1 && g[0] == 1);  // p is prime and 0 < a < p
   u256 m{};
   const mp_size_t len = sn < 0 ? -sn : sn;
+  PM_ASSERT(len <= 4);
   for (mp_size_t i = 0; i < len; ++i) m[static_cast<std::size_t>(i)] = s[i];
   if (sn < 0) sub_borrow(m, p, m);
   return m;

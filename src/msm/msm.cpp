@@ -62,6 +62,7 @@ Plan cheapest(std::size_t n, unsigned threads, unsigned lo, unsigned hi, unsigne
 // windows to 13-bit whole ones at 2^21 points, and they measured 1.4 times slower (G1 1208 ->
 // 1743 ms, G2 2580 -> 3725 ms at 2^20 scalars, bench_msm): the wider buckets miss the cache.
 Plan choose_plan(std::size_t n, unsigned threads) {
+  threads = std::max(1u, threads);
   const unsigned alone = cheapest(n, 1, 2, kMaxWindow, 1).window_bits;
   const unsigned lo = std::max(2u, alone - 2);
   const Plan whole = cheapest(n, threads, lo, kMaxWindow, 1);
@@ -110,9 +111,9 @@ class JacobianBuckets {
   std::vector<ec::Jacobian<C>> sums_;
 };
 
-// Below this many (GLV-split) points per window the Jacobian buckets win (bench_msm, medians of
-// 5, batch-affine -> Jacobian: G1 2^9 8.2 -> 3.7 ms, 2^11 17.1 -> 11.7 ms; G2 2^9 13.2 -> 10.4 ms,
-// 2^11 32.5 -> 33.2 ms).
+// Below this many (GLV-split) points per task (window, or window and slice) the Jacobian buckets win
+// (bench_msm, medians of 5, batch-affine -> Jacobian: G1 2^9 8.2 -> 3.7 ms, 2^11 17.1 -> 11.7 ms; G2 2^9 13.2
+// -> 10.4 ms, 2^11 32.5 -> 33.2 ms).
 constexpr std::size_t kBatchAffineMinPoints = 16384;
 
 template <class Cfg>
@@ -188,7 +189,7 @@ ec::Jacobian<Cfg> msm_impl(UnalignedSpan<ec::Affine<Cfg>> bases, std::span<const
       }
     });
   };
-  if (ne < kBatchAffineMinPoints) {
+  if (ne / parts < kBatchAffineMinPoints) {  // points per task
     pass(std::type_identity<JacobianBuckets<Cfg>>{});
   } else {
     pass(std::type_identity<detail::AffineBuckets<Cfg>>{});

@@ -2,7 +2,8 @@
 /// \file Multi-scalar multiplication sum_i k_i * P_i over fixed affine bases (Pippenger).
 ///
 /// Algorithm: signed-digit windows of c bits (c chosen by a cost model from n), one set of
-/// 2^(c-1) Jacobian buckets per window, mixed additions of the bases, running-sum reduction,
+/// 2^(c-1) buckets per window (and per slice of the points, see Plan), batch-affine above 16k
+/// points a set and Jacobian below, running-sum reduction,
 /// then Horner over the windows. Scalars 0 are skipped and scalars 1 are summed apart, since
 /// witnesses are full of bits. Windows, and slices of the points when there are more threads
 /// than windows, are spread over threads. Variable-time (public bases,
