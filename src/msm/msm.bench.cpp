@@ -31,21 +31,19 @@ std::vector<ff::u256> random_scalars(std::size_t n) {
   return s;
 }
 
+// 2^9 and 2^11: Jacobian buckets; 2^13 and up: batch-affine.
+void sizes(benchmark::internal::Benchmark* b) {
+  for (int log_n : {9, 11, 13, 16, 18, 20}) b->Arg(log_n);
+  b->Unit(benchmark::kMillisecond)->UseRealTime();
+}
+
 void BM_MsmG1(benchmark::State& state) {
   std::size_t n = std::size_t{1} << state.range(0);
   auto bases = make_bases(ec::g1_generator(), n);
   auto scalars = random_scalars(n);
   for (auto _ : state) benchmark::DoNotOptimize(msm_g1(bases, scalars));
 }
-BENCHMARK(BM_MsmG1)
-    ->Arg(9)
-    ->Arg(11)
-    ->Arg(13)
-    ->Arg(16)
-    ->Arg(18)
-    ->Arg(20)
-    ->Unit(benchmark::kMillisecond)
-    ->UseRealTime();
+BENCHMARK(BM_MsmG1)->Apply(sizes);
 
 void BM_MsmG2(benchmark::State& state) {
   std::size_t n = std::size_t{1} << state.range(0);
@@ -53,15 +51,7 @@ void BM_MsmG2(benchmark::State& state) {
   auto scalars = random_scalars(n);
   for (auto _ : state) benchmark::DoNotOptimize(msm_g2(bases, scalars));
 }
-BENCHMARK(BM_MsmG2)
-    ->Arg(9)
-    ->Arg(11)
-    ->Arg(13)
-    ->Arg(16)
-    ->Arg(18)
-    ->Arg(20)
-    ->Unit(benchmark::kMillisecond)
-    ->UseRealTime();
+BENCHMARK(BM_MsmG2)->Apply(sizes);
 
 }  // namespace
 }  // namespace pm::msm
