@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "base/blake_sigma.hpp"
+
 namespace pm::gadgets {
 namespace {
 
@@ -16,17 +18,6 @@ constexpr u64 kC[16] = {
     0x452821e638d01377ull, 0xbe5466cf34e90c6cull, 0xc0ac29b7c97c50ddull, 0x3f84d5b5b5470917ull,
     0x9216d5d98979fb1bull, 0xd1310ba698dfb5acull, 0x2ffd72dbd01adfb7ull, 0xb8e1afed6a267e96ull,
     0xba7c9045f12c7f99ull, 0x24a19947b3916cf7ull, 0x0801f2e2858efc16ull, 0x636920d871574e69ull};
-constexpr std::uint8_t kSigma[10][16] = {{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15},
-                                         {14, 10, 4, 8, 9, 15, 13, 6, 1, 12, 0, 2, 11, 7, 5, 3},
-                                         {11, 8, 12, 0, 5, 2, 15, 13, 10, 14, 3, 6, 7, 1, 9, 4},
-                                         {7, 9, 3, 1, 13, 12, 11, 14, 2, 6, 5, 10, 4, 0, 15, 8},
-                                         {9, 0, 5, 7, 2, 4, 10, 15, 14, 1, 11, 12, 6, 8, 3, 13},
-                                         {2, 12, 6, 10, 0, 11, 8, 3, 4, 13, 7, 5, 15, 14, 1, 9},
-                                         {12, 5, 1, 15, 14, 13, 4, 10, 0, 7, 6, 3, 9, 2, 8, 11},
-                                         {13, 11, 7, 14, 12, 1, 3, 9, 5, 0, 15, 4, 8, 6, 2, 10},
-                                         {6, 15, 14, 9, 11, 3, 0, 8, 12, 2, 13, 7, 1, 4, 10, 5},
-                                         {10, 2, 8, 4, 7, 6, 1, 5, 15, 11, 9, 14, 3, 12, 13, 0}};
-
 constexpr u64 rotr(u64 x, unsigned n) { return (x >> n) | (x << (64 - n)); }
 
 u64 load_be(const std::uint8_t* p) {
@@ -47,7 +38,7 @@ void compress(u64 h[8], const std::uint8_t* block, u64 t) {
   v[14] = kC[6];  // the high 64 bits of the counter are 0
   v[15] = kC[7];
   for (int r = 0; r < 16; ++r) {
-    const std::uint8_t* s = kSigma[r % 10];
+    const std::uint8_t* s = kBlakeSigma[r % 10];
     auto g = [&](int a, int b, int c, int d, int i) {
       v[a] += v[b] + (m[s[2 * i]] ^ kC[s[2 * i + 1]]);
       v[d] = rotr(v[d] ^ v[a], 32);

@@ -8,21 +8,7 @@
 #
 # usage: tests/interop/circuits.sh PROOFMILL_BINARY
 set -uo pipefail
-PM=$(readlink -f "$1")
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-OUT="$ROOT/build/interop"
-SNARKJS=(node "$ROOT/tools/peers/node_modules/snarkjs/build/cli.cjs")
-[ -x "$PM" ] || { echo "no proofmill binary at $1"; exit 2; }
-[ -d "$ROOT/tools/peers/node_modules/snarkjs" ] || { echo "npm test peers missing: run scripts/setup.sh"; exit 2; }
-
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-run() { # run DESCRIPTION -- command...: must exit 0
-  local what=$1; shift 2
-  local log; if log=$("$@" 2>&1); then ok; else bad "$what"; echo "$log" | tail -n 5 | sed 's/^/    /'; fi
-  LAST_LOG=$log
-}
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 BEACON=1 "$ROOT/scripts/interop/make_small_ptau.sh" 10 "$OUT/ptau/pot10.ptau" >/dev/null || exit 2
 "$ROOT/scripts/interop/build_circuits.sh" "$OUT" poseidon_chain_small >/dev/null || exit 2
@@ -99,5 +85,4 @@ echo '{"in": ["21888242871839275222246405745257275088548364400416034343698204186
 if log=$("$PM" witness poseidon -p n=3 "$T/big.json" "$T/x.wtns" 2>&1); then bad "input >= r accepted"
 elif grep -q 'not below the field modulus' <<<"$log"; then ok; else bad "input >= r message: $log"; fi
 
-echo "circuits interop: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish "circuits interop"

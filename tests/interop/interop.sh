@@ -7,31 +7,9 @@
 # Needs the npm test peers (scripts/setup.sh installs them into tools/peers).
 # Artifacts are cached under build/interop (circuits, ptau files, snarkjs keys).
 set -uo pipefail
-PM=$(readlink -f "$1")
 MODE=${2:-full}
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-OUT="$ROOT/build/interop"
-SNARKJS=(node "$ROOT/tools/peers/node_modules/snarkjs/build/cli.cjs")
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 MUT=(node "$ROOT/tests/interop/mutate.mjs")
-[ -x "$PM" ] || { echo "no proofmill binary at $1"; exit 2; }
-[ -d "$ROOT/tools/peers/node_modules/snarkjs" ] || { echo "npm test peers missing: run scripts/setup.sh"; exit 2; }
-
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-# expect CODE DESCRIPTION -- command...: the command must exit with CODE.
-expect() {
-  local want=$1 what=$2; shift 3
-  local log; log=$("$@" 2>&1); local got=$?
-  if [ "$got" = "$want" ]; then ok; else bad "$what: exit $got, expected $want"; echo "$log" | tail -n 5 | sed 's/^/    /'; fi
-  LAST_LOG=$log
-}
-# expect_msg CODE PATTERN DESCRIPTION -- command...: exit CODE and stderr/stdout matching PATTERN.
-expect_msg() {
-  local want=$1 pat=$2 what=$3; shift 4
-  expect "$want" "$what" -- "$@"
-  if ! grep -qiE "$pat" <<<"$LAST_LOG"; then bad "$what: output does not match /$pat/: $(head -c 300 <<<"$LAST_LOG")"; fi
-}
 
 SMALL=(multiplier nopublic manypublic poseidon_chain_small)
 CIRCUITS=("${SMALL[@]}")
@@ -126,5 +104,4 @@ done
 # A witness of one circuit with the key of another.
 expect_msg 2 "expects" "witness/key mismatch" -- "$PM" prove "$OUT/multiplier/multiplier.zkey" "$OUT/nopublic/nopublic.wtns" "$T/x.json" "$T/y.json"
 
-echo "interop: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish "interop"

@@ -10,27 +10,7 @@
 #
 # usage: tests/interop/setup.sh PROOFMILL_BINARY
 set -uo pipefail
-PM=$(readlink -f "$1")
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-OUT="$ROOT/build/interop"
-SNARKJS=(node "$ROOT/tools/peers/node_modules/snarkjs/build/cli.cjs")
-[ -x "$PM" ] || { echo "no proofmill binary at $1"; exit 2; }
-[ -d "$ROOT/tools/peers/node_modules/snarkjs" ] || { echo "npm test peers missing: run scripts/setup.sh"; exit 2; }
-
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-run() { # run DESCRIPTION -- command...: must exit 0
-  local what=$1; shift 2
-  local log; if log=$("$@" 2>&1); then ok; else bad "$what"; echo "$log" | tail -n 5 | sed 's/^/    /'; fi
-  LAST_LOG=$log
-}
-refuse() { # refuse DESCRIPTION PATTERN -- command...: must fail and print PATTERN
-  local what=$1 pattern=$2; shift 3
-  local log; if log=$("$@" 2>&1); then bad "$what: accepted"; elif grep -q -- "$pattern" <<<"$log"; then ok; else
-    bad "$what: failed without naming '$pattern'"; echo "$log" | tail -n 3 | sed 's/^/    /'; fi
-}
-same() { cmp -s "$2" "$3" && ok || bad "$1: $(basename "$2") and $(basename "$3") differ"; }
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 "$ROOT/scripts/interop/build_circuits.sh" "$OUT" multiplier >/dev/null || exit 2
 T=$(mktemp -d)
@@ -124,5 +104,4 @@ refuse "groth16 setup on a too-small ptau" "needs a ptau of power" -- "$PM" grot
 refuse "beacon with 0x" "without the 0x" -- "$PM" zkey beacon multiplier.0.zkey x.zkey 0x0a0b 10
 refuse "beacon exponent" "10..63" -- "$PM" zkey beacon multiplier.0.zkey x.zkey 0a0b 5
 
-echo "setup interop: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish "setup interop"
