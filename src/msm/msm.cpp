@@ -55,21 +55,6 @@ Plan cheapest(std::size_t n, unsigned threads, unsigned lo, unsigned hi, unsigne
   return best;
 }
 
-// Whole windows first, the width at most 2 bits below the one-thread choice: with many threads,
-// rounds alone would pick narrow windows whose batches are too short to amortise their
-// inversions. Only when threads then outnumber the windows are the points sliced, and never
-// with wider windows than that choice: on 2 threads the model preferred 2 slices of 15-bit
-// windows to 13-bit whole ones at 2^21 points, and they measured 1.4 times slower (G1 1208 ->
-// 1743 ms, G2 2580 -> 3725 ms at 2^20 scalars, bench_msm): the wider buckets miss the cache.
-Plan choose_plan(std::size_t n, unsigned threads) {
-  threads = std::max(1u, threads);
-  const unsigned alone = cheapest(n, 1, 2, kMaxWindow, 1).window_bits;
-  const unsigned lo = std::max(2u, alone - 2);
-  const Plan whole = cheapest(n, threads, lo, kMaxWindow, 1);
-  if (num_windows(whole.window_bits) >= threads) return whole;
-  return cheapest(n, threads, lo, whole.window_bits, threads);
-}
-
 // Signed c-bit digits of k (negated when `neg`), least significant first:
 // k = sum d_j 2^(cj) with d_j in [-2^(c-1), 2^(c-1)).
 void signed_digits(const ff::u256& k, bool neg, unsigned c, unsigned windows, std::int16_t* out,
@@ -141,7 +126,7 @@ ec::Jacobian<Cfg> msm_impl(UnalignedSpan<ec::Affine<Cfg>> bases, std::span<const
 
   // GLV: k P = k1 P + k2 phi(P) with 128-bit halves; entry 2t is P, entry 2t+1 is phi(P).
   const std::size_t ne = 2 * big.size();
-  const Plan cut = choose_plan(ne, num_threads());
+  const Plan cut = plan(ne, num_threads());
   const unsigned c = cut.window_bits, parts = cut.slices;
   const unsigned windows = num_windows(c);
   std::vector<std::int16_t> digits(ne * windows);  // window-major
@@ -204,9 +189,22 @@ ec::Jacobian<Cfg> msm_impl(UnalignedSpan<ec::Affine<Cfg>> bases, std::span<const
 
 }  // namespace
 
-Plan plan(std::size_t n, unsigned threads) { return choose_plan(n, threads); }
+// Whole windows first, the width at most 2 bits below the one-thread choice: with many threads,
+// rounds alone would pick narrow windows whose batches are too short to amortise their
+// inversions. Only when threads then outnumber the windows are the points sliced, and never
+// with wider windows than that choice: on 2 threads the model preferred 2 slices of 15-bit
+// windows to 13-bit whole ones at 2^21 points, and they measured 1.4 times slower (G1 1208 ->
+// 1743 ms, G2 2580 -> 3725 ms at 2^20 scalars, bench_msm): the wider buckets miss the cache.
+Plan plan(std::size_t n, unsigned threads) {
+  threads = std::max(1u, threads);
+  const unsigned alone = cheapest(n, 1, 2, kMaxWindow, 1).window_bits;
+  const unsigned lo = std::max(2u, alone - 2);
+  const Plan whole = cheapest(n, threads, lo, kMaxWindow, 1);
+  if (num_windows(whole.window_bits) >= threads) return whole;
+  return cheapest(n, threads, lo, whole.window_bits, threads);
+}
 
-unsigned window_bits(std::size_t n) { return choose_plan(n, num_threads()).window_bits; }
+unsigned window_bits(std::size_t n) { return plan(n, num_threads()).window_bits; }
 
 ec::G1 msm_g1(UnalignedSpan<ec::G1Affine> bases, std::span<const ff::u256> scalars) {
   return msm_impl<ec::G1Config>(bases, scalars);
