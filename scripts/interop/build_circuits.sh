@@ -2,7 +2,8 @@
 # Compile Proofmill's circom test circuits and compute their witnesses.
 #
 # usage: scripts/interop/build_circuits.sh OUTDIR [NAME...]
-#   NAME: multiplier nopublic manypublic poseidon_chain_small poseidon_chain_big
+#   NAME: multiplier nopublic manypublic poseidon_chain_small poseidon_chain_big signals_N
+#         (signals_N: N public inputs, for N in 1, 8, 35)
 #         "all" = every circuit; default = every circuit except poseidon_chain_big.
 #
 # For each circuit writes OUTDIR/<name>/{<name>.r1cs, <name>.sym, <name>_js/,
@@ -66,6 +67,9 @@ write_input() {
                      process.stdout.write(JSON.stringify({in:a})+"\n")' > "$file" ;;
         poseidon_chain_small|poseidon_chain_big)
             echo '{"seed": "12345", "salt": "678"}' > "$file" ;;
+        signals_*)
+            N=${name#signals_} node -e 'const a=[];for(let i=0;i<Number(process.env.N);i++)a.push(String(i+2));
+                     process.stdout.write(JSON.stringify({in:a,x:"5"})+"\n")' > "$file" ;;
         *) echo "unknown circuit: $name" >&2; return 1 ;;
     esac
 }

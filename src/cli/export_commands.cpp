@@ -23,6 +23,7 @@ namespace {
 
 struct SolidityArgs {
   std::string key, out;
+  std::string precompile_gas = "istanbul";
   evm::SolidityOptions options;
 };
 
@@ -44,7 +45,9 @@ groth16::VerifyingKey load_verifying_key(const std::string& path) {
 
 int run_solidity(const SolidityArgs& a) {
   auto vk = load_verifying_key(a.key);
-  write_file(a.out, evm::solidity_verifier(vk, a.options));
+  evm::SolidityOptions options = a.options;
+  options.precompile_gas = evm::PrecompileGas::parse(a.precompile_gas);
+  write_file(a.out, evm::solidity_verifier(vk, options));
   if (evm::estimated_code_size(vk.n_public()) > evm::kMaxContractCodeSize) {
     std::fprintf(
         stderr,
@@ -91,6 +94,11 @@ void register_export_commands(CLI::App& app, std::function<int()>& run_slot) {
     c->add_option("key", a->key, "verification_key.json or .zkey")->required()->check(CLI::ExistingFile);
     c->add_option("out", a->out, "Output Verifier.sol")->required();
     c->add_option("--name", a->options.contract_name, "Contract name")->capture_default_str();
+    c->add_option(
+         "--precompile-gas", a->precompile_gas,
+         "Gas forwarded to each precompile call: istanbul (EIP-1108's prices), byzantium (EIP-196/197's), "
+         "or ECADD,ECMUL,PAIRING_BASE,PAIRING_PER_PAIR for a chain with other prices")
+        ->capture_default_str();
     c->final_callback([a, &run_slot] { run_slot = [a] { return run_solidity(*a); }; });
   }
   {

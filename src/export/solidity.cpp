@@ -1,9 +1,14 @@
 #include "export/solidity.hpp"
 
+#include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <map>
+#include <string_view>
+#include <vector>
 
 #include "base/error.hpp"
+#include "groth16/verifier.hpp"
 
 namespace pm::evm {
 
@@ -91,9 +96,9 @@ std::string single_ic(const std::vector<ec::G1Affine>& ic) {
     s += "            mstore(" + hex(kMemMul) + ", " + ic[j].x.to_decimal() + ")\n";
     s += "            mstore(" + hex(kMemMul + 0x20) + ", " + ic[j].y.to_decimal() + ")\n";
     s += "            mstore(" + hex(kMemMul + 0x40) + ", s)\n";
-    s += "            ok := and(ok, staticcall(gas(), 7, " + hex(kMemMul) + ", 0x60, " +
-         hex(kSingleVkx + 0x40) + ", 0x40))\n";
-    s += "            ok := and(ok, staticcall(gas(), 6, " + hex(kSingleVkx) + ", 0x80, " + hex(kSingleVkx) +
+    s += "            pop(staticcall(GAS_ECMUL, 7, " + hex(kMemMul) + ", 0x60, " + hex(kSingleVkx + 0x40) +
+         ", 0x40))\n";
+    s += "            pop(staticcall(GAS_ECADD, 6, " + hex(kSingleVkx) + ", 0x80, " + hex(kSingleVkx) +
          ", 0x40))\n";
   }
   if (s.empty()) return "            // no public signals";
@@ -141,16 +146,75 @@ void batch_signals(std::map<std::string, std::string>& v, std::size_t n) {
   v["BATCH_FUNCTIONS"] = functions;
 }
 
+// After a failed call of `forwarded` gas, gas() below this may mean the call was starved: one
+// forwarded less than asked (EIP-150's 63/64 rule) leaves at most (forwarded + 1) / 63. The
+// contract's runtime bound for a pairing of n pairs is the same expression.
+std::uint64_t starved_below(std::uint64_t forwarded) { return forwarded / 63 + 2; }
+
+// The gas constants of the contract (see verifier.sol.in).
+void gas_constants(std::map<std::string, std::string>& v, const PrecompileGas& g) {
+  // Bounded so that no sum below overflows and every value fits a Solidity literal comfortably.
+  constexpr std::uint64_t kMax = 1'000'000'000;
+  if (g.ecadd == 0 || g.ecmul == 0 || g.pairing_base == 0 || g.pairing_per_pair == 0 || g.ecadd > kMax ||
+      g.ecmul > kMax || g.pairing_base > kMax || g.pairing_per_pair > kMax) {
+    throw Error(Errc::invalid_argument, "precompile gas prices must be between 1 and 1,000,000,000");
+  }
+  const std::uint64_t pairing4 = g.pairing_base + 4 * g.pairing_per_pair;
+  v["GAS_ECADD"] = std::to_string(g.ecadd);
+  v["GAS_ECMUL"] = std::to_string(g.ecmul);
+  v["GAS_PAIRING_BASE"] = std::to_string(g.pairing_base);
+  v["GAS_PAIRING_PAIR"] = std::to_string(g.pairing_per_pair);
+  v["GAS_PAIRING_4"] = std::to_string(pairing4);
+  v["STARVED_ECMUL"] = std::to_string(starved_below(std::max(g.ecmul, g.ecadd)));
+  v["STARVED_PAIRING_4"] = std::to_string(starved_below(pairing4));
+  const PrecompileGas istanbul = PrecompileGas::istanbul(), byzantium = PrecompileGas::byzantium();
+  auto same = [&](const PrecompileGas& o) {
+    return g.ecadd == o.ecadd && g.ecmul == o.ecmul && g.pairing_base == o.pairing_base &&
+           g.pairing_per_pair == o.pairing_per_pair;
+  };
+  v["GAS_SCHEDULE"] = same(istanbul)    ? "EIP-1108's prices (Istanbul)"
+                      : same(byzantium) ? "EIP-196/197's prices (Byzantium)"
+                                        : "the prices given to `proofmill export solidity --precompile-gas`";
+}
+
 }  // namespace
+
+PrecompileGas PrecompileGas::parse(const std::string& text) {
+  if (text == "istanbul") return istanbul();
+  if (text == "byzantium") return byzantium();
+  std::vector<std::uint64_t> values;
+  std::string_view rest = text;
+  bool ok = true;
+  while (ok && values.size() < 5) {
+    std::string_view item = rest.substr(0, rest.find(','));
+    std::uint64_t value = 0;
+    auto [end, ec] = std::from_chars(item.data(), item.data() + item.size(), value);
+    ok = !item.empty() && ec == std::errc() && end == item.data() + item.size();
+    values.push_back(value);
+    if (item.size() == rest.size()) break;
+    rest.remove_prefix(item.size() + 1);
+  }
+  if (!ok || values.size() != 4) {
+    throw Error(Errc::invalid_argument, "precompile gas '" + text +
+                                            "': expected istanbul, byzantium or four whole numbers "
+                                            "ECADD,ECMUL,PAIRING_BASE,PAIRING_PER_PAIR");
+  }
+  return {values[0], values[1], values[2], values[3]};
+}
 
 std::string solidity_verifier(const groth16::VerifyingKey& vk, const SolidityOptions& options) {
   if (!is_identifier(options.contract_name)) {
     throw Error(Errc::invalid_argument,
                 "contract name '" + options.contract_name + "' is not a Solidity identifier");
   }
-  PM_ASSERT(!vk.ic.empty());
+  // The contract calls ECMUL and ECADD on the key's points without checking the calls (they
+  // cannot fail on valid points with enough gas): refuse a key whose points are not valid.
+  if (std::string err = groth16::check_verifying_key(vk); !err.empty()) {
+    throw Error(Errc::invalid_point, "verification key: " + err);
+  }
   const std::size_t n = vk.n_public();
   std::map<std::string, std::string> v;
+  gas_constants(v, options.precompile_gas);
   v["CONTRACT_NAME"] = options.contract_name;
   v["N_PUBLIC"] = std::to_string(n);
   v["ALPHA_X"] = vk.alpha1.x.to_decimal();
@@ -181,7 +245,7 @@ std::string solidity_verifier(const groth16::VerifyingKey& vk, const SolidityOpt
 std::size_t estimated_code_size(std::size_t n_public) {
   // Fitted to solc 0.8.37 with the optimizer on (200 runs) for keys of distinct points: the IC
   // table costs 74 bytes a point, the straight-line single-proof code about 190 more.
-  return n_public <= kMaxUnrolled ? 2550 + 265 * n_public : 2300 + 74 * n_public;
+  return n_public <= kMaxUnrolled ? 2650 + 265 * n_public : 2300 + 74 * n_public;
 }
 
 }  // namespace pm::evm

@@ -111,6 +111,67 @@ TEST(Solidity, ContractNameMustBeAnIdentifier) {
   }
 }
 
+// Every precompile call forwards a bounded amount of gas, never gas(): a refused input consumes
+// what it was forwarded, and forwarding gas() let one bad proof burn the caller's whole limit.
+TEST(Solidity, EveryPrecompileCallForwardsItsPriceOnly) {
+  for (std::size_t n : {0, 1, 2, 32, 33, 301}) {
+    auto s = solidity_verifier(vk_with_publics(n));
+    EXPECT_EQ(count(s, "staticcall(gas()"), 0u) << n;
+    EXPECT_EQ(count(s, "staticcall("),
+              count(s, "staticcall(GAS_ECMUL, 7,") + count(s, "staticcall(GAS_ECADD, 6,") +
+                  count(s, "staticcall(forwarded, 8,") + count(s, "staticcall(GAS_PAIRING_4, 8,"))
+        << n;
+    EXPECT_NE(s.find("GAS_ECADD = 150;"), std::string::npos);
+    EXPECT_NE(s.find("GAS_ECMUL = 6000;"), std::string::npos);
+    EXPECT_NE(s.find("GAS_PAIRING_BASE = 45000;"), std::string::npos);
+    EXPECT_NE(s.find("GAS_PAIRING_PAIR = 34000;"), std::string::npos);
+    EXPECT_NE(s.find("EIP-1108's prices (Istanbul)"), std::string::npos);
+  }
+  // One proof: 45,000 + 4 * 34,000 forwarded to the pairing; after a failure, gas() <= 181,000 / 63
+  // + 1 may mean the call was starved (EIP-150 leaves at most (181,000 + 1) / 63 = 2,873).
+  auto s = solidity_verifier(vk_with_publics(2));
+  EXPECT_NE(s.find("GAS_PAIRING_4 = 181000;"), std::string::npos);
+  EXPECT_NE(s.find("STARVED_PAIRING_4 = 2875;"), std::string::npos);
+  EXPECT_NE(s.find("STARVED_ECMUL = 97;"), std::string::npos);
+}
+
+TEST(Solidity, PrecompilePricesOfOtherChains) {
+  EXPECT_EQ(PrecompileGas::parse("istanbul").ecmul, 6000u);
+  auto b = PrecompileGas::parse("byzantium");
+  EXPECT_EQ(b.ecadd, 500u);
+  EXPECT_EQ(b.ecmul, 40000u);
+  EXPECT_EQ(b.pairing_base, 100000u);
+  EXPECT_EQ(b.pairing_per_pair, 80000u);
+  auto c = PrecompileGas::parse("1,2,3,4");
+  EXPECT_EQ(c.ecadd, 1u);
+  EXPECT_EQ(c.pairing_per_pair, 4u);
+  for (const char* bad :
+       {"", "london", "1,2,3", "1,2,3,4,5", "1,,3,4", "1,2,3,x", "-1,2,3,4", "1,2,3,4,", " 1,2,3,4"}) {
+    EXPECT_THROW(PrecompileGas::parse(bad), Error) << bad;
+  }
+  SolidityOptions o;
+  o.precompile_gas = b;
+  auto s = solidity_verifier(example_vk(), o);
+  EXPECT_NE(s.find("GAS_ECMUL = 40000;"), std::string::npos);
+  EXPECT_NE(s.find("GAS_PAIRING_4 = 420000;"), std::string::npos);
+  EXPECT_NE(s.find("EIP-196/197's prices (Byzantium)"), std::string::npos);
+  o.precompile_gas = {0, 1, 1, 1};
+  EXPECT_THROW(solidity_verifier(example_vk(), o), Error);
+}
+
+// The contract does not check ECMUL/ECADD calls on the key's points, so the key must be valid.
+TEST(Solidity, RefusesAKeyWithAPointOffItsCurve) {
+  auto vk = example_vk();
+  vk.ic[1].y = vk.ic[1].x;
+  try {
+    solidity_verifier(vk);
+    FAIL() << "accepted IC[1] off the curve";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), Errc::invalid_point);
+    EXPECT_NE(std::string(e.what()).find("IC[1]"), std::string::npos) << e.what();
+  }
+}
+
 groth16::Proof generator_proof() { return {ec::g1_generator(), ec::g2_generator(), ec::g1_generator()}; }
 
 std::string w(const char* hex_digits) {

@@ -16,7 +16,7 @@ for p in snarkjs solc @foundry-rs/anvil-linux-amd64; do
   [ -d "$PEERS/$p" ] || { echo "npm test peer $p missing: run scripts/setup.sh"; exit 2; }
 done
 
-CIRCUITS=(poseidon_chain_small nopublic manypublic)
+CIRCUITS=(poseidon_chain_small nopublic manypublic signals_1 signals_8 signals_35)
 "$ROOT/scripts/interop/build_circuits.sh" "$OUT" "${CIRCUITS[@]}" >/dev/null || exit 2
 for c in "${CIRCUITS[@]}"; do
   if [ ! -f "$OUT/$c/$c.zkey" ] || [ ! -f "$OUT/$c/proof.snarkjs.json" ] || [ "$OUT/$c/$c.r1cs" -nt "$OUT/$c/$c.zkey" ]; then
@@ -26,9 +26,11 @@ for c in "${CIRCUITS[@]}"; do
 done
 
 WORK=$(mktemp -d)
-# The test kills the anvil it starts; if node itself dies, kill that anvil (by its id) here.
+# The test kills the anvils it starts; if node itself dies, kill those anvils (by their ids) here.
 cleanup() {
-  if [ -f "$WORK/anvil.pid" ]; then kill -9 "$(cat "$WORK/anvil.pid")" 2>/dev/null; fi
+  for f in "$WORK"/anvil*.pid; do
+    if [ -f "$f" ]; then kill -9 "$(cat "$f")" 2>/dev/null; fi
+  done
   rm -rf "$WORK"
 }
 trap cleanup EXIT

@@ -21,6 +21,30 @@ const shiftC = (p, k) => {
   return { words: [...p.words.slice(0, 6), c.x, c.y], pub: p.pub };
 };
 
+// B replaced by a point of the twist curve that is outside G2 (the order-r subgroup): the first
+// x = k + u (k = 1, 2, ...) with x^3 + b' a square in Fq2, whose point noble finds not torsion-free.
+const OUTSIDE_G2 = (() => {
+  const Fp2 = bn254.fields.Fp2;
+  const G2 = bn254.G2.ProjectivePoint;
+  for (let k = 1n; ; k++) {
+    const x = Fp2.create({ c0: k, c1: 1n });
+    let y;
+    try {
+      y = Fp2.sqrt(Fp2.add(Fp2.mul(Fp2.sqr(x), x), bn254.G2.CURVE.b));
+    } catch {
+      continue;
+    }
+    if (!y) continue;
+    const p = G2.fromAffine({ x, y });
+    if (!p.isTorsionFree()) return [x.c1, x.c0, y.c1, y.c0];
+  }
+})();
+const outsideG2 = (p) => ({ words: [p.words[0], p.words[1], ...OUTSIDE_G2, p.words[6], p.words[7]], pub: p.pub });
+
+// A rejected proof may cost at most this much more than a valid one: its calldata differs (a word
+// + q has more non-zero bytes) and a failed pairing takes one more branch; nothing else.
+const REJECT_SLACK = 1000;
+
 function encoders(ctx, c, n) {
   const s = (signature) => ctx.sel(c, signature);
   return {
@@ -55,6 +79,7 @@ export async function singleCases(ctx, k) {
     'B off the twist': tweak(k.proof, 4, (w) => w + 1n),
     'A at infinity': tweak(tweak(k.proof, 0, () => 0n), 1, () => 0n),
     'G2 coordinates real part first': swapG2(k.proof),
+    'B on the twist but outside G2': outsideG2(k.proof),
   };
   if (k.n > 0) {
     bad['public signal + 1'] = tweakPub(k.proof, 0, (s) => s + 1n);
@@ -65,6 +90,22 @@ export async function singleCases(ctx, k) {
     check(`${name}: ${what}`, await call(e.fixed(p)), 'false');
     check(`${name}: ${what}, dynamic signals`, await call(e.dyn(p)), 'false');
   }
+  // What a rejected proof costs its sender, in a transaction given 30M gas: at most what a valid
+  // one costs (each precompile call is forwarded its price only, not the gas left).
+  const valid = await chain.gasUsed(k.addr, e.fixed(k.proof));
+  const validDyn = await chain.gasUsed(k.addr, e.dyn(k.proof));
+  k.rejected = [];
+  const bounded = async (what, data, bound) => {
+    const gas = await chain.gasUsed(k.addr, data, 'false');
+    k.rejected.push({ what, gas, valid: bound });
+    check(`${name}: ${what} costs ${gas} gas <= a valid proof's ${bound} + ${REJECT_SLACK}`, gas <= bound + REJECT_SLACK, true);
+  };
+  for (const [what, p] of Object.entries(bad)) {
+    await bounded(what, e.fixed(p), valid);
+    await bounded(`${what}, dynamic signals`, e.dyn(p), validDyn);
+  }
+  await bounded('one signal too many', e.dyn({ words: k.proof.words, pub: [...k.proof.pub, 1n] }), validDyn);
+  if (k.n > 0) await bounded('one signal short', e.dyn({ words: k.proof.words, pub: k.proof.pub.slice(0, -1) }), validDyn);
   // Wrong lengths: the dynamic form says false, truncated calldata for the fixed form reverts.
   if (k.n > 0) {
     check(`${name}: one signal short`, await call(e.dyn({ words: k.proof.words, pub: k.proof.pub.slice(0, -1) })), 'false');
@@ -98,7 +139,9 @@ export async function batchCases(ctx, keys) {
       'proof 1 A off the curve': at(1, tweak(P[1], 1, (w) => w + 1n)),
       'proof 0 B off the twist': at(0, tweak(P[0], 2, (w) => w + 1n)),
       'proof 2 G2 real part first': at(2, swapG2(P[2])),
+      'last proof B outside G2': at(last, outsideG2(P[last])),
     };
+    const validBatch = await chain.gasUsed(k.addr, e.batch(P));
     if (k.n > 0) {
       bad['proof 0 signal + 1'] = at(0, tweakPub(P[0], 0, (s) => s + 1n));
       bad['last proof signal + r'] = at(last, tweakPub(P[last], k.n - 1, (s) => s + R));
@@ -109,12 +152,21 @@ export async function batchCases(ctx, keys) {
       const same = (p, q) => [...p.words, ...p.pub].join() === [...q.words, ...q.pub].join();
       if (ps.every((p, j) => same(p, P[j]))) continue; // e.g. swapping equal signals
       check(`${name}: ${what}`, await call(ps), 'false');
+      const gas = await chain.gasUsed(k.addr, e.batch(ps), 'false');
+      k.rejected.push({ what: `batch of ${P.length}: ${what}`, gas, valid: validBatch });
+      check(`${name}: ${what} costs ${gas} gas <= the valid batch's ${validBatch} + ${REJECT_SLACK}`,
+            gas <= validBatch + REJECT_SLACK, true);
     }
     const sel = k.c.selectors[ctx.BATCH];
     const words = P.flatMap((p) => p.words);
     const pubs = P.flatMap((p) => p.pub);
     const raw = (w, s) => chain.callBool(k.addr, encodeCall(sel, [{ array: w }, { array: s }]));
     check(`${name}: empty batch`, await raw([], []), 'false');
+    for (const [what, w, sg] of [['a proof word short', words.slice(0, -1), pubs], ['a signal too many', words, [...pubs, 1n]]]) {
+      const gas = await chain.gasUsed(k.addr, encodeCall(sel, [{ array: w }, { array: sg }]), 'false');
+      k.rejected.push({ what: `batch of ${P.length}: ${what}`, gas, valid: validBatch });
+      check(`${name}: ${what} costs ${gas} gas <= the valid batch's`, gas <= validBatch, true);
+    }
     check(`${name}: a proof word short`, await raw(words.slice(0, -1), pubs), 'false');
     check(`${name}: a proof word too many`, await raw([...words, 1n], pubs), 'false');
     check(`${name}: a signal too many`, await raw(words, [...pubs, 1n]), 'false');
@@ -132,9 +184,51 @@ export async function batchCases(ctx, keys) {
   }
 }
 
+// A valid proof given too little gas must make the call fail (revert), never answer false: a
+// relayer that sets a tight gas limit must not be able to have a valid proof declared invalid.
+// The sweep runs eth_call at gas limits from `below` under what the call uses to `above` over it,
+// through the band where the pairing is forwarded less than its price. snarkjs's verifier, which
+// forwards gas() - 2000, answers false there: that shows the sweep reaches the band.
+async function sweep(chain, to, data, used, below, above, step) {
+  const seen = { true: 0, false: 0, revert: 0 };
+  for (let g = used - below; g <= used + above; g += step) {
+    const r = await chain.callBool(to, data, '0x' + g.toString(16));
+    seen[r] = (seen[r] || 0) + 1;
+  }
+  return seen;
+}
+
+export async function starvationCases(ctx, keys) {
+  const { chain } = ctx;
+  const report = [];
+  const k = keys.poseidon_chain_small;
+  const e = encoders(ctx, k.c, k.n);
+  const cases = [
+    ['poseidon_chain_small verifyProof', k.addr, e.fixed(k.proof), 6000, 3000, 150],
+    ['poseidon_chain_small verifyProof, dynamic signals', k.addr, e.dyn(k.proof), 6000, 3000, 150],
+    ['poseidon_chain_small verifyBatch of 8', k.addr, e.batch(k.batch.slice(0, 8)), 16000, 10000, 400],
+  ];
+  const m = keys.manypublic;
+  cases.push(['manypublic verifyProof (loop)', m.addr, encoders(ctx, m.c, m.n).fixed(m.proof), 6000, 3000, 150]);
+  for (const [what, to, data, below, above, step] of cases) {
+    const used = await chain.gasUsed(to, data);
+    const seen = await sweep(chain, to, data, used, below, above, step);
+    report.push({ what, used, ...seen });
+    check(`${what}: no false at any gas limit from ${used - below} to ${used + above} (${JSON.stringify(seen)})`,
+          seen.false === 0 && seen.true > 0 && seen.revert > 0, true);
+  }
+  const se = encoders(ctx, k.sc, k.n);
+  const used = await chain.gasUsed(k.snarkjsAddr, se.fixed(k.proof));
+  const seen = await sweep(chain, k.snarkjsAddr, se.fixed(k.proof), used, 6000, 3000, 150);
+  report.push({ what: "snarkjs's verifier, same proof", used, ...seen });
+  check(`the sweep finds snarkjs's verifier answering false to a valid proof (${JSON.stringify(seen)})`, seen.false > 0, true);
+  return report;
+}
+
 export async function gasTable(ctx, keys) {
   const { chain } = ctx;
-  const report = { method: 'gasUsed of a transaction (21,000 + calldata + execution)', single: [], batch: [] };
+  const report = { method: 'gasUsed of a transaction (21,000 + calldata + execution)', single: [], batch: [],
+                   rejected: Object.fromEntries(Object.values(keys).map((k) => [k.name, k.rejected])) };
   for (const k of Object.values(keys)) {
     const e = encoders(ctx, k.c, k.n);
     const ours = await chain.gasUsed(k.addr, e.fixed(k.proof));
@@ -162,10 +256,15 @@ export async function gasTable(ctx, keys) {
                 `snarkjs in one tx ${loop} (${row.snarkjs_loop_per_proof}/proof), ${n} snarkjs txs ${n * single}`);
     if (n === 32) check(`batch of 32: ${row.per_proof} gas a proof <= 60000`, row.per_proof <= 60000, true);
   }
-  for (const v of k.variants) {
-    const gas = await chain.gasUsed(v.addr, encoders(ctx, v.c, 2).fixed(k.proof));
-    report.single.push({ key: `${k.name} (${v.label})`, n_public: 2, proofmill: gas, proofmill_code: v.runtimeSize });
-    console.log(`gas ${k.name} compiled with ${v.label}: ${gas}; code ${v.runtimeSize} bytes`);
+  for (const key of [k, keys.signals_1]) {
+    for (const v of key.variants) {
+      const ours = await chain.gasUsed(v.addr, encoders(ctx, v.c, key.n).fixed(key.proof));
+      const theirs = await chain.gasUsed(v.snarkjsAddr, encoders(ctx, v.sc, key.n).fixed(key.proof));
+      report.single.push({ key: `${key.name} (${v.label})`, n_public: key.n, proofmill: ours, snarkjs: theirs,
+                           proofmill_code: v.runtimeSize, snarkjs_code: v.sc.runtimeSize });
+      check(`${key.name} compiled with ${v.label}: single-proof gas ${ours} <= snarkjs's ${theirs}`, ours <= theirs, true);
+      console.log(`gas ${key.name} compiled with ${v.label}: proofmill ${ours}, snarkjs ${theirs}; code ${v.runtimeSize} bytes`);
+    }
   }
   return report;
 }

@@ -81,7 +81,7 @@ export async function startAnvil(bin, extraArgs = [], pidFile = null) {
 }
 
 // Compiles { name: source } with solc-js. Returns { contracts: { 'file:Contract': {...} }, warnings }.
-export function compile(solcPath, sources, { optimizer = true, viaIR = false } = {}) {
+export function compile(solcPath, sources, { optimizer = true, viaIR = false, evmVersion = undefined } = {}) {
   const solc = createRequire(import.meta.url)(solcPath);
   const input = {
     language: 'Solidity',
@@ -89,6 +89,7 @@ export function compile(solcPath, sources, { optimizer = true, viaIR = false } =
     settings: {
       optimizer: { enabled: optimizer, runs: 200 },
       viaIR,
+      ...(evmVersion ? { evmVersion } : {}),
       outputSelection: {
         '*': { '*': ['evm.bytecode.object', 'evm.deployedBytecode.object', 'evm.methodIdentifiers'] },
       },
@@ -135,9 +136,11 @@ export function encodeCall(selector, args) {
 }
 
 export class Chain {
-  constructor(rpc, from) {
+  // `txFields`: added to every transaction (e.g. a gasPrice for a chain from before EIP-1559).
+  constructor(rpc, from, txFields = {}) {
     this.rpc = rpc;
     this.from = from;
+    this.txFields = txFields;
   }
   async receipt(hash) {
     for (let i = 0; i < 200; i++) {
@@ -148,7 +151,7 @@ export class Chain {
     throw new Error(`no receipt for ${hash}`);
   }
   async deploy(bytecode) {
-    const hash = await this.rpc.call('eth_sendTransaction', [{ from: this.from, data: bytecode, gas: '0xf42400' }]);
+    const hash = await this.rpc.call('eth_sendTransaction', [{ from: this.from, data: bytecode, gas: '0xf42400', ...this.txFields }]);
     const r = await this.receipt(hash);
     if (r.status !== '0x1' || !r.contractAddress) throw new Error('deployment failed');
     return r.contractAddress;
@@ -166,11 +169,11 @@ export class Chain {
     }
   }
   // Sends the call as a transaction (gas limit 30M) and returns the receipt's gasUsed (intrinsic
-  // + calldata + execution), after checking that eth_call returns true.
-  async gasUsed(to, data) {
+  // + calldata + execution), after checking that eth_call returns `expect` ('true' or 'false').
+  async gasUsed(to, data, expect = 'true') {
     const result = await this.callBool(to, data, '0x1c9c380');
-    if (result !== 'true') throw new Error(`gas measured on a call that returns ${result}`);
-    const hash = await this.rpc.call('eth_sendTransaction', [{ from: this.from, to, data, gas: '0x1c9c380' }]);
+    if (result !== expect) throw new Error(`gas measured on a call that returns ${result}, not ${expect}`);
+    const hash = await this.rpc.call('eth_sendTransaction', [{ from: this.from, to, data, gas: '0x1c9c380', ...this.txFields }]);
     const r = await this.receipt(hash);
     if (r.status !== '0x1') throw new Error('transaction failed');
     return Number(BigInt(r.gasUsed));

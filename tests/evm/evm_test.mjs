@@ -9,8 +9,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { Chain, check, compile, results, startAnvil } from './evm_lib.mjs';
-import { batchCases, gasTable, singleCases } from './evm_cases.mjs';
+import { Chain, check, compile, encodeCall, results, startAnvil } from './evm_lib.mjs';
+import { batchCases, gasTable, singleCases, starvationCases } from './evm_cases.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const PEERS = path.join(ROOT, 'tools/peers/node_modules');
@@ -119,7 +119,7 @@ const BATCH = 'verifyBatch(uint256[],uint256[])';
 
 // --- main ---------------------------------------------------------------------------------------
 
-const CIRCUITS = { poseidon_chain_small: 2, nopublic: 0, manypublic: 301 };
+const CIRCUITS = { poseidon_chain_small: 2, nopublic: 0, manypublic: 301, signals_1: 1, signals_8: 8, signals_35: 35 };
 
 async function prepare() {
   const keys = {};
@@ -158,15 +158,61 @@ async function deployAll(chain, keys) {
     k.addr = await chain.deploy(k.c.bytecode);
     k.snarkjsAddr = await chain.deploy(k.sc.bytecode);
   }
-  const p = keys.poseidon_chain_small;
-  p.variants = [];
-  for (const [label, settings] of [['optimizer off', { optimizer: false }], ['via-IR', { viaIR: true }]]) {
-    const c = compile(SOLC, { 'Verifier.sol': p.source }, settings).contracts['Verifier.sol:Groth16Verifier'];
-    p.variants.push({ label, c, addr: await chain.deploy(c.bytecode), runtimeSize: c.runtimeSize });
+  // Both contracts compiled otherwise too (ours must behave the same, and cost no more than
+  // snarkjs's compiled the same way), for the keys with 1 and 2 signals.
+  for (const p of [keys.poseidon_chain_small, keys.signals_1]) {
+    p.variants = [];
+    for (const [label, settings] of [['optimizer off', { optimizer: false }], ['via-IR', { viaIR: true }]]) {
+      const out = compile(SOLC, { 'Verifier.sol': p.source, 'SnarkjsVerifier.sol': p.snarkjsSource }, settings);
+      const c = out.contracts['Verifier.sol:Groth16Verifier'];
+      const sc = out.contracts['SnarkjsVerifier.sol:Groth16Verifier'];
+      p.variants.push({ label, c, sc, addr: await chain.deploy(c.bytecode), snarkjsAddr: await chain.deploy(sc.bytecode),
+                        runtimeSize: c.runtimeSize });
+    }
   }
+  const p = keys.poseidon_chain_small;
   const loop = compile(SOLC, { 'Loop.sol': LOOP }).contracts['Loop.sol:SnarkjsLoop'];
   p.loop = { c: loop, addr: await chain.deploy(loop.bytecode) };
   log('contracts compiled and deployed');
+}
+
+// A chain that never adopted EIP-1108 (anvil --hardfork petersburg, the last fork with EIP-196/197's
+// prices; the contract needs Constantinople's shifts, so not Byzantium itself): the default contract refuses
+// to deploy there (its constructor finds the precompiles dearer than what it forwards), and the
+// one made with --precompile-gas byzantium deploys and verifies, with rejected proofs bounded.
+async function byzantiumCases(keys) {
+  const k = keys.poseidon_chain_small;
+  const sol = path.join(WORK, 'byzantium.sol');
+  execFileSync(PM, ['export', 'solidity', path.join(INTEROP, k.name, 'verification_key.json'), sol,
+                    '--precompile-gas', 'byzantium'], { stdio: 'pipe' });
+  const settings = { evmVersion: 'petersburg' };
+  const priced = compile(SOLC, { 'Verifier.sol': fs.readFileSync(sol, 'utf8') }, settings).contracts['Verifier.sol:Groth16Verifier'];
+  const istanbul = compile(SOLC, { 'Verifier.sol': k.source }, settings).contracts['Verifier.sol:Groth16Verifier'];
+  const anvil = await startAnvil(ANVIL, ['--hardfork', 'petersburg'], path.join(WORK, 'anvil2.pid'));
+  try {
+    const chain = new Chain(anvil.rpc, (await anvil.rpc.call('eth_accounts'))[0], { gasPrice: '0x3b9aca00' });
+    // 'deployment failed' is a mined creation whose constructor reverted.
+    const refused = await chain.deploy(istanbul.bytecode).then(() => 'deployed',
+                                                               (e) => (e.message === 'deployment failed' ? 'refused' : e.message));
+    check('pre-Istanbul chain: the contract with EIP-1108 prices refuses to deploy', refused, 'refused');
+    const addr = await chain.deploy(priced.bytecode);
+    const dynSel = priced.selectors['verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[])'];
+    const one = (p) => encodeCall(dynSel, [{ words: p.words }, { array: p.pub }]);
+    const batchSel = priced.selectors['verifyBatch(uint256[],uint256[])'];
+    const batch = (ps) => encodeCall(batchSel, [{ array: ps.flatMap((p) => p.words) }, { array: ps.flatMap((p) => p.pub) }]);
+    check('pre-Istanbul chain: proof', await chain.callBool(addr, one(k.proof)), 'true');
+    check('pre-Istanbul chain: batch of 8', await chain.callBool(addr, batch(k.batch.slice(0, 8))), 'true');
+    const valid = await chain.gasUsed(addr, one(k.proof));
+    const C = { words: [...k.proof.words.slice(0, 6), k.proof.words[6], k.proof.words[7] + 1n], pub: k.proof.pub };
+    const gas = await chain.gasUsed(addr, one(C), 'false');
+    check(`pre-Istanbul chain: C off the curve costs ${gas} <= a valid proof's ${valid} + 1000`, gas <= valid + 1000, true);
+    const bad = k.batch.slice(0, 8).map((p, j) => (j === 3 ? C : p));
+    check('pre-Istanbul chain: batch of 8 with one C off the curve', await chain.callBool(addr, batch(bad)), 'false');
+    log(`pre-Istanbul chain: one proof ${valid} gas`);
+    return { single: valid, rejected_c_off_curve: gas };
+  } finally {
+    await anvil.stop();
+  }
 }
 
 async function main() {
@@ -191,8 +237,11 @@ async function main() {
     const ctx = { chain, sel, fixedSig, DYN, BATCH };
     for (const k of Object.values(keys)) await singleCases(ctx, k);
     await batchCases(ctx, keys);
+    const starvation = await starvationCases(ctx, keys);
     log('cases done');
     const report = await gasTable(ctx, keys);
+    report.starvation = starvation;
+    report.byzantium = await byzantiumCases(keys);
     report.hardfork = info.hardFork;
     if (opt.report) {
       fs.mkdirSync(path.dirname(opt.report), { recursive: true });

@@ -9,12 +9,27 @@ pragma solidity >=0.8.4 <0.9.0;
 /// (G2 coordinates imaginary part first, as `proofmill export calldata` prints them); verifyBatch
 /// checks many proofs of this key with one pairing. Each returns false, and does not revert, for
 /// a wrong proof, a public signal >= r, a coordinate >= q, a point off its curve or outside G2,
-/// and arrays of the wrong length.
+/// and arrays of the wrong length; such a proof costs no more gas than a valid one. Each reverts
+/// when given too little gas to finish, so false never stands for a short gas limit.
 contract Groth16Verifier {
     // BN254's scalar field order r (public signals must be below it) and base field order q.
     uint256 internal constant R = 21888242871839275222246405745257275088548364400416034343698204186575808495617;
     uint256 internal constant Q = 21888242871839275222246405745257275088696311157297823662689037894645226208583;
     uint256 internal constant N_PUBLIC = 2;
+
+    // Gas forwarded to each precompile call: EIP-1108's prices (Istanbul).
+    // A precompile charges a fixed price (the pairing's per pair) and consumes all it was forwarded
+    // when it refuses its input, so forwarding the price, not gas(), bounds what a malformed proof
+    // costs by what a valid one costs. A call forwarded less than asked (EIP-150: at most 63/64
+    // of what is left) fails too, and leaves at most (forwarded + 1) / 63: after a failed call,
+    // gas() below forwarded / 63 + 2 (the STARVED_ constants) reverts instead of answering false.
+    uint256 internal constant GAS_ECADD = 150;
+    uint256 internal constant GAS_ECMUL = 6000;
+    uint256 internal constant GAS_PAIRING_BASE = 45000;
+    uint256 internal constant GAS_PAIRING_PAIR = 34000;
+    uint256 internal constant GAS_PAIRING_4 = 181000; // one proof: 4 pairs
+    uint256 internal constant STARVED_ECMUL = 97; // after a failed ECMUL or ECADD
+    uint256 internal constant STARVED_PAIRING_4 = 2875; // after a failed 4-pair pairing
 
     // Verification key. The check is e(A, B) e(alpha, -beta) e(vk_x, -gamma) e(C, -delta) == 1,
     // so the G2 points are stored negated; Fp2 elements as (imaginary, real), the precompile's order.
@@ -44,6 +59,37 @@ contract Groth16Verifier {
     uint256 internal constant S_PAIRING = 0xe0;
     uint256 internal constant S_VKX = 0x260; // pair 2's G1 point, then the ECMUL result
     uint256 internal constant S_C = 0x320; // pair 3's G1 point
+
+    /// @notice Deploys only where each precompile costs at most the gas this contract forwards it:
+    /// on a chain that charges more, every proof would be answered false. Runs ECADD, ECMUL and a
+    /// 4-pair pairing of the generators (whose product is 1) with exactly that gas.
+    constructor() {
+        bool ok;
+        assembly {
+            // G1 = (1, 2), twice, for ECADD; then G1 * 2 for ECMUL.
+            mstore(0x80, 1)
+            mstore(0xa0, 2)
+            mstore(0xc0, 1)
+            mstore(0xe0, 2)
+            ok := staticcall(GAS_ECADD, 6, 0x80, 0x80, 0x00, 0x40)
+            mstore(0xc0, 2)
+            ok := and(ok, staticcall(GAS_ECMUL, 7, 0x80, 0x60, 0x00, 0x40))
+            // e(G1, G2) e(-G1, G2) e(G1, G2) e(-G1, G2) = 1.
+            for { let at := 0x80 } lt(at, 0x380) { at := add(at, 0xc0) } {
+                mstore(at, 1)
+                mstore(add(at, 0x20), 2)
+                if eq(at, 0x140) { mstore(add(at, 0x20), sub(Q, 2)) }
+                if eq(at, 0x2c0) { mstore(add(at, 0x20), sub(Q, 2)) }
+                mstore(add(at, 0x40), 0x198e9393920d483a7260bfb731fb5d25f1aa493335a9e71297e485b7aef312c2)
+                mstore(add(at, 0x60), 0x1800deef121f1e76426a00665e5c4479674322d4f75edadd46debd5cd992f6ed)
+                mstore(add(at, 0x80), 0x090689d0585ff075ec9e99ad690c3395bc4b313370b38ef355acdadcd122975b)
+                mstore(add(at, 0xa0), 0x12c85ea5db8c6deb4aab71808dcb408fe3d1e7690c43d37b4ce6cc0166fa7daa)
+            }
+            ok := and(ok, staticcall(GAS_PAIRING_4, 8, 0x80, 0x300, 0x00, 0x20))
+            ok := and(ok, eq(mload(0x00), 1))
+        }
+        require(ok, "precompiles cost more here than this verifier forwards: regenerate it with --precompile-gas");
+    }
 
     /// @notice Verifies one proof. Same arguments, in the same order, as snarkjs's verifier.
     /// @return valid true if and only if the proof is valid for these public signals
@@ -137,11 +183,11 @@ contract Groth16Verifier {
                 let pair := add(M_PAIRING, mul(i, 0xc0))
                 calldatacopy(M_MUL, p, 0x40)
                 mstore(add(M_MUL, 0x40), r)
-                ok := and(ok, staticcall(gas(), 7, M_MUL, 0x60, pair, 0x40))
+                ok := and(ok, staticcall(GAS_ECMUL, 7, M_MUL, 0x60, pair, 0x40))
                 calldatacopy(add(pair, 0x40), add(p, 0x40), 0x80)
                 calldatacopy(M_MUL, add(p, 0xc0), 0x40)
-                ok := and(ok, staticcall(gas(), 7, M_MUL, 0x60, add(accC, 0x40), 0x40))
-                ok := and(ok, staticcall(gas(), 6, accC, 0x80, accC, 0x40))
+                ok := and(ok, staticcall(GAS_ECMUL, 7, M_MUL, 0x60, add(accC, 0x40), 0x40))
+                ok := and(ok, staticcall(GAS_ECADD, 6, accC, 0x80, accC, 0x40))
                 q := add(q, 0x40)
                 v := calldataload(q)
                 ok := and(ok, lt(v, r_))
@@ -149,31 +195,39 @@ contract Groth16Verifier {
                 v := calldataload(add(q, 0x20))
                 ok := and(ok, lt(v, r_))
                 mstore(0x240, addmod(mload(0x240), mulmod(r, v, r_), r_))
-                // A failed precompile call (a point off its curve, a coordinate >= q) has
-                // consumed the gas it was given: stop now.
-                if iszero(ok) { break }
+                // A refused input (a point off its curve, a coordinate >= q) or a signal >= r:
+                // answer false now (0x60 is Solidity's zero slot), unless a call may have been
+                // starved of gas.
+                if iszero(ok) {
+                    if lt(gas(), STARVED_ECMUL) { revert(0, 0) }
+                    return(0x60, 0x20)
+                }
             }
         }
-        if (ok == 0) return false;
         assembly {
             // (sum r_i) alpha with -beta in pair n.
             slot := add(M_PAIRING, mul(n, 0xc0))
             mstore(add(M_ALPHA, 0x40), sumR)
-            ok := staticcall(gas(), 7, M_ALPHA, 0x60, slot, 0x40)
+            // These calls are on the key's valid points: they fail only when starved of gas, and
+            // then the pairing that follows is starved too and reverts.
+            pop(staticcall(GAS_ECMUL, 7, M_ALPHA, 0x60, slot, 0x40))
             // sum_i r_i vk_x_i = (sum r_i) IC[0] + sum_j (sum_i r_i pub_ij) IC[j] in pair n + 1.
             slot := add(slot, 0xc0)
             mstore(add(M_IC, 0x40), sumR)
-            ok := and(ok, staticcall(gas(), 7, M_IC, 0x60, slot, 0x40))
+            pop(staticcall(GAS_ECMUL, 7, M_IC, 0x60, slot, 0x40))
             for { let t := add(M_IC, 0x60) } lt(t, M_IC_END) { t := add(t, 0x60) } {
-                ok := and(ok, staticcall(gas(), 7, t, 0x60, add(slot, 0x40), 0x40))
-                ok := and(ok, staticcall(gas(), 6, slot, 0x80, slot, 0x40))
+                pop(staticcall(GAS_ECMUL, 7, t, 0x60, add(slot, 0x40), 0x40))
+                pop(staticcall(GAS_ECADD, 6, slot, 0x80, slot, 0x40))
             }
         }
-        return _pairing(ok, slot - 0x80, slot, n + 3);
+        return _pairing(1, slot - 0x80, slot, n + 3);
     }
 
     /// @dev One proof; the arguments are calldata offsets. Straight-line code: vk_x accumulates in
-    /// pair 2 of the pairing input at S_PAIRING. Ends the call with the result.
+    /// pair 2 of the pairing input at S_PAIRING. Ends the call with the result. The ECMUL and ECADD
+    /// calls are on the key's points (valid: the generator checks them) with any scalar, so they
+    /// fail only when starved of gas, and then too little is left to reach the pairing: their
+    /// results need no check.
     function _verifyProof(uint256 a, uint256 b, uint256 c, uint256 pub) private view returns (bool valid) {
         assembly {
             let ok := 1
@@ -186,16 +240,16 @@ contract Groth16Verifier {
             mstore(0x80, 13852490327332193758669796661397427677285246746622202065396713518195253230450)
             mstore(0xa0, 9847311339972917709579607527170669877004833950486588379789946333135908218626)
             mstore(0xc0, s)
-            ok := and(ok, staticcall(gas(), 7, 0x80, 0x60, 0x2a0, 0x40))
-            ok := and(ok, staticcall(gas(), 6, 0x260, 0x80, 0x260, 0x40))
+            pop(staticcall(GAS_ECMUL, 7, 0x80, 0x60, 0x2a0, 0x40))
+            pop(staticcall(GAS_ECADD, 6, 0x260, 0x80, 0x260, 0x40))
             // IC[2] * pubSignals[1]
             s := calldataload(add(pub, 0x20))
             ok := and(ok, lt(s, R))
             mstore(0x80, 609629947764117955519874261400631328504102484776528911751546186270811708599)
             mstore(0xa0, 6998631788450808876847217996648316422284262954468616736112039683558762090777)
             mstore(0xc0, s)
-            ok := and(ok, staticcall(gas(), 7, 0x80, 0x60, 0x2a0, 0x40))
-            ok := and(ok, staticcall(gas(), 6, 0x260, 0x80, 0x260, 0x40))
+            pop(staticcall(GAS_ECMUL, 7, 0x80, 0x60, 0x2a0, 0x40))
+            pop(staticcall(GAS_ECADD, 6, 0x260, 0x80, 0x260, 0x40))
             calldatacopy(S_PAIRING, a, 0x40)
             calldatacopy(add(S_PAIRING, 0x40), b, 0x80)
             mstore(add(S_PAIRING, 0xc0), ALPHA_X)
@@ -213,15 +267,18 @@ contract Groth16Verifier {
             mstore(add(S_C, 0x60), DELTA_NEG_X_RE)
             mstore(add(S_C, 0x80), DELTA_NEG_Y_IM)
             mstore(add(S_C, 0xa0), DELTA_NEG_Y_RE)
-            let success := staticcall(gas(), 8, S_PAIRING, 0x300, 0x00, 0x20)
-            valid := and(and(ok, success), eq(mload(0x00), 1))
+            let success := staticcall(GAS_PAIRING_4, 8, S_PAIRING, 0x300, 0x00, 0x20)
+            if iszero(success) { if lt(gas(), STARVED_PAIRING_4) { revert(0, 0) } }
+            // The precompile writes 1 or 0 at 0x00 when it succeeds.
+            valid := and(ok, and(success, mload(0x00)))
             mstore(0x00, valid)
             return(0x00, 0x20)
         }
     }
 
     /// @dev Writes -beta at `beta`, -gamma after vk_x (at `vkx`) and -delta after the next G1 point,
-    /// then runs the pairing check on `pairs` pairs from M_PAIRING; true if `ok` and the product is 1.
+    /// then runs the pairing check on `pairs` pairs from M_PAIRING; true if `ok` and the product is 1;
+    /// reverts if the pairing call failed and may have been starved of gas.
     function _pairing(uint256 ok, uint256 beta, uint256 vkx, uint256 pairs) private view returns (bool valid) {
         assembly {
             mstore(beta, BETA_NEG_X_IM)
@@ -236,8 +293,11 @@ contract Groth16Verifier {
             mstore(add(vkx, 0x120), DELTA_NEG_X_RE)
             mstore(add(vkx, 0x140), DELTA_NEG_Y_IM)
             mstore(add(vkx, 0x160), DELTA_NEG_Y_RE)
-            let success := staticcall(gas(), 8, M_PAIRING, mul(pairs, 0xc0), 0x00, 0x20)
-            valid := and(and(ok, success), eq(mload(0x00), 1))
+            let forwarded := add(GAS_PAIRING_BASE, mul(pairs, GAS_PAIRING_PAIR))
+            let success := staticcall(forwarded, 8, M_PAIRING, mul(pairs, 0xc0), 0x00, 0x20)
+            if iszero(success) { if lt(gas(), add(div(forwarded, 63), 2)) { revert(0, 0) } }
+            // The precompile writes 1 or 0 at 0x00 when it succeeds.
+            valid := and(ok, and(success, mload(0x00)))
         }
     }
 
