@@ -125,6 +125,13 @@ export async function batchCases(ctx, keys) {
     const name = `${k.name} batch of ${P.length}`;
     check(`${name}`, await call(P), 'true');
     check(`${k.name} batch of 1`, await call(P.slice(0, 1)), 'true');
+    // A batch of one runs no loop iteration: its checks happen apart from the loop's.
+    check(`${k.name} batch of 1, C shifted`, await call([shiftC(P[0], 1n)]), 'false');
+    check(`${k.name} batch of 1, B outside G2`, await call([outsideG2(P[0])]), 'false');
+    if (k.n > 0) {
+      check(`${k.name} batch of 1, last signal + r`, await call([tweakPub(P[0], k.n - 1, (s) => s + R)]), 'false');
+      check(`${k.name} batch of 1, first signal + r`, await call([tweakPub(P[0], 0, (s) => s + R)]), 'false');
+    }
     // P with proof i replaced by p (and proof j by pj).
     const at = (i, p, j = -1, pj = null) => P.map((q, m) => (m === i ? p : m === j ? pj : q));
     const last = P.length - 1;

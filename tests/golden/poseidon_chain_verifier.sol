@@ -220,7 +220,8 @@ contract Groth16Verifier {
                 pop(staticcall(GAS_ECADD, 6, slot, 0x80, slot, 0x40))
             }
         }
-        return _pairing(1, slot - 0x80, slot, n + 3);
+        // ok is still 0 here if proof 0 has a signal >= r and there is no proof 1 (the loop checks it).
+        return _pairing(ok, slot - 0x80, slot, n + 3);
     }
 
     /// @dev One proof; the arguments are calldata offsets. Straight-line code: vk_x accumulates in
