@@ -96,10 +96,10 @@ std::string single_ic(const std::vector<ec::G1Affine>& ic) {
     s += "            mstore(" + hex(kMemMul) + ", " + ic[j].x.to_decimal() + ")\n";
     s += "            mstore(" + hex(kMemMul + 0x20) + ", " + ic[j].y.to_decimal() + ")\n";
     s += "            mstore(" + hex(kMemMul + 0x40) + ", s)\n";
-    s += "            pop(staticcall(GAS_ECMUL, 7, " + hex(kMemMul) + ", 0x60, " + hex(kSingleVkx + 0x40) +
-         ", 0x40))\n";
-    s += "            pop(staticcall(GAS_ECADD, 6, " + hex(kSingleVkx) + ", 0x80, " + hex(kSingleVkx) +
-         ", 0x40))\n";
+    s += "            ok := and(ok, staticcall(GAS_ECMUL, 7, " + hex(kMemMul) + ", 0x60, " +
+         hex(kSingleVkx + 0x40) + ", 0x40))\n";
+    s += "            ok := and(ok, staticcall(GAS_ECADD, 6, " + hex(kSingleVkx) + ", 0x80, " +
+         hex(kSingleVkx) + ", 0x40))\n";
   }
   if (s.empty()) return "            // no public signals";
   s.pop_back();  // the template's line ends the last one
@@ -153,11 +153,12 @@ std::uint64_t starved_below(std::uint64_t forwarded) { return forwarded / 63 + 2
 
 // The gas constants of the contract (see verifier.sol.in).
 void gas_constants(std::map<std::string, std::string>& v, const PrecompileGas& g) {
-  // Bounded so that no sum below overflows and every value fits a Solidity literal comfortably.
-  constexpr std::uint64_t kMax = 1'000'000'000;
+  // At most 2^24 (EIP-7825's cap on a transaction's gas): a price above would be forwarded to a
+  // call that can never get it, and a refused input would then burn 63/64 of the gas left.
+  constexpr std::uint64_t kMax = 1u << 24;
   if (g.ecadd == 0 || g.ecmul == 0 || g.pairing_base == 0 || g.pairing_per_pair == 0 || g.ecadd > kMax ||
       g.ecmul > kMax || g.pairing_base > kMax || g.pairing_per_pair > kMax) {
-    throw Error(Errc::invalid_argument, "precompile gas prices must be between 1 and 1,000,000,000");
+    throw Error(Errc::invalid_argument, "precompile gas prices must be between 1 and 16,777,216 (2^24)");
   }
   const std::uint64_t pairing4 = g.pairing_base + 4 * g.pairing_per_pair;
   v["GAS_ECADD"] = std::to_string(g.ecadd);

@@ -117,6 +117,8 @@ TEST(Solidity, EveryPrecompileCallForwardsItsPriceOnly) {
   for (std::size_t n : {0, 1, 2, 32, 33, 301}) {
     auto s = solidity_verifier(vk_with_publics(n));
     EXPECT_EQ(count(s, "staticcall(gas()"), 0u) << n;
+    // Every ECMUL and ECADD result is checked, even on the key's points (a fork may raise a price).
+    EXPECT_EQ(count(s, "pop(staticcall"), 0u) << n;
     EXPECT_EQ(count(s, "staticcall("),
               count(s, "staticcall(GAS_ECMUL, 7,") + count(s, "staticcall(GAS_ECADD, 6,") +
                   count(s, "staticcall(forwarded, 8,") + count(s, "staticcall(GAS_PAIRING_4, 8,"))
@@ -157,6 +159,10 @@ TEST(Solidity, PrecompilePricesOfOtherChains) {
   EXPECT_NE(s.find("EIP-196/197's prices (Byzantium)"), std::string::npos);
   o.precompile_gas = {0, 1, 1, 1};
   EXPECT_THROW(solidity_verifier(example_vk(), o), Error);
+  o.precompile_gas = {1, 1, 1, (1u << 24) + 1};
+  EXPECT_THROW(solidity_verifier(example_vk(), o), Error);
+  o.precompile_gas = {1, 1, 1, 1u << 24};
+  EXPECT_NO_THROW(solidity_verifier(example_vk(), o));
 }
 
 // The contract does not check ECMUL/ECADD calls on the key's points, so the key must be valid.

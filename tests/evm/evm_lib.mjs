@@ -103,6 +103,7 @@ export function compile(solcPath, sources, { optimizer = true, viaIR = false, ev
     for (const [name, c] of Object.entries(cs)) {
       contracts[`${file}:${name}`] = {
         bytecode: '0x' + c.evm.bytecode.object,
+        runtime: '0x' + c.evm.deployedBytecode.object,
         runtimeSize: c.evm.deployedBytecode.object.length / 2,
         selectors: c.evm.methodIdentifiers,
       };

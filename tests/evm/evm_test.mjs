@@ -215,6 +215,37 @@ async function byzantiumCases(keys) {
   }
 }
 
+// A fork that raises a precompile's price after deployment: the contract then forwards too little
+// to ECMUL (or ECADD) on every call. Simulated with the contract made for prices 1 gas lower
+// placed by anvil_setCode (its constructor would refuse to deploy). Every answer must be false:
+// a failed call on the key's points leaves stale memory behind (in a batch of one, pair 1 keeps
+// proof 0's C), so A = C = O with B = the G2 generator would pass if those calls went unchecked.
+async function priceRiseCases(chain, keys) {
+  const k = keys.poseidon_chain_small;
+  const G2 = [0x198e9393920d483a7260bfb731fb5d25f1aa493335a9e71297e485b7aef312c2n,
+              0x1800deef121f1e76426a00665e5c4479674322d4f75edadd46debd5cd992f6edn,
+              0x090689d0585ff075ec9e99ad690c3395bc4b313370b38ef355acdadcd122975bn,
+              0x12c85ea5db8c6deb4aab71808dcb408fe3d1e7690c43d37b4ce6cc0166fa7daan];
+  const forged = { words: [0n, 0n, ...G2, 0n, 0n], pub: k.proof.pub };
+  for (const [what, prices, addr] of [['ECMUL', '150,5999,45000,34000', '0x00000000000000000000000000000000000e0c07'],
+                                      ['ECADD', '149,6000,45000,34000', '0x00000000000000000000000000000000000e0c06']]) {
+    const sol = path.join(WORK, `rise_${what}.sol`);
+    execFileSync(PM, ['export', 'solidity', path.join(INTEROP, k.name, 'verification_key.json'), sol,
+                      '--precompile-gas', prices], { stdio: 'pipe' });
+    const c = compile(SOLC, { 'Verifier.sol': fs.readFileSync(sol, 'utf8') }).contracts['Verifier.sol:Groth16Verifier'];
+    await chain.rpc.call('anvil_setCode', [addr, c.runtime]);
+    const fixed = (p) => encodeCall(c.selectors[`verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[${k.n}])`],
+                                    [{ words: [...p.words, ...p.pub] }]);
+    const batch = (ps) => encodeCall(c.selectors['verifyBatch(uint256[],uint256[])'],
+                                     [{ array: ps.flatMap((p) => p.words) }, { array: ps.flatMap((p) => p.pub) }]);
+    const name = `${what} dearer than forwarded after deployment`;
+    check(`${name}: a valid proof is answered false`, await chain.callBool(addr, fixed(k.proof)), 'false');
+    check(`${name}: a valid batch of 8 is answered false`, await chain.callBool(addr, batch(k.batch.slice(0, 8))), 'false');
+    check(`${name}: A = C = O, B = G2 generator, batch of one`, await chain.callBool(addr, batch([forged])), 'false');
+    check(`${name}: A = C = O, B = G2 generator, single`, await chain.callBool(addr, fixed(forged)), 'false');
+  }
+}
+
 async function main() {
   fs.mkdirSync(WORK, { recursive: true });
   const keys = await prepare();
@@ -237,6 +268,7 @@ async function main() {
     const ctx = { chain, sel, fixedSig, DYN, BATCH };
     for (const k of Object.values(keys)) await singleCases(ctx, k);
     await batchCases(ctx, keys);
+    await priceRiseCases(chain, keys);
     const starvation = await starvationCases(ctx, keys);
     log('cases done');
     const report = await gasTable(ctx, keys);

@@ -9,8 +9,9 @@ pragma solidity >=0.8.4 <0.9.0;
 /// (G2 coordinates imaginary part first, as `proofmill export calldata` prints them); verifyBatch
 /// checks many proofs of this key with one pairing. Each returns false, and does not revert, for
 /// a wrong proof, a public signal >= r, a coordinate >= q, a point off its curve or outside G2,
-/// and arrays of the wrong length; such a proof costs no more gas than a valid one. Each reverts
-/// when given too little gas to finish, so false never stands for a short gas limit.
+/// and arrays of the wrong length; on a chain with the precompile prices it was made for, such a
+/// proof costs no more gas than a valid one. Each reverts when given too little gas to finish, so
+/// false never stands for a short gas limit.
 contract Groth16Verifier {
     // BN254's scalar field order r (public signals must be below it) and base field order q.
     uint256 internal constant R = 21888242871839275222246405745257275088548364400416034343698204186575808495617;
@@ -147,7 +148,11 @@ contract Groth16Verifier {
         returns (bool valid)
     {
         uint256 n = proofs.length / 8;
-        if (n == 0 || proofs.length != n * 8 || pubSignals.length != n * N_PUBLIC) return false;
+        // Unchecked: n * 8 <= proofs.length, and calldata is far too short for n * N_PUBLIC to
+        // overflow (Solidity's overflow checks cost 78 bytes of code here).
+        unchecked {
+            if (n == 0 || proofs.length != n * 8 || pubSignals.length != n * N_PUBLIC) return false;
+        }
         _storeIC();
         uint256 ok = 1;
         uint256 sumR = 1;
@@ -196,11 +201,11 @@ contract Groth16Verifier {
                 ok := and(ok, lt(v, r_))
                 mstore(0x240, addmod(mload(0x240), mulmod(r, v, r_), r_))
                 // A refused input (a point off its curve, a coordinate >= q) or a signal >= r:
-                // answer false now (0x60 is Solidity's zero slot), unless a call may have been
-                // starved of gas.
+                // answer false now, unless a call may have been starved of gas.
                 if iszero(ok) {
                     if lt(gas(), STARVED_ECMUL) { revert(0, 0) }
-                    return(0x60, 0x20)
+                    mstore(0x00, 0)
+                    return(0x00, 0x20)
                 }
             }
         }
@@ -208,27 +213,34 @@ contract Groth16Verifier {
             // (sum r_i) alpha with -beta in pair n.
             slot := add(M_PAIRING, mul(n, 0xc0))
             mstore(add(M_ALPHA, 0x40), sumR)
-            // These calls are on the key's valid points: they fail only when starved of gas, and
-            // then the pairing that follows is starved too and reverts.
-            pop(staticcall(GAS_ECMUL, 7, M_ALPHA, 0x60, slot, 0x40))
+            // These calls are on the key's valid points: with the prices the constructor checked
+            // they fail only when starved of gas, and then the pairing is starved too and
+            // reverts. They are still checked: should a fork raise a price above what the
+            // contract forwards, a failed call leaves stale memory behind (proof 0's C in pair
+            // n's G1 slot), and only ok keeps that from verifying a forged batch.
+            ok := and(ok, staticcall(GAS_ECMUL, 7, M_ALPHA, 0x60, slot, 0x40))
             // sum_i r_i vk_x_i = (sum r_i) IC[0] + sum_j (sum_i r_i pub_ij) IC[j] in pair n + 1.
             slot := add(slot, 0xc0)
             mstore(add(M_IC, 0x40), sumR)
-            pop(staticcall(GAS_ECMUL, 7, M_IC, 0x60, slot, 0x40))
+            ok := and(ok, staticcall(GAS_ECMUL, 7, M_IC, 0x60, slot, 0x40))
             for { let t := add(M_IC, 0x60) } lt(t, M_IC_END) { t := add(t, 0x60) } {
-                pop(staticcall(GAS_ECMUL, 7, t, 0x60, add(slot, 0x40), 0x40))
-                pop(staticcall(GAS_ECADD, 6, slot, 0x80, slot, 0x40))
+                ok := and(ok, staticcall(GAS_ECMUL, 7, t, 0x60, add(slot, 0x40), 0x40))
+                ok := and(ok, staticcall(GAS_ECADD, 6, slot, 0x80, slot, 0x40))
             }
         }
-        // ok is still 0 here if proof 0 has a signal >= r and there is no proof 1 (the loop checks it).
-        return _pairing(ok, slot - 0x80, slot, n + 3);
+        // ok is 0 here if proof 0 has a signal >= r and there is no proof 1 (the loop checks it),
+        // or if a call above failed.
+        unchecked {
+            return _pairing(ok, slot - 0x80, slot, n + 3);
+        }
     }
 
     /// @dev One proof; the arguments are calldata offsets. Straight-line code: vk_x accumulates in
     /// pair 2 of the pairing input at S_PAIRING. Ends the call with the result. The ECMUL and ECADD
     /// calls are on the key's points (valid: the generator checks them) with any scalar, so they
-    /// fail only when starved of gas, and then too little is left to reach the pairing: their
-    /// results need no check.
+    /// fail only when starved of gas (and then too little is left to reach the pairing) or if a
+    /// fork raised a price above what they are forwarded: ok keeps such a failure, which would
+    /// leave vk_x without that signal's term, from verifying a proof for other signals.
     function _verifyProof(uint256 a, uint256 b, uint256 c, uint256 pub) private view returns (bool valid) {
         assembly {
             let ok := 1
@@ -241,16 +253,16 @@ contract Groth16Verifier {
             mstore(0x80, 13852490327332193758669796661397427677285246746622202065396713518195253230450)
             mstore(0xa0, 9847311339972917709579607527170669877004833950486588379789946333135908218626)
             mstore(0xc0, s)
-            pop(staticcall(GAS_ECMUL, 7, 0x80, 0x60, 0x2a0, 0x40))
-            pop(staticcall(GAS_ECADD, 6, 0x260, 0x80, 0x260, 0x40))
+            ok := and(ok, staticcall(GAS_ECMUL, 7, 0x80, 0x60, 0x2a0, 0x40))
+            ok := and(ok, staticcall(GAS_ECADD, 6, 0x260, 0x80, 0x260, 0x40))
             // IC[2] * pubSignals[1]
             s := calldataload(add(pub, 0x20))
             ok := and(ok, lt(s, R))
             mstore(0x80, 609629947764117955519874261400631328504102484776528911751546186270811708599)
             mstore(0xa0, 6998631788450808876847217996648316422284262954468616736112039683558762090777)
             mstore(0xc0, s)
-            pop(staticcall(GAS_ECMUL, 7, 0x80, 0x60, 0x2a0, 0x40))
-            pop(staticcall(GAS_ECADD, 6, 0x260, 0x80, 0x260, 0x40))
+            ok := and(ok, staticcall(GAS_ECMUL, 7, 0x80, 0x60, 0x2a0, 0x40))
+            ok := and(ok, staticcall(GAS_ECADD, 6, 0x260, 0x80, 0x260, 0x40))
             calldatacopy(S_PAIRING, a, 0x40)
             calldatacopy(add(S_PAIRING, 0x40), b, 0x80)
             mstore(add(S_PAIRING, 0xc0), ALPHA_X)
