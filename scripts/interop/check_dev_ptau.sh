@@ -9,7 +9,7 @@
 #     1. explicit secrets: --tau/--alpha/--beta given to both writers;
 #     2. seed: proofmill --seed S, against the JS writer given the secrets that
 #        Node's own SHA-256 derives from S (an independent check of the derivation
-#        documented in src/setup/ptau_dev.hpp).
+#        documented in src/3-proof/setup/ptau_dev.hpp).
 #   Exit 0: identical; 1: a difference; 2: usage; 77: skipped (no node or
 #   tools/peers/node_modules).
 set -euo pipefail

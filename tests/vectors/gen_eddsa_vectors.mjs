@@ -1,5 +1,5 @@
 // EdDSA-Poseidon, Baby Jubjub and BLAKE-512 known answers from circomlibjs (and blake-hash, the
-// BLAKE-512 it signs with), for src/gadgets/eddsa.test.cpp.
+// BLAKE-512 it signs with), for src/4-circuit/gadgets/eddsa.test.cpp.
 //
 //   node tests/vectors/gen_eddsa_vectors.mjs > tests/vectors/eddsa.json
 //

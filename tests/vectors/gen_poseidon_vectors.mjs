@@ -1,5 +1,5 @@
 // Poseidon known answers from circomlibjs (the reference implementation next to circomlib's
-// circuits), for src/gadgets/poseidon.test.cpp.
+// circuits), for src/4-circuit/gadgets/poseidon.test.cpp.
 //
 //   node tests/vectors/gen_poseidon_vectors.mjs > tests/vectors/poseidon.json
 //
