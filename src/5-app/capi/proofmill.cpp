@@ -66,14 +66,11 @@ pm_status guarded(char* err, size_t err_size, F&& f) {
   }
 }
 
-pm_status copy_out(const std::string& text, char* buf, size_t* size) {
-  size_t need = text.size() + 1;
-  if (buf == nullptr || *size < need) {
-    *size = need;
-    return PM_ERROR_SHORT_BUFFER;
-  }
-  std::memcpy(buf, text.c_str(), need);
-  *size = text.size();
+// The buffer convention of proofmill.h: capacity in, length out (NUL excluded), text only if it fits.
+pm_status copy_out(const std::string& text, char* buf, size_t capacity, size_t* length) {
+  if (length != nullptr) *length = text.size();
+  if (buf == nullptr || capacity < text.size() + 1) return PM_ERROR_SHORT_BUFFER;
+  std::memcpy(buf, text.c_str(), text.size() + 1);
   return PM_OK;
 }
 
@@ -91,6 +88,17 @@ constexpr size_t kMaxDecimal = 80;
 }  // namespace
 
 extern "C" {
+
+static_assert(PM_VERSION_MAJOR == PROOFMILL_VERSION_MAJOR && PM_VERSION_MINOR == PROOFMILL_VERSION_MINOR &&
+                  PM_VERSION_PATCH == PROOFMILL_VERSION_PATCH,
+              "proofmill.h's version differs from the project's (CMakeLists.txt)");
+
+const char* pm_version(int* major, int* minor, int* patch) {
+  if (major != nullptr) *major = PM_VERSION_MAJOR;
+  if (minor != nullptr) *minor = PM_VERSION_MINOR;
+  if (patch != nullptr) *patch = PM_VERSION_PATCH;
+  return PROOFMILL_VERSION_STRING;
+}
 
 const char* pm_status_name(pm_status s) {
   switch (s) {
@@ -150,28 +158,29 @@ pm_status pm_prover_buffer_sizes(const pm_prover* prover, size_t* proof_size, si
 }
 
 pm_status pm_prover_prove(const pm_prover* prover, const void* wtns, size_t wtns_size, char* proof_json,
-                          size_t* proof_size, char* public_json, size_t* public_size, char* err,
-                          size_t err_size) {
+                          size_t proof_capacity, size_t* proof_length, char* public_json,
+                          size_t public_capacity, size_t* public_length, char* err, size_t err_size) {
   return guarded(err, err_size, [&] {
-    if (prover == nullptr || wtns == nullptr || proof_size == nullptr || public_size == nullptr) {
+    if (prover == nullptr || (wtns == nullptr && wtns_size > 0)) {
       throw pm::Error(Errc::invalid_argument, "NULL argument");
     }
     size_t need_proof, need_public;
     pm_prover_buffer_sizes(prover, &need_proof, &need_public);
-    if (proof_json == nullptr || *proof_size < need_proof || public_json == nullptr ||
-        *public_size < need_public) {
-      *proof_size = need_proof;
-      *public_size = need_public;
+    if (proof_json == nullptr || proof_capacity < need_proof || public_json == nullptr ||
+        public_capacity < need_public) {
+      if (proof_length != nullptr) *proof_length = need_proof - 1;
+      if (public_length != nullptr) *public_length = need_public - 1;
       return PM_ERROR_SHORT_BUFFER;
     }
     auto w = pm::formats::parse_wtns({static_cast<const std::uint8_t*>(wtns), wtns_size}, "<memory>");
     const auto& pk = prover->prover->key();
     auto proof = prover->prover->prove(w.values);
     std::span<const pm::ff::Fr> pub(w.values.data() + 1, pk.n_public);
-    pm_status s =
-        copy_out(pm::formats::dump_snarkjs(pm::formats::proof_to_json(proof)), proof_json, proof_size);
+    pm_status s = copy_out(pm::formats::dump_snarkjs(pm::formats::proof_to_json(proof)), proof_json,
+                           proof_capacity, proof_length);
     if (s != PM_OK) return s;
-    return copy_out(pm::formats::dump_snarkjs(pm::formats::public_to_json(pub)), public_json, public_size);
+    return copy_out(pm::formats::dump_snarkjs(pm::formats::public_to_json(pub)), public_json, public_capacity,
+                    public_length);
   });
 }
 

@@ -1,15 +1,31 @@
 /* Proofmill C ABI: Groth16 over BN254 with circom/snarkjs files, in the spirit of rapidsnark's
  * prover.h. Create a prover once from a zkey (parsed and validated once), prove many times.
+ * Shipped as libproofmill.so (and in the static pm_capi); `cmake --install` puts this header at
+ * include/proofmill.h.
  *
- * Buffers: functions that write text take the buffer and a pointer to its size; on entry the
- * size is the buffer's capacity, on return the number of bytes written (without the NUL,
- * which is always written). If the buffer is too small they return PM_ERROR_SHORT_BUFFER and
- * set the size to the capacity needed (NUL included). Error messages are truncated to fit.
+ * Buffers: a function that writes text takes the buffer, its capacity in bytes (NUL included),
+ * passed by value, and a pointer where it stores the text's length (NUL excluded; the pointer
+ * may be NULL). The capacity is never written, so a variable holding it can be reused for every
+ * call. If the capacity is too small the function writes no text, returns
+ * PM_ERROR_SHORT_BUFFER and stores in the length the text's length, or a bound on it: a
+ * capacity of length + 1 then suffices. Error messages (error_msg, error_msg_capacity) are
+ * truncated to fit and always NUL-terminated.
  * A prover may be used from several threads at once; each call allocates its own scratch. */
 #ifndef PROOFMILL_H
 #define PROOFMILL_H
 
 #include <stddef.h>
+
+#if defined(PM_BUILDING_SHARED) && defined(__GNUC__)
+#define PM_API __attribute__((visibility("default")))
+#else
+#define PM_API
+#endif
+
+/* The version of this header; pm_version() gives the library's, which must have the same major. */
+#define PM_VERSION_MAJOR 0
+#define PM_VERSION_MINOR 2
+#define PM_VERSION_PATCH 0
 
 #ifdef __cplusplus
 extern "C" {
@@ -30,31 +46,38 @@ typedef enum pm_status {
 
 typedef struct pm_prover pm_prover;
 
+/* The library's version, "MAJOR.MINOR.PATCH", and its numbers (any pointer may be NULL). */
+PM_API const char* pm_version(int* major, int* minor, int* patch);
+
 /* A short constant name for a status ("ok", "format", ...). */
-const char* pm_status_name(pm_status status);
+PM_API const char* pm_status_name(pm_status status);
 
 /* Parses and validates a Groth16 .zkey held in memory (copied: the caller may free it). */
-pm_status pm_prover_create(pm_prover** out, const void* zkey, size_t zkey_size, char* error_msg,
-                           size_t error_msg_size);
+PM_API pm_status pm_prover_create(pm_prover** out, const void* zkey, size_t zkey_size, char* error_msg,
+                                  size_t error_msg_capacity);
 /* Same, from a file (memory-mapped while parsing). */
-pm_status pm_prover_create_from_file(pm_prover** out, const char* zkey_path, char* error_msg,
-                                     size_t error_msg_size);
-void pm_prover_free(pm_prover* prover);
+PM_API pm_status pm_prover_create_from_file(pm_prover** out, const char* zkey_path, char* error_msg,
+                                            size_t error_msg_capacity);
+PM_API void pm_prover_free(pm_prover* prover);
 
 /* Capacities (NUL included) that always suffice for pm_prover_prove's outputs. */
-pm_status pm_prover_buffer_sizes(const pm_prover* prover, size_t* proof_json_size, size_t* public_json_size);
+PM_API pm_status pm_prover_buffer_sizes(const pm_prover* prover, size_t* proof_json_capacity,
+                                        size_t* public_json_capacity);
 /* Number of public signals of the circuit. */
-size_t pm_prover_public_count(const pm_prover* prover);
+PM_API size_t pm_prover_public_count(const pm_prover* prover);
 
-/* Proves a .wtns held in memory; writes snarkjs's proof.json and public.json texts. */
-pm_status pm_prover_prove(const pm_prover* prover, const void* wtns, size_t wtns_size, char* proof_json,
-                          size_t* proof_json_size, char* public_json, size_t* public_json_size,
-                          char* error_msg, size_t error_msg_size);
+/* Proves a .wtns held in memory; writes snarkjs's proof.json and public.json texts. The
+ * capacities are checked against pm_prover_buffer_sizes's before proving: if either is short,
+ * nothing is proven and the lengths hold those bounds less one. */
+PM_API pm_status pm_prover_prove(const pm_prover* prover, const void* wtns, size_t wtns_size,
+                                 char* proof_json, size_t proof_json_capacity, size_t* proof_json_length,
+                                 char* public_json, size_t public_json_capacity, size_t* public_json_length,
+                                 char* error_msg, size_t error_msg_capacity);
 
 /* Verifies snarkjs-format JSON texts (NUL-terminated). PM_OK: valid; PM_INVALID_PROOF: not
  * valid (reason in error_msg); any other status: the inputs could not be used. */
-pm_status pm_verify(const char* verification_key_json, const char* public_json, const char* proof_json,
-                    char* error_msg, size_t error_msg_size);
+PM_API pm_status pm_verify(const char* verification_key_json, const char* public_json, const char* proof_json,
+                           char* error_msg, size_t error_msg_capacity);
 
 #ifdef __cplusplus
 }

@@ -31,17 +31,30 @@ TEST(CApi, ProveThenVerifyAndRejectTampering) {
   EXPECT_EQ(pm_prover_public_count(p), 2u);
 
   // Size query by a short buffer, then the real call.
-  size_t proof_size = 0, public_size = 0;
-  EXPECT_EQ(pm_prover_prove(p, wtns.data(), wtns.size(), nullptr, &proof_size, nullptr, &public_size, err,
+  size_t proof_len = 0, public_len = 0;
+  EXPECT_EQ(pm_prover_prove(p, wtns.data(), wtns.size(), nullptr, 0, &proof_len, nullptr, 0, &public_len, err,
                             sizeof err),
             PM_ERROR_SHORT_BUFFER);
-  std::string proof(proof_size, '\0'), pub(public_size, '\0');
-  ASSERT_EQ(pm_prover_prove(p, wtns.data(), wtns.size(), proof.data(), &proof_size, pub.data(), &public_size,
-                            err, sizeof err),
+  size_t proof_cap = 0, public_cap = 0;
+  ASSERT_EQ(pm_prover_buffer_sizes(p, &proof_cap, &public_cap), PM_OK);
+  EXPECT_EQ(proof_len + 1, proof_cap);  // the short call's lengths are the bounds less the NUL
+  EXPECT_EQ(public_len + 1, public_cap);
+  std::string proof(proof_cap, '\0'), pub(public_cap, '\0');
+  ASSERT_EQ(pm_prover_prove(p, wtns.data(), wtns.size(), proof.data(), proof_cap, &proof_len, pub.data(),
+                            public_cap, &public_len, err, sizeof err),
             PM_OK)
       << err;
-  proof.resize(proof_size);
-  pub.resize(public_size);
+  // The capacities are passed by value: the same variables serve a second proof unchanged.
+  std::string proof2(proof_cap, '\0'), pub2(public_cap, '\0');
+  ASSERT_EQ(pm_prover_prove(p, wtns.data(), wtns.size(), proof2.data(), proof_cap, nullptr, pub2.data(),
+                            public_cap, nullptr, err, sizeof err),
+            PM_OK)
+      << err;
+  EXPECT_EQ(std::string(pub2.c_str()), std::string(pub.c_str()));
+  proof.resize(proof_len);
+  pub.resize(public_len);
+  EXPECT_EQ(proof.find('\0'), std::string::npos);  // the length is the text's, without the NUL
+  EXPECT_EQ(pub.back(), ']');
   EXPECT_EQ(pm_verify(vk.data(), pub.c_str(), proof.c_str(), err, sizeof err), PM_OK) << err;
 
   std::string wrong_pub = pub;
@@ -51,16 +64,21 @@ TEST(CApi, ProveThenVerifyAndRejectTampering) {
 
   auto short_wtns = wtns;
   short_wtns.resize(short_wtns.size() - 1);
-  EXPECT_EQ(pm_prover_prove(p, short_wtns.data(), short_wtns.size(), proof.data(), &proof_size, pub.data(),
-                            &public_size, err, sizeof err),
-            PM_ERROR_SHORT_BUFFER);  // the buffers were shrunk to the last proof: asks again
-  size_t ps = 4096, us = 4096;
-  std::string pb(ps, '\0'), ub(us, '\0');
-  EXPECT_EQ(pm_prover_prove(p, short_wtns.data(), short_wtns.size(), pb.data(), &ps, ub.data(), &us, err,
-                            sizeof err),
+  EXPECT_EQ(pm_prover_prove(p, short_wtns.data(), short_wtns.size(), proof2.data(), proof_cap, nullptr,
+                            pub2.data(), public_cap, nullptr, err, sizeof err),
             PM_ERROR_FORMAT);
   EXPECT_NE(std::string(err).find("truncated"), std::string::npos) << err;
   pm_prover_free(p);
+}
+
+TEST(CApi, VersionMatchesTheHeader) {
+  int major = -1, minor = -1, patch = -1;
+  std::string v = pm_version(&major, &minor, &patch);
+  EXPECT_EQ(major, PM_VERSION_MAJOR);
+  EXPECT_EQ(minor, PM_VERSION_MINOR);
+  EXPECT_EQ(patch, PM_VERSION_PATCH);
+  EXPECT_EQ(v, std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(patch));
+  EXPECT_STREQ(pm_version(nullptr, nullptr, nullptr), v.c_str());
 }
 
 TEST(CApi, BadZkeyIsAnErrorNotACrash) {
