@@ -3,6 +3,7 @@
 #include <array>
 
 #include "base/error.hpp"
+#include "base/wipe.hpp"
 
 namespace pm::ec {
 namespace {
@@ -102,5 +103,46 @@ GlvSplit glv_split(const u256& k) {
   to_signed(k2, s.k2, s.neg2);
   return s;
 }
+
+namespace {
+
+const ff::Fq& endo_beta(const G1&) { return glv_beta_g1(); }
+const ff::Fq& endo_beta(const G2&) { return glv_beta_g2(); }
+
+// 4-bit windows over the two 128-bit halves, their doublings shared.
+template <class J>
+J glv_mul(const J& p, const u256& k) {
+  if (p.is_identity() || ff::is_zero(k)) return J::identity();
+  GlvSplit s = glv_split(k);
+  J p1 = s.neg1 ? p.neg() : p;
+  J p2{p.x * endo_beta(p), p.y, p.z};  // phi(P) = lambda P, in Jacobian coordinates too
+  if (s.neg2) p2 = p2.neg();
+  J t1[16], t2[16];
+  t1[0] = t2[0] = J::identity();
+  t1[1] = p1;
+  t2[1] = p2;
+  for (int i = 2; i < 16; ++i) {
+    t1[i] = t1[i - 1].add(p1);
+    t2[i] = t2[i - 1].add(p2);
+  }
+  J r = J::identity();
+  struct Wipe {
+    GlvSplit& s;
+    ~Wipe() { wipe(s); }
+  } wipe_split{s};
+  for (int w = 31; w >= 0; --w) {
+    if (!r.is_identity()) r = r.dbl().dbl().dbl().dbl();
+    unsigned d1 = static_cast<unsigned>(s.k1[w / 16] >> (4 * (w % 16))) & 15;
+    unsigned d2 = static_cast<unsigned>(s.k2[w / 16] >> (4 * (w % 16))) & 15;
+    if (d1) r = r.add(t1[d1]);
+    if (d2) r = r.add(t2[d2]);
+  }
+  return r;
+}
+
+}  // namespace
+
+G1 glv_mul_vartime(const G1& p, const ff::u256& k) { return glv_mul(p, k); }
+G2 glv_mul_vartime(const G2& p, const ff::u256& k) { return glv_mul(p, k); }
 
 }  // namespace pm::ec

@@ -28,4 +28,10 @@ struct GlvSplit {
 /// rounding against the short lattice basis (a1, b1), (a2, b2) of {(x, y): x + y lambda = 0}.
 GlvSplit glv_split(const ff::u256& k);
 
+/// k P for P of order r, by the split k = k1 + k2 lambda and 4-bit windows over the two
+/// 128-bit halves (64 additions and 128 doublings). Variable time in k (digit branches): only for
+/// scalars that may leak timing; the split is wiped before returning.
+G1 glv_mul_vartime(const G1& p, const ff::u256& k);
+G2 glv_mul_vartime(const G2& p, const ff::u256& k);
+
 }  // namespace pm::ec

@@ -38,5 +38,22 @@ TEST(Glv, SplitRecombinesWithShortHalves) {
   }
 }
 
+// The GLV product against the plain double-and-add one, at edge scalars and random ones.
+TEST(Glv, MulMatchesDoubleAndAdd) {
+  std::mt19937_64 rng(29);
+  u256 rm1 = ff::FrParams::kModulus;
+  rm1[0] -= 1;
+  std::vector<u256> ks = {{0, 0, 0, 0}, {1, 0, 0, 0}, {2, 0, 0, 0}, rm1, glv_lambda().to_canonical()};
+  for (int i = 0; i < 40; ++i)
+    ks.push_back(Fr::from_u256_reduce({rng(), rng(), rng(), rng()}).to_canonical());
+  G1 p = G1::from_affine(g1_generator()).mul_vartime({rng(), rng(), 0, 0});
+  G2 q = G2::from_affine(g2_generator()).mul_vartime({rng(), rng(), 0, 0});
+  for (const auto& k : ks) {
+    EXPECT_EQ(glv_mul_vartime(p, k).to_affine(), p.mul_vartime(k).to_affine());
+    EXPECT_EQ(glv_mul_vartime(q, k).to_affine(), q.mul_vartime(k).to_affine());
+  }
+  EXPECT_TRUE(glv_mul_vartime(G1::identity(), ks.back()).is_identity());
+}
+
 }  // namespace
 }  // namespace pm::ec

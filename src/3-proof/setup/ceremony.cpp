@@ -15,10 +15,6 @@ using ff::Fq2;
 using ff::Fr;
 using ff::u256;
 
-void wipe_bytes(void* p, std::size_t n) {
-  if (n != 0) explicit_bzero(p, n);
-}
-
 // ---------------------------------------------------------------------------------------------
 // ChaCha20
 

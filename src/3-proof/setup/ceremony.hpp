@@ -14,12 +14,18 @@
 #include <string_view>
 #include <vector>
 
+#include "base/wipe.hpp"
 #include "ec/bn254.hpp"
 #include "ff/bn254.hpp"
 #include "formats/binfile.hpp"
 #include "setup/hash.hpp"
 
 namespace pm::setup {
+
+// The secret-wiping helpers (base/wipe.hpp), beside this namespace's wipe(DevToxicWaste&).
+using pm::wipe;
+using pm::wipe_bytes;
+using pm::wipe_vector;
 
 /// ChaCha20 as ffjavascript's ChaCha: key = 8 words, nonce and 128-bit block counter start at
 /// zero, the 16 output words of each block are handed out in order.
@@ -125,16 +131,5 @@ void check_beacon_cost(const Beacon& b, const std::string& who);
 /// snarkjs keeps the first 64 UTF-16 code units of a name; this cuts at 64 code points,
 /// counting astral characters as two, and never splits a UTF-8 sequence.
 std::string truncate_name(std::string_view name);
-
-/// Zeroes memory in a way the compiler cannot elide.
-void wipe_bytes(void* p, std::size_t n);
-template <class T>
-void wipe(T& v) {
-  wipe_bytes(&v, sizeof v);
-}
-template <class T>
-void wipe_vector(std::vector<T>& v) {
-  wipe_bytes(v.data(), v.size() * sizeof(T));
-}
 
 }  // namespace pm::setup

@@ -24,40 +24,6 @@ using CurveOf = std::conditional_t<std::is_same_v<A, G1Affine>, ec::G1Config, ec
 template <class A>
 using Jac = ec::Jacobian<CurveOf<A>>;
 
-const ff::Fq& endo_beta(const ec::G1&) { return ec::glv_beta_g1(); }
-const ff::Fq& endo_beta(const ec::G2&) { return ec::glv_beta_g2(); }
-
-// k * P (P of order r) with k = k1 + k2 lambda: 4-bit joint windows over the 128-bit halves.
-template <class J>
-J glv_mul(const J& p, const u256& k) {
-  if (p.is_identity() || ff::is_zero(k)) return J::identity();
-  ec::GlvSplit s = ec::glv_split(k);
-  J p1 = s.neg1 ? p.neg() : p;
-  J p2{p.x * endo_beta(p), p.y, p.z};  // phi(P) = lambda P, in Jacobian coordinates too
-  if (s.neg2) p2 = p2.neg();
-  J t1[16], t2[16];
-  t1[0] = t2[0] = J::identity();
-  t1[1] = p1;
-  t2[1] = p2;
-  for (int i = 2; i < 16; ++i) {
-    t1[i] = t1[i - 1].add(p1);
-    t2[i] = t2[i - 1].add(p2);
-  }
-  J r = J::identity();
-  struct Wipe {
-    ec::GlvSplit& s;
-    ~Wipe() { wipe(s); }
-  } wipe_split{s};
-  for (int w = 31; w >= 0; --w) {
-    if (!r.is_identity()) r = r.dbl().dbl().dbl().dbl();
-    unsigned d1 = static_cast<unsigned>(s.k1[w / 16] >> (4 * (w % 16))) & 15;
-    unsigned d2 = static_cast<unsigned>(s.k2[w / 16] >> (4 * (w % 16))) & 15;
-    if (d1) r = r.add(t1[d1]);
-    if (d2) r = r.add(t2[d2]);
-  }
-  return r;
-}
-
 std::vector<u256> random_u256(std::size_t n, unsigned limbs) {
   std::vector<u256> r(n);
   for (auto& v : r) {
@@ -84,7 +50,7 @@ void scale_points(std::span<const A> in, std::span<const Fr> k, std::span<A> out
     std::vector<Jac<A>> j(e - b);
     for (std::size_t i = b; i < e; ++i) {
       u256 kc = k[i].to_canonical();
-      j[i - b] = glv_mul(Jac<A>::from_affine(in[i]), kc);
+      j[i - b] = ec::glv_mul_vartime(Jac<A>::from_affine(in[i]), kc);
       wipe(kc);
     }
     ec::batch_to_affine<CurveOf<A>>(j, out.subspan(b, e - b));
@@ -116,7 +82,7 @@ std::vector<A> lagrange_basis(std::span<const A> in, unsigned k) {
       for (std::size_t t = b; t < e; ++t) {
         std::size_t block = t / half, j = t % half;
         std::size_t lo = block * len + j, hi = lo + half;
-        J v = j == 0 ? a[hi] : glv_mul(a[hi], tw[j * stride]);
+        J v = j == 0 ? a[hi] : ec::glv_mul_vartime(a[hi], tw[j * stride]);
         J u = a[lo];
         a[lo] = u.add(v);
         a[hi] = u.add(v.neg());
@@ -126,7 +92,7 @@ std::vector<A> lagrange_basis(std::span<const A> in, unsigned k) {
   std::vector<A> out(m);
   const u256 minv = Fr::from_u64(m).inverse().to_canonical();
   parallel_for(m, 64, [&](std::size_t b, std::size_t e) {
-    for (std::size_t i = b; i < e; ++i) a[i] = glv_mul(a[i], minv);
+    for (std::size_t i = b; i < e; ++i) a[i] = ec::glv_mul_vartime(a[i], minv);
     ec::batch_to_affine<CurveOf<A>>(std::span<const J>(a).subspan(b, e - b),
                                     std::span<A>(out).subspan(b, e - b));
   });
@@ -179,7 +145,7 @@ void sparse_combinations(std::span<const A> bases, std::span<const SparseTerm> t
         } else if (term.coeff == minus_one) {
           r = r.add_mixed(p.neg());
         } else if (!term.coeff.is_zero()) {
-          r = r.add(glv_mul(J::from_affine(p), term.coeff.to_canonical()));
+          r = r.add(ec::glv_mul_vartime(J::from_affine(p), term.coeff.to_canonical()));
         }
       }
     }
