@@ -3,8 +3,8 @@
 #include <vector>
 
 #include "base/error.hpp"
-#include "gadgets/blake512.hpp"
 #include "gadgets/poseidon.hpp"
+#include "hash/blake512.hpp"
 
 namespace pm::gadgets {
 namespace {
@@ -25,7 +25,7 @@ Scalar scalar_from_le(std::span<const std::uint8_t> bytes) {
 
 // circomlibjs's key expansion: BLAKE-512(prv) with its low half pruned as in Ed25519.
 std::array<std::uint8_t, 64> expand_key(std::span<const std::uint8_t> prv) {
-  auto h = blake512(prv);
+  auto h = hash::blake512(prv);
   h[0] &= 0xf8;
   h[31] &= 0x7f;
   h[31] |= 0x40;
@@ -69,7 +69,7 @@ EddsaSignature eddsa_poseidon_sign(std::span<const std::uint8_t> prv, const Fr& 
   std::uint8_t nonce_in[64];
   std::copy(k.begin() + 32, k.end(), nonce_in);
   msg.to_le_bytes(nonce_in + 32);
-  auto rh = blake512(nonce_in);
+  auto rh = hash::blake512(nonce_in);
   Scalar r = scalar_from_le(rh);
   Point r8 = babyjub::mul(babyjub::base8(), r.to_canonical());
   ff::u256 h = eddsa_poseidon_challenge(r8, a, msg).to_canonical();

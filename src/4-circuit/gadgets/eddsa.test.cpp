@@ -11,7 +11,7 @@
 
 #include "base/error.hpp"
 #include "circuit/testing.hpp"
-#include "gadgets/blake512.hpp"
+#include "hash/blake512.hpp"
 
 namespace pm::gadgets {
 namespace {
@@ -51,7 +51,7 @@ TEST(Blake512, MatchesBlakeHash) {
   ASSERT_GE(vectors()["blake512"].size(), 10u);
   for (const auto& c : vectors()["blake512"]) {
     auto msg = unhex(c["msg"]);
-    EXPECT_EQ(hex(blake512(msg)), c["digest"].get<std::string>()) << msg.size() << " bytes";
+    EXPECT_EQ(hex(hash::blake512(msg)), c["digest"].get<std::string>()) << msg.size() << " bytes";
   }
 }
 

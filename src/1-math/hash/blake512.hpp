@@ -6,8 +6,8 @@
 #include <cstdint>
 #include <span>
 
-namespace pm::gadgets {
+namespace pm::hash {
 
 std::array<std::uint8_t, 64> blake512(std::span<const std::uint8_t> msg);
 
-}  // namespace pm::gadgets
+}  // namespace pm::hash

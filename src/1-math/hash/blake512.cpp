@@ -1,10 +1,10 @@
-#include "gadgets/blake512.hpp"
+#include "hash/blake512.hpp"
 
 #include <cstring>
 
-#include "base/blake_sigma.hpp"
+#include "hash/blake_sigma.hpp"
 
-namespace pm::gadgets {
+namespace pm::hash {
 namespace {
 
 using u64 = std::uint64_t;
@@ -83,4 +83,4 @@ std::array<std::uint8_t, 64> blake512(std::span<const std::uint8_t> msg) {
   return out;
 }
 
-}  // namespace pm::gadgets
+}  // namespace pm::hash
