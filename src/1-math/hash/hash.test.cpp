@@ -36,6 +36,31 @@ TEST(Hash, Sha256) {
   EXPECT_EQ(hex(one.finish()), hex(pieces.finish()));
 }
 
+// FIPS 180-2's long vector, and both compression paths (SHA extensions and portable) on every
+// length across two blocks and on uneven pieces; where the CPU lacks the extensions the two
+// runs are both portable.
+TEST(Hash, Sha256BothPathsAgree) {
+  const bool shani = sha256_uses_shani();
+  std::string million(1000000, 'a');
+  std::string data(300, '\0');
+  std::uint32_t x = 12345;
+  for (auto& c : data) c = static_cast<char>((x = x * 1103515245 + 12345) >> 24);
+  std::vector<std::string> digests[2];
+  for (int path = 0; path < 2; ++path) {
+    sha256_use_shani(path == 0);
+    EXPECT_EQ(sha256_hex(bytes(million)), "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+    EXPECT_EQ(sha256_hex(bytes("")), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    for (std::size_t n = 0; n <= data.size(); ++n)
+      digests[path].push_back(sha256_hex(bytes(data.substr(0, n))));
+    Sha256 pieces;
+    for (std::size_t i = 0; i < data.size(); i += 1 + i % 70)
+      pieces.update(std::string_view(data).substr(i, 1 + i % 70));
+    EXPECT_EQ(hex(pieces.finish()), digests[path].back());
+  }
+  sha256_use_shani(shani);
+  EXPECT_EQ(digests[0], digests[1]);
+}
+
 TEST(Hash, Blake2b512) {
   EXPECT_EQ(
       hex(blake2b(bytes("abc"))),

@@ -6,19 +6,21 @@
 
 #include "base/error.hpp"
 #include "ff/mont.hpp"
+#include "hash/sha256.hpp"
 
 namespace pm::cli {
 
 void add_common_options(CLI::App& app) {
   app.require_subcommand(1);
-  app.set_version_flag("--version", "proofmill 0.1.0");
+  app.set_version_flag("--version", "proofmill " PROOFMILL_VERSION_STRING);
   app.add_flag_callback(
       "--no-asm",
       [] {
         ff::set_use_adx(false);
         ff::set_use_ifma(false);
+        hash::sha256_use_shani(false);
       },
-      "Use the portable field arithmetic even where ADX/BMI2 or AVX-512 IFMA is available");
+      "Use the portable arithmetic and hashing even where ADX/BMI2, AVX-512 IFMA or SHA-NI is available");
 }
 
 int parse_and_run(CLI::App& app, int argc, char** argv, const std::function<int()>& run) {

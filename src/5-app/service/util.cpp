@@ -1,7 +1,5 @@
 #include "service/util.hpp"
 
-#include <openssl/evp.h>
-
 #include <array>
 #include <chrono>
 #include <ctime>
@@ -11,26 +9,12 @@
 
 namespace pm::service {
 
-Sha256::Sha256() : ctx_(EVP_MD_CTX_new()) {
-  if (!ctx_ || EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(ctx_), EVP_sha256(), nullptr) != 1) {
-    throw Error(Errc::io, "OpenSSL: cannot initialise SHA-256");
-  }
-}
-Sha256::~Sha256() { EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(ctx_)); }
-
-void Sha256::update(std::span<const std::uint8_t> data) {
-  EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(ctx_), data.data(), data.size());
-}
-
 std::string Sha256::hex() {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> md{};
-  unsigned len = 0;
-  EVP_DigestFinal_ex(static_cast<EVP_MD_CTX*>(ctx_), md.data(), &len);
   static const char* digits = "0123456789abcdef";
   std::string out;
-  for (unsigned k = 0; k < len; ++k) {
-    out += digits[md[k] >> 4];
-    out += digits[md[k] & 15];
+  for (std::uint8_t c : finish()) {
+    out += digits[c >> 4];
+    out += digits[c & 15];
   }
   return out;
 }

@@ -7,21 +7,15 @@
 #include <string_view>
 #include <vector>
 
+#include "hash/sha256.hpp"
+
 namespace pm::service {
 
-/// Incremental SHA-256 (OpenSSL), for content addresses and API-key hashes.
-class Sha256 {
+/// Incremental SHA-256 (hash/sha256.hpp, SHA-NI where the CPU has it), for content addresses
+/// and API-key hashes, with the digest as lowercase hex.
+class Sha256 : public hash::Sha256 {
  public:
-  Sha256();
-  ~Sha256();
-  Sha256(const Sha256&) = delete;
-  Sha256& operator=(const Sha256&) = delete;
-  void update(std::span<const std::uint8_t> data);
-  void update(std::string_view s) { update({reinterpret_cast<const std::uint8_t*>(s.data()), s.size()}); }
   std::string hex();  ///< finishes; lowercase hex of the 32-byte digest
-
- private:
-  void* ctx_;
 };
 std::string sha256_hex(std::string_view data);
 
