@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -92,5 +93,18 @@ struct BuilderState {
 
 /// "constraint `label` (in scope, file:line)" for constraint i.
 std::string describe_constraint(const BuilderState& s, std::size_t i);
+
+/// 2^n in Fr.
+inline Fr pow2(unsigned n) {
+  Fr x = Fr::one();
+  const Fr two = Fr::from_u64(2);
+  for (unsigned i = 0; i < n; ++i) x *= two;
+  return x;
+}
+
+/// `label`, or `fallback` when it is empty.
+inline std::string label_of(std::string_view label, std::string_view fallback) {
+  return std::string(label.empty() ? fallback : label);
+}
 
 }  // namespace pm::circuit
