@@ -156,17 +156,14 @@ void hash_t_points(Blake2b& hash, const PtauFile& ptau, std::uint64_t n) {
   }
 }
 
-InitialKey build_initial(const r1cs::R1cs& r1cs, const PtauFile& ptau, const ProgressFn& progress) {
-  const unsigned steps = 6;
-  auto report = [&](std::string_view what, unsigned i) {
-    if (progress) progress(what, i, steps);
-  };
+// snarkjs's domain for a circuit: the power of two above constraints + public signals + 1 (at
+// least 2 rows), which the ptau must cover.
+std::uint64_t domain_size(const r1cs::R1cs& r1cs, const PtauFile& ptau) {
   if (!ptau.prepared()) {
     throw Error(Errc::invalid_argument,
                 "ptau '" + ptau.path() + "' is not prepared for phase 2 (run `powersoftau prepare phase2`)");
   }
-  const std::uint32_t m = r1cs.n_constraints, n_public = r1cs.n_public(), n_vars = r1cs.n_wires;
-  const std::uint64_t rows = std::uint64_t{m} + n_public + 1;
+  const std::uint64_t rows = std::uint64_t{r1cs.n_constraints} + r1cs.n_public() + 1;
   unsigned k = 0;
   while ((std::uint64_t{1} << k) < rows) ++k;
   k = std::max(k, 1u);  // snarkjs: log2(rows - 1) + 1, so a one-row circuit still gets 2 rows
@@ -176,11 +173,14 @@ InitialKey build_initial(const r1cs::R1cs& r1cs, const PtauFile& ptau, const Pro
                                     std::to_string(ptau.power()));
   }
   if (k > kMaxPreparePower) throw Error(Errc::out_of_range, "circuits of 2^28 rows are not supported");
-  const std::uint64_t n = std::uint64_t{1} << k;
-  InitialKey key;
-  Header& h = key.header;
-  h.n_vars = n_vars;
-  h.n_public = n_public;
+  return std::uint64_t{1} << k;
+}
+
+// The key's fixed points before any contribution: alpha, beta from the ptau, gamma = delta = 1.
+Header initial_header(const r1cs::R1cs& r1cs, const PtauFile& ptau, std::uint64_t n) {
+  Header h;
+  h.n_vars = r1cs.n_wires;
+  h.n_public = r1cs.n_public();
   h.domain = static_cast<std::uint32_t>(n);
   h.alpha1 = ptau.g1_points(ptau_section::kAlphaTauG1, 0, 1)[0];
   h.beta1 = ptau.g1_points(ptau_section::kBetaTauG1, 0, 1)[0];
@@ -190,20 +190,23 @@ InitialKey build_initial(const r1cs::R1cs& r1cs, const PtauFile& ptau, const Pro
   h.delta2 = ec::g2_generator();
   if (!ec::g2_is_valid(h.beta2))
     throw Error(Errc::invalid_point, "ptau '" + ptau.path() + "': betaG2 outside the subgroup");
+  return h;
+}
 
-  report("reading the Lagrange bases", 1);
-  auto l1 = ptau.g1_points(ptau_section::kLagTauG1, n - 1, n);
-  auto l2 = ptau.g2_points(ptau_section::kLagTauG2, n - 1, n);
-  if (!g2_all_in_subgroup(l2))
-    throw Error(Errc::invalid_point,
-                "ptau '" + ptau.path() + "': a Lagrange tauG2 point is outside the subgroup");
-  auto la = ptau.g1_points(ptau_section::kLagAlphaG1, n - 1, n);
-  auto lb = ptau.g1_points(ptau_section::kLagBetaG1, n - 1, n);
-
-  report("coefficients", 2);
-  // Per wire: the A, B and C terms (row, coefficient), in CSR form.
+// Per wire, the A, B and C terms (row, coefficient) in CSR form, with snarkjs's extra A rows
+// m + s for the public signals.
+struct WireTerms {
   std::vector<std::uint64_t> begin[3];
   std::vector<SparseTerm> terms[3];
+};
+
+// The CSR terms, and the zkey's coefficient section (A and B terms, values times R^2) in
+// snarkjs's order.
+WireTerms wire_terms(const r1cs::R1cs& r1cs, std::vector<std::uint8_t>& out) {
+  const std::uint32_t m = r1cs.n_constraints, n_public = r1cs.n_public(), n_vars = r1cs.n_wires;
+  WireTerms wt;
+  auto& begin = wt.begin;
+  auto& terms = wt.terms;
   for (int mat = 0; mat < 3; ++mat) begin[mat].assign(n_vars + 1, 0);
   for (std::uint32_t row = 0; row < m; ++row) {
     for (int mat = 0; mat < 3; ++mat) {
@@ -218,47 +221,41 @@ InitialKey build_initial(const r1cs::R1cs& r1cs, const PtauFile& ptau, const Pro
     for (std::uint32_t w = 0; w < n_vars; ++w) begin[mat][w + 1] += begin[mat][w];
     terms[mat].resize(begin[mat][n_vars]);
   }
-  {
-    std::vector<std::uint64_t> fill[3] = {begin[0], begin[1], begin[2]};
-    std::uint32_t n_coef = 0;
-    std::vector<std::uint8_t>& out = key.coeffs;
-    out.resize(4);
-    auto coef_entry = [&](std::uint32_t mat, std::uint32_t row, std::uint32_t wire, const Fr& v) {
-      std::uint8_t b[44];
-      for (int i = 0; i < 4; ++i) {
-        b[i] = static_cast<std::uint8_t>(mat >> (8 * i));
-        b[4 + i] = static_cast<std::uint8_t>(row >> (8 * i));
-        b[8 + i] = static_cast<std::uint8_t>(wire >> (8 * i));
-      }
-      Fr::from_canonical_reduced(v.mont()).to_mont_le_bytes(b + 12);  // stored as value * R^2
-      out.insert(out.end(), b, b + 44);
-      ++n_coef;
-    };
-    for (std::uint32_t row = 0; row < m; ++row) {
-      for (int mat = 0; mat < 3; ++mat) {
-        for (const auto& t : r1cs.lc(row, mat)) {
-          terms[mat][fill[mat][t.wire]++] = {row, t.coeff};
-          if (mat < 2) coef_entry(static_cast<std::uint32_t>(mat), row, t.wire, t.coeff);
-        }
+  std::vector<std::uint64_t> fill[3] = {begin[0], begin[1], begin[2]};
+  std::uint32_t n_coef = 0;
+  out.resize(4);
+  auto coef_entry = [&](std::uint32_t mat, std::uint32_t row, std::uint32_t wire, const Fr& v) {
+    std::uint8_t b[44];
+    for (int i = 0; i < 4; ++i) {
+      b[i] = static_cast<std::uint8_t>(mat >> (8 * i));
+      b[4 + i] = static_cast<std::uint8_t>(row >> (8 * i));
+      b[8 + i] = static_cast<std::uint8_t>(wire >> (8 * i));
+    }
+    Fr::from_canonical_reduced(v.mont()).to_mont_le_bytes(b + 12);  // stored as value * R^2
+    out.insert(out.end(), b, b + 44);
+    ++n_coef;
+  };
+  for (std::uint32_t row = 0; row < m; ++row) {
+    for (int mat = 0; mat < 3; ++mat) {
+      for (const auto& t : r1cs.lc(row, mat)) {
+        terms[mat][fill[mat][t.wire]++] = {row, t.coeff};
+        if (mat < 2) coef_entry(static_cast<std::uint32_t>(mat), row, t.wire, t.coeff);
       }
     }
-    for (std::uint32_t s = 0; s <= n_public; ++s) {
-      terms[0][fill[0][s]++] = {m + s, Fr::one()};
-      coef_entry(0, m + s, s, Fr::one());
-    }
-    for (int i = 0; i < 4; ++i) out[i] = static_cast<std::uint8_t>(n_coef >> (8 * i));
   }
+  for (std::uint32_t s = 0; s <= n_public; ++s) {
+    terms[0][fill[0][s]++] = {m + s, Fr::one()};
+    coef_entry(0, m + s, s, Fr::one());
+  }
+  for (int i = 0; i < 4; ++i) out[i] = static_cast<std::uint8_t>(n_coef >> (8 * i));
+  return wt;
+}
 
-  report("A, B1, B2 points", 3);
-  key.a.resize(n_vars);
-  key.b1.resize(n_vars);
-  key.b2.resize(n_vars);
-  sparse_combinations<G1Affine>(l1, terms[0], begin[0], key.a);
-  sparse_combinations<G1Affine>(l1, terms[1], begin[1], key.b1);
-  sparse_combinations<G2Affine>(l2, terms[1], begin[1], key.b2);
-
-  report("IC and C points", 4);
-  // beta u_s + alpha v_s + w_s: bases lb (A terms), la (B terms, shifted by n), l1 (C, by 2n).
+// IC and C points: beta u_s + alpha v_s + w_s per wire, from the bases lb (A terms), la (B
+// terms, shifted by n) and l1 (C terms, by 2n); the first n_public + 1 are IC.
+void ic_and_c_points(const WireTerms& wt, std::span<const G1Affine> l1, std::span<const G1Affine> la,
+                     std::span<const G1Affine> lb, std::uint64_t n, std::uint32_t n_public, InitialKey& key) {
+  const std::size_t n_vars = wt.begin[0].size() - 1;
   std::vector<G1Affine> bases;
   bases.reserve(3 * n);
   bases.insert(bases.end(), lb.begin(), lb.end());
@@ -266,11 +263,11 @@ InitialKey build_initial(const r1cs::R1cs& r1cs, const PtauFile& ptau, const Pro
   bases.insert(bases.end(), l1.begin(), l1.end());
   std::vector<std::uint64_t> cb(n_vars + 1, 0);
   std::vector<SparseTerm> ct;
-  ct.reserve(terms[0].size() + terms[1].size() + terms[2].size());
-  for (std::uint32_t w = 0; w < n_vars; ++w) {
+  ct.reserve(wt.terms[0].size() + wt.terms[1].size() + wt.terms[2].size());
+  for (std::size_t w = 0; w < n_vars; ++w) {
     for (int mat = 0; mat < 3; ++mat) {
-      for (std::uint64_t t = begin[mat][w]; t < begin[mat][w + 1]; ++t) {
-        ct.push_back({static_cast<std::uint32_t>(terms[mat][t].index + mat * n), terms[mat][t].coeff});
+      for (std::uint64_t t = wt.begin[mat][w]; t < wt.begin[mat][w + 1]; ++t) {
+        ct.push_back({static_cast<std::uint32_t>(wt.terms[mat][t].index + mat * n), wt.terms[mat][t].coeff});
       }
     }
     cb[w + 1] = ct.size();
@@ -279,13 +276,12 @@ InitialKey build_initial(const r1cs::R1cs& r1cs, const PtauFile& ptau, const Pro
   sparse_combinations<G1Affine>(bases, ct, cb, all);
   key.ic.assign(all.begin(), all.begin() + n_public + 1);
   key.c.assign(all.begin() + n_public + 1, all.end());
+}
 
-  report("H points", 5);
-  auto top = ptau.g1_points(ptau_section::kLagTauG1, 2 * n - 1, 2 * n);
-  key.h.resize(n);
-  for (std::uint64_t i = 0; i < n; ++i) key.h[i] = top[2 * i + 1];
-
-  report("circuit hash", 6);
+// snarkjs's circuit hash (csHash): the header points, then IC, the H part, C, A, B1 and B2.
+Hash64 circuit_hash(const InitialKey& key, const PtauFile& ptau) {
+  const Header& h = key.header;
+  const std::uint64_t n = h.domain;
   Blake2b hash;
   put_u(hash, h.alpha1);
   put_u(hash, h.beta1);
@@ -293,19 +289,60 @@ InitialKey build_initial(const r1cs::R1cs& r1cs, const PtauFile& ptau, const Pro
   put_u(hash, h.gamma2);
   put_u(hash, h.delta1);
   put_u(hash, h.delta2);
-  put_be32(hash, n_public + 1);
+  put_be32(hash, h.n_public + 1);
   put_u(hash, std::span<const G1Affine>(key.ic));
   put_be32(hash, static_cast<std::uint32_t>(n - 1));
   hash_t_points(hash, ptau, n);
-  put_be32(hash, n_vars - n_public - 1);
+  put_be32(hash, h.n_vars - h.n_public - 1);
   put_u(hash, std::span<const G1Affine>(key.c));
-  put_be32(hash, n_vars);
+  put_be32(hash, h.n_vars);
   put_u(hash, std::span<const G1Affine>(key.a));
-  put_be32(hash, n_vars);
+  put_be32(hash, h.n_vars);
   put_u(hash, std::span<const G1Affine>(key.b1));
-  put_be32(hash, n_vars);
+  put_be32(hash, h.n_vars);
   put_u(hash, std::span<const G2Affine>(key.b2));
-  key.cs_hash = hash.digest();
+  return hash.digest();
+}
+
+InitialKey build_initial(const r1cs::R1cs& r1cs, const PtauFile& ptau, const ProgressFn& progress) {
+  const unsigned steps = 6;
+  auto report = [&](std::string_view what, unsigned i) {
+    if (progress) progress(what, i, steps);
+  };
+  const std::uint64_t n = domain_size(r1cs, ptau);
+  InitialKey key;
+  key.header = initial_header(r1cs, ptau, n);
+
+  report("reading the Lagrange bases", 1);
+  auto l1 = ptau.g1_points(ptau_section::kLagTauG1, n - 1, n);
+  auto l2 = ptau.g2_points(ptau_section::kLagTauG2, n - 1, n);
+  if (!g2_all_in_subgroup(l2))
+    throw Error(Errc::invalid_point,
+                "ptau '" + ptau.path() + "': a Lagrange tauG2 point is outside the subgroup");
+  auto la = ptau.g1_points(ptau_section::kLagAlphaG1, n - 1, n);
+  auto lb = ptau.g1_points(ptau_section::kLagBetaG1, n - 1, n);
+
+  report("coefficients", 2);
+  const WireTerms wt = wire_terms(r1cs, key.coeffs);
+
+  report("A, B1, B2 points", 3);
+  key.a.resize(r1cs.n_wires);
+  key.b1.resize(r1cs.n_wires);
+  key.b2.resize(r1cs.n_wires);
+  sparse_combinations<G1Affine>(l1, wt.terms[0], wt.begin[0], key.a);
+  sparse_combinations<G1Affine>(l1, wt.terms[1], wt.begin[1], key.b1);
+  sparse_combinations<G2Affine>(l2, wt.terms[1], wt.begin[1], key.b2);
+
+  report("IC and C points", 4);
+  ic_and_c_points(wt, l1, la, lb, n, r1cs.n_public(), key);
+
+  report("H points", 5);
+  auto top = ptau.g1_points(ptau_section::kLagTauG1, 2 * n - 1, 2 * n);
+  key.h.resize(n);
+  for (std::uint64_t i = 0; i < n; ++i) key.h[i] = top[2 * i + 1];
+
+  report("circuit hash", 6);
+  key.cs_hash = circuit_hash(key, ptau);
   return key;
 }
 
