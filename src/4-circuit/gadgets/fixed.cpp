@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "base/error.hpp"
+#include "ff/signed.hpp"
 
 namespace pm::gadgets::fixed {
 namespace {
@@ -17,66 +18,16 @@ using ff::u256;
 constexpr unsigned kGuard = 10;            // extra fractional bits inside exp, ln and normal_cdf
 constexpr unsigned kMaxProductBits = 245;  // |intermediate| < 2^245 << r / 2: no wrap-around
 
-// -- Signed integers below r / 2 in magnitude, for the witness hints.
-struct SInt {
-  bool neg = false;
-  u256 mag{};
-};
-
-SInt to_signed(const Fr& v) {
-  u256 c = v.to_canonical();
-  u256 half = Fr::kModulus;
-  for (int i = 0; i < 4; ++i) half[i] = (half[i] >> 1) | (i < 3 ? half[i + 1] << 63 : 0);
-  if (ff::lt(half, c)) {
-    u256 m;
-    ff::sub_borrow(m, Fr::kModulus, c);
-    return {true, m};
-  }
-  return {false, c};
-}
-
-Fr from_signed(const SInt& s) {
-  Fr m = Fr::from_canonical_reduced(s.mag);
-  return s.neg && !s.mag.empty() ? -m : m;
-}
-
-u256 shl1(const u256& a) {
-  return {a[0] << 1, (a[1] << 1) | (a[0] >> 63), (a[2] << 1) | (a[1] >> 63), (a[3] << 1) | (a[2] >> 63)};
-}
-
-// floor(a / d), d > 0: binary long division.
-u256 udiv(const u256& a, const u256& d, u256* rem = nullptr) {
-  u256 q{}, r{};
-  for (int i = 255; i >= 0; --i) {
-    r = shl1(r);
-    r[0] |= ff::bit(a, static_cast<unsigned>(i)) ? 1 : 0;
-    if (!ff::lt(r, d)) {
-      ff::sub_borrow(r, r, d);
-      q[i / 64] |= 1ull << (i % 64);
-    }
-  }
-  if (rem) *rem = r;
-  return q;
-}
-
-// floor(t / d) for d > 0.
-SInt floor_div(const SInt& t, const u256& d) {
-  u256 r;
-  u256 q = udiv(t.mag, d, &r);
-  if (t.neg && !ff::is_zero(r)) ff::add_carry(q, q, u256{1, 0, 0, 0});
-  return {t.neg && !ff::is_zero(q), q};
-}
+// Signed integers below r / 2 in magnitude, for the witness hints (ff/signed.hpp).
+using SInt = ff::SignedInt;
+using ff::floor_div;
+using ff::from_signed;
+using ff::to_signed;
 
 Fr pow2(unsigned k) {
   u256 v{};
   v[k / 64] = 1ull << (k % 64);
   return Fr::from_canonical_reduced(v);
-}
-
-u256 pow2u(unsigned k) {
-  u256 v{};
-  v[k / 64] = 1ull << (k % 64);
-  return v;
 }
 
 unsigned bit_length(std::uint64_t v) { return v == 0 ? 0 : 64 - static_cast<unsigned>(__builtin_clzll(v)); }
@@ -102,7 +53,7 @@ Expr round_shift(Builder& b, const Expr& v, unsigned vbits, unsigned s, unsigned
   Expr q =
       b.hint1("fixed round", std::span<const Expr>(&v, 1), [s](std::span<const Fr> in, std::span<Fr> out) {
         SInt t = to_signed(in[0] + pow2(s - 1));
-        out[0] = from_signed(floor_div(t, pow2u(s)));
+        out[0] = from_signed(floor_div(t, ff::pow2_u256(s)));
       });
   Expr rem = v + pow2(s - 1) - q * pow2(s);
   b.assert_range(rem, s, "rounding remainder in range");
@@ -344,7 +295,7 @@ Fixed sqrt(Builder& b, const Fixed& x, const Format& fmt) {
                      SInt t = to_signed(v[0]);
                      if (t.neg) throw Error(Errc::unsatisfied, "square root of a negative number");
                      // The largest y with y^2 <= t (y^2 < 2^250 stays exact in Fr).
-                     u256 lo{}, hi = pow2u(ybits);
+                     u256 lo{}, hi = ff::pow2_u256(ybits);
                      const Fr target = Fr::from_canonical_reduced(t.mag);
                      auto square_le = [&](const u256& c) {
                        Fr f = Fr::from_canonical_reduced(c);
