@@ -42,10 +42,6 @@ void send_error(httplib::Response& res, int status, const std::string& code, con
   send_json(res, status, json{{"error", message}, {"code", code}});
 }
 
-bool terminal(const std::string& state) {
-  return state == "succeeded" || state == "failed" || state == "cancelled";
-}
-
 std::optional<std::int64_t> parse_int(const std::string& s) {
   std::int64_t v = 0;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
@@ -56,7 +52,7 @@ std::optional<std::int64_t> parse_int(const std::string& s) {
 json job_json(const JobRecord& j, bool with_result) {
   auto opt_time = [](const std::optional<std::int64_t>& t) { return t ? json(rfc3339(*t)) : json(nullptr); };
   json out{{"id", j.id},
-           {"state", j.state},
+           {"state", state_name(j.state)},
            {"circuit", j.circuit},
            {"priority", j.priority},
            {"idempotency_key", j.idempotency_key ? json(*j.idempotency_key) : json(nullptr)},
@@ -66,7 +62,7 @@ json job_json(const JobRecord& j, bool with_result) {
            {"started_at", opt_time(j.started_at)},
            {"finished_at", opt_time(j.finished_at)},
            {"prove_ms", j.prove_ms ? json(*j.prove_ms) : json(nullptr)},
-           {"error", j.error && j.state != "succeeded" ? json(*j.error) : json(nullptr)}};
+           {"error", j.error && j.state != JobState::succeeded ? json(*j.error) : json(nullptr)}};
   if (with_result) {
     out["proof"] = j.proof ? json::parse(*j.proof) : json(nullptr);
     out["public"] = j.pub ? json::parse(*j.pub) : json(nullptr);
@@ -196,7 +192,8 @@ struct ApiServer::Impl {
             guarded("/metrics", true, [this](const httplib::Request&, httplib::Response& res, const ApiKey&) {
               std::map<std::string, std::int64_t> states;
               try {
-                states = store.count_by_state();
+                for (const auto& [state, n] : store.count_by_state())
+                  states[std::string(state_name(state))] = n;
               } catch (const std::exception&) {
               }
               res.status = 200;
@@ -255,10 +252,11 @@ struct ApiServer::Impl {
                          if (!r) throw HttpError{404, "not_found", "no job " + id};
                          if (!r->changed) {
                            send_json(res, 409,
-                                     json{{"error", "job " + id + " is already " + r->state +
+                                     json{{"error", "job " + id + " is already " +
+                                                        std::string(state_name(r->state)) +
                                                         " and cannot be cancelled"},
                                           {"code", "not_cancellable"},
-                                          {"state", r->state}});
+                                          {"state", state_name(r->state)}});
                            return;
                          }
                          notifier.notify();
@@ -412,10 +410,10 @@ struct ApiServer::Impl {
     switch (r.status) {
       case SubmitResult::Status::created:
         notifier.notify();
-        send_json(res, 201, json{{"id", r.id}, {"state", r.state}});
+        send_json(res, 201, json{{"id", r.id}, {"state", state_name(r.state)}});
         return;
       case SubmitResult::Status::existing:
-        send_json(res, 200, json{{"id", r.id}, {"state", r.state}});
+        send_json(res, 200, json{{"id", r.id}, {"state", state_name(r.state)}});
         return;
       case SubmitResult::Status::conflict:
         throw HttpError{
@@ -444,7 +442,7 @@ struct ApiServer::Impl {
       auto job = store.job(id, key.id);
       if (!job) throw HttpError{404, "not_found", "no job " + id.substr(0, 80)};
       auto now = Clock::now();
-      if (terminal(job->state) || now >= deadline || stopping.load()) {
+      if (is_terminal(job->state) || now >= deadline || stopping.load()) {
         send_json(res, 200, job_json(*job, true));
         return;
       }
@@ -454,11 +452,12 @@ struct ApiServer::Impl {
   }
 
   void list_jobs(const httplib::Request& req, httplib::Response& res, const ApiKey& key) {
-    std::optional<std::string> state, circuit;
+    std::optional<JobState> state;
+    std::optional<std::string> circuit;
     std::int64_t limit = 100, cursor = 0;
     if (req.has_param("state")) {
-      state = req.get_param_value("state");
-      if (*state != "queued" && *state != "running" && !terminal(*state)) {
+      state = parse_job_state(req.get_param_value("state"));
+      if (!state) {
         throw HttpError{400, "bad_request", "state must be queued, running, succeeded, failed or cancelled"};
       }
     }

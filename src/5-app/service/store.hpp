@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "service/database.hpp"
+#include "service/job_state.hpp"
 
 namespace pm::service {
 
@@ -37,7 +38,8 @@ struct CircuitInfo {
 
 struct JobRecord {
   std::int64_t seq = 0;
-  std::string id, circuit, state;
+  std::string id, circuit;
+  JobState state = JobState::queued;
   std::int64_t key_id = 0, priority = 0, attempts = 0, max_attempts = 0, created_at = 0;
   std::optional<std::string> idempotency_key, error, proof, pub;
   std::optional<std::int64_t> started_at, finished_at, prove_ms;
@@ -67,7 +69,8 @@ struct SubmitRequest {
 
 struct SubmitResult {
   enum class Status { created, existing, conflict, too_many } status = Status::created;
-  std::string id, state;
+  std::string id;
+  JobState state = JobState::queued;
 };
 
 class Store {
@@ -99,18 +102,18 @@ class Store {
   SubmitResult submit(const SubmitRequest& req);
   std::optional<JobRecord> job(const std::string& id, std::optional<std::int64_t> key_id);
   /// Newest first; `before_seq` is the pagination cursor (0: from the newest).
-  std::vector<JobRecord> list_jobs(std::int64_t key_id, const std::optional<std::string>& state,
+  std::vector<JobRecord> list_jobs(std::int64_t key_id, const std::optional<JobState>& state,
                                    const std::optional<std::string>& circuit, std::int64_t limit,
                                    std::int64_t before_seq);
   /// Cancels a queued or running job (nullopt: no such job). `changed` is false when the job was
   /// already terminal; `state` is the job's state afterwards.
   struct CancelResult {
-    std::string state;
+    JobState state;
     bool changed = false;
   };
   std::optional<CancelResult> cancel(const std::string& id, std::int64_t key_id);
   std::vector<JobEvent> events(const std::string& id);
-  std::map<std::string, std::int64_t> count_by_state();
+  std::map<JobState, std::int64_t> count_by_state();
 
   // --- jobs, worker side ---
   std::optional<Claim> claim(const std::string& worker, std::int64_t lease_ms);
@@ -122,8 +125,8 @@ class Store {
   std::optional<std::int64_t> complete(const Claim& c, const std::string& worker, const std::string& proof,
                                        const std::string& pub, std::int64_t prove_ms);
   /// Records a failed attempt. `retry`: back to the queue while attempts remain; otherwise (or
-  /// when exhausted) the job fails. Returns the job's new state ("" if the lease was lost).
-  std::string fail(const Claim& c, const std::string& worker, const std::string& reason, bool retry);
+  /// when exhausted) the job fails. Returns the job's new state (nullopt if the lease was lost).
+  std::optional<JobState> fail(const Claim& c, const std::string& worker, const std::string& reason, bool retry);
   /// Gives a claimed job back without counting the attempt (graceful shutdown).
   void release(const Claim& c, const std::string& worker);
   /// Jobs whose lease expired go back to the queue (or fail when out of attempts). Returns how many.
@@ -138,7 +141,7 @@ class Store {
              const std::optional<std::string>& worker, const std::optional<std::string>& detail);
   /// Ends a running attempt: back to the queue (event `requeue_event`) while `retry` and attempts
   /// remain, else failed. Returns the new state.
-  std::string end_attempt(Connection& c, const std::string& id, std::int64_t attempts,
+  JobState end_attempt(Connection& c, const std::string& id, std::int64_t attempts,
                           std::int64_t max_attempts, const std::optional<std::string>& worker,
                           const std::string& requeue_event, const std::string& why, bool retry);
   std::string exhausted_error(Connection& c, const std::string& job, std::int64_t attempts,

@@ -126,7 +126,7 @@ TEST_P(StoreTest, ClaimCompleteWritesTheResultOnce) {
   EXPECT_TRUE(store_->complete(*c, "w", "{\"p\":2}", "[]", 8));
   auto j = store_->job(s.id, key_.id);
   ASSERT_TRUE(j);
-  EXPECT_EQ(j->state, "succeeded");
+  EXPECT_EQ(j->state, JobState::succeeded);
   EXPECT_EQ(j->proof, "{\"p\":1}");
   EXPECT_EQ(j->prove_ms, 7);
   EXPECT_EQ(count_events(s.id, "succeeded"), 1);
@@ -140,7 +140,7 @@ TEST_P(StoreTest, ExpiredLeaseIsRequeuedAndTheLateResultDropped) {
   ASSERT_TRUE(c1);
   std::this_thread::sleep_for(std::chrono::milliseconds(20));
   EXPECT_EQ(store_->reap_expired(), 1);
-  EXPECT_EQ(store_->job(s.id, key_.id)->state, "queued");
+  EXPECT_EQ(store_->job(s.id, key_.id)->state, JobState::queued);
   auto c2 = store_->claim("alive", 60000);
   ASSERT_TRUE(c2);
   EXPECT_EQ(c2->attempts, 2);
@@ -159,9 +159,9 @@ TEST_P(StoreTest, AttemptsAreBounded) {
   store_->reap_expired();
   auto c2 = store_->claim("b", 60000);
   ASSERT_TRUE(c2);
-  EXPECT_EQ(store_->fail(*c2, "b", "out of memory", true), "failed");
+  EXPECT_EQ(store_->fail(*c2, "b", "out of memory", true), JobState::failed);
   auto j = store_->job(s.id, key_.id);
-  EXPECT_EQ(j->state, "failed");
+  EXPECT_EQ(j->state, JobState::failed);
   ASSERT_TRUE(j->error);
   EXPECT_NE(j->error->find("gave up after 2 attempts"), std::string::npos) << *j->error;
   EXPECT_NE(j->error->find("lease expired"), std::string::npos) << *j->error;
@@ -171,15 +171,15 @@ TEST_P(StoreTest, AttemptsAreBounded) {
 TEST_P(StoreTest, PermanentFailureIsNotRetried) {
   auto s = submit("w1");
   auto c = store_->claim("a", 60000);
-  EXPECT_EQ(store_->fail(*c, "a", "witness does not satisfy the circuit", false), "failed");
+  EXPECT_EQ(store_->fail(*c, "a", "witness does not satisfy the circuit", false), JobState::failed);
   EXPECT_EQ(store_->job(s.id, key_.id)->attempts, 1);
-  EXPECT_EQ(store_->fail(*c, "a", "again", false), "");  // no longer holds the job
+  EXPECT_EQ(store_->fail(*c, "a", "again", false), std::nullopt);  // no longer holds the job
 }
 
 TEST_P(StoreTest, RetryableFailureRequeues) {
   auto s = submit("w1");
   auto c = store_->claim("a", 60000);
-  EXPECT_EQ(store_->fail(*c, "a", "database hiccup", true), "queued");
+  EXPECT_EQ(store_->fail(*c, "a", "database hiccup", true), JobState::queued);
   auto c2 = store_->claim("a", 60000);
   ASSERT_TRUE(c2);
   EXPECT_EQ(c2->attempts, 2);
@@ -190,7 +190,7 @@ TEST_P(StoreTest, ReleaseDoesNotCountTheAttempt) {
   auto c = store_->claim("a", 60000);
   store_->release(*c, "a");
   auto j = store_->job(s.id, key_.id);
-  EXPECT_EQ(j->state, "queued");
+  EXPECT_EQ(j->state, JobState::queued);
   EXPECT_EQ(j->attempts, 0);
   EXPECT_FALSE(store_->complete(*c, "a", "{}", "[]", 1));
 }
@@ -200,7 +200,7 @@ TEST_P(StoreTest, RecoverRunningRequeuesEverything) {
   store_->claim("crashed", 600000);
   store_->claim("crashed", 600000);
   EXPECT_EQ(store_->recover_running("server restarted"), 2);
-  EXPECT_EQ(store_->count_by_state()["queued"], 2);
+  EXPECT_EQ(store_->count_by_state()[JobState::queued], 2);
   EXPECT_EQ(count_events(s1.id, "recovered"), 1);
 }
 
@@ -208,11 +208,11 @@ TEST_P(StoreTest, CancelQueuedAndRunningOnly) {
   auto s = submit("w1");
   auto first = store_->cancel(s.id, key_.id);
   ASSERT_TRUE(first);
-  EXPECT_EQ(first->state, "cancelled");
+  EXPECT_EQ(first->state, JobState::cancelled);
   EXPECT_TRUE(first->changed);
   auto again = store_->cancel(s.id, key_.id);  // already terminal: reported, not changed
   ASSERT_TRUE(again);
-  EXPECT_EQ(again->state, "cancelled");
+  EXPECT_EQ(again->state, JobState::cancelled);
   EXPECT_FALSE(again->changed);
   EXPECT_FALSE(store_->claim("a", 60000));
   auto s2 = submit("w2");
@@ -266,8 +266,8 @@ TEST_P(StoreTest, ListPaginatesNewestFirst) {
   }
   std::vector<std::string> expect(ids.rbegin(), ids.rend());
   EXPECT_EQ(seen, expect);
-  EXPECT_EQ(store_->list_jobs(key_.id, std::string("running"), std::nullopt, 10, 0).size(), 0u);
-  EXPECT_EQ(store_->list_jobs(key_.id, std::string("queued"), circuit_.id, 10, 0).size(), 5u);
+  EXPECT_EQ(store_->list_jobs(key_.id, JobState::running, std::nullopt, 10, 0).size(), 0u);
+  EXPECT_EQ(store_->list_jobs(key_.id, JobState::queued, circuit_.id, 10, 0).size(), 5u);
 }
 
 TEST_P(StoreTest, ConcurrentClaimsNeverShareAJob) {

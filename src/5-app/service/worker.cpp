@@ -370,12 +370,13 @@ void WorkerPool::process(const Claim& c, const std::string& worker) {
   }
   metrics().failures.inc({reason_code});
   try {
-    std::string state = with_retry([&] { return store_.fail(c, worker, reason, retry); }, retry_limit);
+    std::optional<JobState> state =
+        with_retry([&] { return store_.fail(c, worker, reason, retry); }, retry_limit);
     log(LogLevel::warn, "job attempt failed",
         {{"job", c.job_id},
          {"reason", reason_code},
          {"error", reason},
-         {"state", state},
+         {"state", state ? std::string(state_name(*state)) : std::string("lease lost")},
          {"attempt", c.attempts}});
   } catch (const std::exception& e) {
     log(LogLevel::error, "could not record a failed attempt (the lease will expire)",
