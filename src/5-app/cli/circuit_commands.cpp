@@ -1,4 +1,4 @@
-// Built-in circuits (src/4-circuit/circuits/registry.hpp): `circuit list|info|export-r1cs|prove` and
+// Built-in circuits (src/4-circuit/catalog/registry.hpp): `circuit list|info|export-r1cs|prove` and
 // `witness NAME input.json out.wtns`.
 #include <CLI/CLI.hpp>
 #include <cstdio>
@@ -7,7 +7,7 @@
 
 #include "base/error.hpp"
 #include "base/mapped_file.hpp"
-#include "circuits/registry.hpp"
+#include "catalog/registry.hpp"
 #include "cli/commands.hpp"
 #include "cli/progress.hpp"
 #include "formats/json.hpp"
@@ -27,7 +27,7 @@ struct CircuitArgs {
   std::string input, out, sym, zkey, proof, pub;
   bool json = false, force_progress = false, quiet = false;
   circuit::Circuit build() const {
-    return circuits::build(circuits::find(name), circuits::parse_params(params));
+    return catalog::build(catalog::find(name), catalog::parse_params(params));
   }
 };
 
@@ -39,7 +39,7 @@ void add_name(CLI::App* c, CircuitArgs& a) {
 
 int run_list(bool json) {
   ordered_json out = ordered_json::array();
-  for (const auto& d : circuits::all()) {
+  for (const auto& d : catalog::all()) {
     ordered_json params = ordered_json::array();
     for (const auto& p : d.params) {
       params.push_back(
@@ -60,7 +60,7 @@ int run_list(bool json) {
 }
 
 int run_info(const CircuitArgs& a) {
-  const auto& def = circuits::find(a.name);
+  const auto& def = catalog::find(a.name);
   auto c = a.build();
   auto io = [](const std::vector<circuit::InputInfo>& v) {
     ordered_json j = ordered_json::array();

@@ -1,7 +1,7 @@
 // The README's worked example: knowledge of x with x^3 + x + 5 = out.
-#include "circuits/registry.hpp"
+#include "catalog/registry.hpp"
 
-namespace pm::circuits {
+namespace pm::catalog {
 
 CircuitDef cubic_circuit() {
   return {
@@ -18,4 +18,4 @@ CircuitDef cubic_circuit() {
   };
 }
 
-}  // namespace pm::circuits
+}  // namespace pm::catalog

@@ -14,7 +14,7 @@
 
 #include "circuit/circuit.hpp"
 
-namespace pm::circuits {
+namespace pm::catalog {
 
 /// Integer parameters of a circuit family (a tree depth, a chain length), name -> value.
 using Params = std::map<std::string, std::uint64_t, std::less<>>;
@@ -51,4 +51,4 @@ CircuitDef poseidon_chain_circuit();
 CircuitDef merkle_inclusion_circuit();
 CircuitDef eddsa_poseidon_circuit();
 
-}  // namespace pm::circuits
+}  // namespace pm::catalog

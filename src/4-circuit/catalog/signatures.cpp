@@ -1,9 +1,9 @@
 // Membership and signature statements: Merkle inclusion and EdDSA-Poseidon verification.
-#include "circuits/registry.hpp"
+#include "catalog/registry.hpp"
 #include "gadgets/eddsa.hpp"
 #include "gadgets/merkle.hpp"
 
-namespace pm::circuits {
+namespace pm::catalog {
 
 // root = the Poseidon Merkle root of a private leaf along a private path: publishing the root
 // proves the leaf is in the tree without saying which leaf it is.
@@ -49,4 +49,4 @@ CircuitDef eddsa_poseidon_circuit() {
   };
 }
 
-}  // namespace pm::circuits
+}  // namespace pm::catalog

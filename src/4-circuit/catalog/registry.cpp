@@ -1,8 +1,8 @@
-#include "circuits/registry.hpp"
+#include "catalog/registry.hpp"
 
 #include "base/error.hpp"
 
-namespace pm::circuits {
+namespace pm::catalog {
 
 const std::vector<CircuitDef>& all() {
   static const std::vector<CircuitDef> defs = {
@@ -60,4 +60,4 @@ Params parse_params(const std::vector<std::string>& kv) {
   return out;
 }
 
-}  // namespace pm::circuits
+}  // namespace pm::catalog

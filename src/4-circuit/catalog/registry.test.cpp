@@ -1,6 +1,6 @@
 // Every built-in circuit through the harness at its example input, and the registry's
 // parameter handling.
-#include "circuits/registry.hpp"
+#include "catalog/registry.hpp"
 
 #include <gtest/gtest.h>
 
@@ -12,7 +12,7 @@
 #include "gadgets/merkle.hpp"
 #include "gadgets/poseidon.hpp"
 
-namespace pm::circuits {
+namespace pm::catalog {
 namespace {
 
 using json = nlohmann::ordered_json;
@@ -79,4 +79,4 @@ TEST(Registry, ParametersAreValidated) {
 }
 
 }  // namespace
-}  // namespace pm::circuits
+}  // namespace pm::catalog

@@ -1,9 +1,9 @@
 // Poseidon hashes as circuits: one hash of n private inputs, and the benchmark chain.
 #include "gadgets/poseidon.hpp"
 
-#include "circuits/registry.hpp"
+#include "catalog/registry.hpp"
 
-namespace pm::circuits {
+namespace pm::catalog {
 
 CircuitDef poseidon_hash_circuit() {
   return {
@@ -43,4 +43,4 @@ CircuitDef poseidon_chain_circuit() {
   };
 }
 
-}  // namespace pm::circuits
+}  // namespace pm::catalog
