@@ -16,6 +16,8 @@ namespace pm::setup::ptau_io {
 using namespace ptau_section;
 using ec::G1Affine;
 using ec::G2Affine;
+using ff::Fr;
+using ff::u256;
 
 /// Bytes of a contribution record before its optional beacon parameters.
 constexpr std::size_t kContributionFixedBytes = 1504;

@@ -12,11 +12,7 @@
 
 namespace pm::setup {
 
-using ec::G1Affine;
-using ec::G2Affine;
-using ff::Fr;
-using ff::u256;
-using namespace ptau_io;
+using namespace ptau_io;  // the shared helpers and the usual names (G1Affine, Fr, ...)
 
 namespace {
 
