@@ -117,6 +117,7 @@ void sha256_use_shani(bool on) {
 }
 
 void Sha256::update(std::span<const std::uint8_t> data) {
+  if (data.empty()) return;  // data() may be null: no memcpy from it
   length_ += data.size();
   const std::uint8_t* p = data.data();
   std::size_t n = data.size();

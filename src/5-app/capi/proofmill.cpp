@@ -170,6 +170,9 @@ pm_status pm_prover_prove(const pm_prover* prover, const void* wtns, size_t wtns
         public_capacity < need_public) {
       if (proof_length != nullptr) *proof_length = need_proof - 1;
       if (public_length != nullptr) *public_length = need_public - 1;
+      write_message(err, err_size,
+                    "output buffers too small: proof_json needs " + std::to_string(need_proof) +
+                        " bytes, public_json " + std::to_string(need_public) + " (pm_prover_buffer_sizes)");
       return PM_ERROR_SHORT_BUFFER;
     }
     auto w = pm::formats::parse_wtns({static_cast<const std::uint8_t*>(wtns), wtns_size}, "<memory>");
