@@ -75,6 +75,13 @@ t.test('401 unauthorized without a key, with a wrong key, a malformed header, a 
     const r = await L.request(S1.url, 'GET', '/v1/circuits', { headers });
     expectStatus(r, 401, 'unauthorized', `GET /v1/circuits with ${label}`);
   }
+  // The scheme is case-insensitive and may be followed by several spaces (RFC 6750, RFC 9110).
+  for (const [label, value] of [['bearer', `bearer ${k1}`], ['BEARER', `BEARER ${k1}`], ['two spaces', `Bearer  ${k1}`]]) {
+    const r = await L.request(S1.url, 'GET', '/v1/circuits', { headers: { authorization: value } });
+    expectStatus(r, 200, null, `GET /v1/circuits with the scheme written ${label}`);
+  }
+  expectStatus(await L.request(S1.url, 'GET', '/v1/circuits', { headers: { authorization: `Bearerx ${k1}` } }), 401,
+               'unauthorized', 'GET /v1/circuits with the scheme Bearerx');
   // A key from the other server's database is unknown here.
   expectStatus(await S1.client(S0key).get('/v1/circuits'), 401, 'unauthorized', 'GET /v1/circuits with a key of another data folder');
   // Revoked.

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <nlohmann/json.hpp>
 #include <random>
 
@@ -66,6 +67,39 @@ TEST(Wtns, BadMagicAndPrime) {
   auto b2 = bytes;
   b2[12 + 12 + 4] ^= 1;  // first byte of the prime
   EXPECT_EQ(error_code_of([&] { parse_wtns(b2, "m"); }), Errc::mismatch);
+}
+
+// A header that declares 2^32 - 1 constraints over a few bytes of constraints is refused by
+// name before any memory is reserved for them (it used to end in a bare "out of memory").
+TEST(R1csFile, DeclaredConstraintsAreCheckedAgainstTheSection) {
+  r1cs::R1cs r;
+  r.n_wires = 3;
+  r.n_pub_out = 1;
+  r.n_prv_in = 1;
+  r.n_constraints = 1;
+  r.terms = {{2, ff::Fr::one()}, {2, ff::Fr::one()}, {1, ff::Fr::one()}};  // x * x = out
+  r.lc_begin = {0, 1, 2, 3};
+  auto bytes = write_r1cs(r);
+  EXPECT_EQ(parse_r1cs(bytes, "mem").n_constraints, 1u);
+  // Section 1 (the header) comes first: its body starts at 24; mConstraints follows n8, the
+  // prime, four u32 counts and the u64 label count.
+  std::uint32_t type = 0;
+  std::memcpy(&type, bytes.data() + 12, 4);
+  ASSERT_EQ(type, 1u);
+  const std::size_t at = 24 + 4 + 32 + 16 + 8;
+  std::uint32_t one = 0;
+  std::memcpy(&one, bytes.data() + at, 4);
+  ASSERT_EQ(one, 1u);
+  const std::uint32_t huge = 0xffffffffu;
+  std::memcpy(bytes.data() + at, &huge, 4);
+  try {
+    parse_r1cs(bytes, "huge.r1cs");
+    FAIL() << "accepted 2^32 - 1 constraints";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), Errc::format);
+    EXPECT_NE(std::string(e.what()).find("declares 4294967295 constraints"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("huge.r1cs"), std::string::npos) << e.what();
+  }
 }
 
 TEST(BinFile, SectionPastEndIsReported) {

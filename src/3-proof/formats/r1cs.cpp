@@ -31,6 +31,13 @@ r1cs::R1cs parse_r1cs(std::span<const std::uint8_t> data, const std::string& nam
     }
   }
   Reader c = f.reader(f.section(kConstraints, "constraints"), "constraints");
+  // A constraint takes at least 12 bytes (three term counts): the declared count is checked
+  // against the section before any memory is reserved for it.
+  if (std::uint64_t{out.n_constraints} * 12 > c.remaining()) {
+    c.fail(Errc::format, "header declares " + std::to_string(out.n_constraints) +
+                             " constraints but the section has " + std::to_string(c.remaining()) +
+                             " bytes (at least 12 a constraint)");
+  }
   // Every term takes at least 36 bytes: a cheap bound before reserving memory.
   out.terms.reserve(std::min<std::uint64_t>(c.remaining() / 36, 1u << 26));
   out.lc_begin.reserve(3 * std::size_t{out.n_constraints} + 1);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cctype>
 #include <charconv>
 #include <cstdio>
 #include <filesystem>
@@ -151,11 +152,19 @@ struct ApiServer::Impl {
     };
   }
 
+  // "Authorization: Bearer <key>"; the scheme is case-insensitive and followed by one or more
+  // spaces (RFC 6750 section 2.1, RFC 9110 section 11.1).
   std::optional<ApiKey> authenticate(const httplib::Request& req) {
     auto h = req.get_header_value("Authorization");
-    constexpr std::string_view prefix = "Bearer ";
-    if (!std::string_view(h).starts_with(prefix)) return std::nullopt;
-    return store.authenticate(std::string_view(h).substr(prefix.size()));
+    std::string_view v(h);
+    constexpr std::string_view scheme = "bearer";
+    if (v.size() <= scheme.size() || v[scheme.size()] != ' ') return std::nullopt;
+    for (std::size_t i = 0; i < scheme.size(); ++i) {
+      if (std::tolower(static_cast<unsigned char>(v[i])) != scheme[i]) return std::nullopt;
+    }
+    v.remove_prefix(scheme.size());
+    while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
+    return store.authenticate(v);
   }
 
   std::uint64_t body_limit(const ApiKey& key) const {
