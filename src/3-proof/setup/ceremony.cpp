@@ -351,6 +351,13 @@ G2Affine mul(const G2Affine& p, const Fr& k) {
 // ---------------------------------------------------------------------------------------------
 // Contribution parameters
 
+void write_record_tail(formats::BinWriter& w, std::uint32_t type, const ContributionParams& params) {
+  w.u32(type);
+  auto bytes = encode_params(params);
+  w.u32(static_cast<std::uint32_t>(bytes.size()));
+  w.bytes(bytes);
+}
+
 RecordTail read_record_tail(formats::Reader& r, std::size_t index) {
   const std::string who = "contribution " + std::to_string(index);
   RecordTail t;

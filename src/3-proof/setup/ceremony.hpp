@@ -124,6 +124,8 @@ struct RecordTail {
   ContributionParams params;
 };
 RecordTail read_record_tail(formats::Reader& r, std::size_t index);
+/// Writes that end: type, parameter length, parameters.
+void write_record_tail(formats::BinWriter& w, std::uint32_t type, const ContributionParams& params);
 /// Verifiers re-derive a beacon's key: throws Error(Errc::mismatch) naming `who` when the beacon
 /// claims more than 2^kMaxVerifiedBeaconExp rounds.
 void check_beacon_cost(const Beacon& b, const std::string& who);

@@ -81,10 +81,7 @@ void write_contribution(formats::BinWriter& w, const PtauContribution& c) {
   for (const auto* k : {&c.tau, &c.alpha, &c.beta}) w.g2_mont(k->g2_spx);
   w.bytes(c.partial_hash);
   w.bytes(c.next_challenge);
-  w.u32(c.type);
-  auto params = encode_params(c.params);
-  w.u32(static_cast<std::uint32_t>(params.size()));
-  w.bytes(params);
+  write_record_tail(w, c.type, c.params);
 }
 
 void write_contributions(formats::BinWriter& w, const std::vector<PtauContribution>& cs) {

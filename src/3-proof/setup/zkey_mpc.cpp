@@ -71,10 +71,7 @@ void write_mpc(formats::BinWriter& w, const ZkeyMpc& m) {
     w.g1_mont(c.g1_sx);
     w.g2_mont(c.g2_spx);
     w.bytes(c.transcript);
-    w.u32(c.type);
-    auto p = encode_params(c.params);
-    w.u32(static_cast<std::uint32_t>(p.size()));
-    w.bytes(p);
+    write_record_tail(w, c.type, c.params);
   }
   w.end_section();
 }
