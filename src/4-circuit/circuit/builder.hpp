@@ -26,6 +26,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "circuit/expr.hpp"
@@ -39,6 +40,25 @@ using Loc = std::source_location;
 
 class Circuit;
 struct BuilderState;
+
+/// A value with a proven bound: 0 <= value < 2^bits as an integer (bits <= 253, so the bound is
+/// unique). Only the builder makes one, from the constraints that prove it (assert_range), so a
+/// bound cannot be claimed without them. Comparisons take Bounded operands; it reads as its Expr.
+class Bounded {
+ public:
+  const Expr& expr() const { return e_; }
+  unsigned bits() const { return bits_; }
+  operator const Expr&() const { return e_; }  // NOLINT(google-explicit-constructor)
+
+  /// The sum of two bounded values: free, the bound grows by a bit (Error past 253 bits).
+  friend Bounded operator+(const Bounded& a, const Bounded& b);
+
+ private:
+  friend class Builder;
+  Bounded(Expr e, unsigned bits) : e_(std::move(e)), bits_(bits) {}
+  Expr e_;
+  unsigned bits_;
+};
 
 class Builder {
  public:
@@ -99,8 +119,9 @@ class Builder {
   /// constraints: 254 bits, the sum, and assert_bits_at_most(bits, r - 1).
   std::vector<Expr> to_bits_strict(const Expr& a, std::string_view label = {}, Loc loc = Loc::current());
   /// The integer sum 2^i bits[i] is at most the constant c (nothing to check when c has more
-  /// bits than `bits`). The bits must already be constrained boolean. One constraint per bit below the
-  /// highest set bit of c, roughly.
+  /// bits than `bits`). Every bit must be constrained boolean already (to_bits, assert_boolean):
+  /// a bit the builder has not seen constrained is refused when building. One constraint per bit
+  /// below the highest set bit of c, roughly.
   void assert_bits_at_most(std::span<const Expr> bits, const ff::u256& c, std::string_view label = {},
                            Loc loc = Loc::current());
   /// sum 2^i bits[i]; each bit is asserted boolean unless known to be.
@@ -110,23 +131,53 @@ class Builder {
   Expr is_equal(const Expr& a, const Expr& b, std::string_view label = {}, Loc loc = Loc::current()) {
     return is_zero(a - b, label, loc);
   }
-  /// 0 <= a < 2^n (n <= 253); n + 1 constraints.
-  void assert_range(const Expr& a, unsigned n, std::string_view label = {}, Loc loc = Loc::current());
-  /// 1 when a < b, else 0, for a and b already known to lie in [0, 2^n) (n <= 252: the caller
-  /// range-checks them; circomlib's LessThan(n)); n + 2 constraints.
+  /// 0 <= a < 2^n (n <= 253), returned as a Bounded for the comparisons; n + 1 constraints (none
+  /// for a constant, which must fit).
+  Bounded assert_range(const Expr& a, unsigned n, std::string_view label = {}, Loc loc = Loc::current());
+  /// Free when a's proven bound is already within n bits.
+  Bounded assert_range(const Bounded& a, unsigned n, std::string_view label = {}, Loc loc = Loc::current());
+
+  // -- Comparisons. Safe by default: the operands' bounds are proven (Bounded), or the forms
+  // taking a bit count range-check both operands themselves. The `_unchecked` forms are
+  // circomlib's LessThan: they trust the caller, and with a = r - 1 ("-1"), b = 0 they say a < b.
+  /// 1 when a < b, else 0; n = max(a.bits, b.bits) <= 252; n + 2 constraints.
+  Expr less_than(const Bounded& a, const Bounded& b, std::string_view label = {}, Loc loc = Loc::current());
+  Expr less_or_equal(const Bounded& a, const Bounded& b, std::string_view label = {},
+                     Loc loc = Loc::current());
+  /// a < b; n = max(a.bits, b.bits) <= 252; n + 1 constraints.
+  void assert_less_than(const Bounded& a, const Bounded& b, std::string_view label = {},
+                        Loc loc = Loc::current());
+  void assert_less_or_equal(const Bounded& a, const Bounded& b, std::string_view label = {},
+                            Loc loc = Loc::current());
+  /// The same, range-checking a and b to n bits first (n + 1 constraints each, none for a
+  /// constant).
   Expr less_than(const Expr& a, const Expr& b, unsigned n, std::string_view label = {},
                  Loc loc = Loc::current());
   Expr less_or_equal(const Expr& a, const Expr& b, unsigned n, std::string_view label = {},
-                     Loc loc = Loc::current()) {
-    return less_than(a, b + 1, n + 1, label, loc);
-  }
-  /// a < b for a, b in [0, 2^n) (n <= 252); n + 2 constraints.
+                     Loc loc = Loc::current());
   void assert_less_than(const Expr& a, const Expr& b, unsigned n, std::string_view label = {},
                         Loc loc = Loc::current());
   void assert_less_or_equal(const Expr& a, const Expr& b, unsigned n, std::string_view label = {},
-                            Loc loc = Loc::current()) {
-    assert_less_than(a, b + 1, n + 1, label, loc);
-  }
+                            Loc loc = Loc::current());
+  /// For a and b the caller has proven to lie in [0, 2^n) (n <= 252); n + 2 constraints.
+  Expr less_than_unchecked(const Expr& a, const Expr& b, unsigned n, std::string_view label = {},
+                           Loc loc = Loc::current());
+  /// a < b for a, b the caller has proven to lie in [0, 2^n) (n <= 252); n + 1 constraints.
+  void assert_less_than_unchecked(const Expr& a, const Expr& b, unsigned n, std::string_view label = {},
+                                  Loc loc = Loc::current());
+
+  // -- Boolean logic. Operands are asserted boolean unless known to be; results are boolean.
+  Expr logical_not(const Expr& a, std::string_view label = {}, Loc loc = Loc::current());
+  /// a AND b: 1 constraint.
+  Expr logical_and(const Expr& a, const Expr& b, std::string_view label = {}, Loc loc = Loc::current());
+  /// a OR b: 1 constraint.
+  Expr logical_or(const Expr& a, const Expr& b, std::string_view label = {}, Loc loc = Loc::current());
+  /// a XOR b: 1 constraint.
+  Expr logical_xor(const Expr& a, const Expr& b, std::string_view label = {}, Loc loc = Loc::current());
+  /// AND of all: 2 constraints for any count above 2 (is the sum equal to the count).
+  Expr all_of(std::span<const Expr> bits, std::string_view label = {}, Loc loc = Loc::current());
+  /// OR of all: 2 constraints for any count above 1 (is the sum non-zero).
+  Expr any_of(std::span<const Expr> bits, std::string_view label = {}, Loc loc = Loc::current());
 
   // -- Hints.
   /// New wires whose values `fn` computes from the values of `inputs`. Unconstrained: the caller
@@ -137,9 +188,7 @@ class Builder {
     return hint(name, inputs, 1, fn)[0];
   }
 
-  /// Marks the wire of `a` as boolean (after the caller has constrained it so).
-  void mark_boolean(const Expr& a);
-  /// True for 0, 1, a wire known to be boolean and 1 - such a wire.
+  /// True for 0, 1, a wire the builder has constrained boolean and 1 - such a wire.
   bool is_boolean(const Expr& a) const;
 
   // -- Gadget scopes: constraints made while a Scope lives carry its name ("poseidon/round 3").
@@ -167,6 +216,10 @@ class Builder {
  private:
   friend class Expr;
   std::uint32_t new_wire();
+  /// Marks the wire of `a` boolean; only after this builder has constrained it so (internal: a
+  /// public one would let any caller make assert_boolean free on an unconstrained wire).
+  void mark_boolean(const Expr& a);
+  void check_comparable(unsigned n, const char* what) const;
   bool eliminable(std::uint32_t w) const;
   void check_owner(const Expr& e) const;
   void add_constraint(const Expr& a, const Expr& b, const Expr& c, std::string_view label, const Loc& loc);

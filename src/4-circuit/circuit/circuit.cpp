@@ -74,7 +74,7 @@ void Circuit::number_wires() {
   n_wires_ = static_cast<std::uint32_t>(next);
 }
 
-Expr Circuit::resolve(const Expr& e) const {
+Expr Circuit::resolve(const Expr& e, std::unordered_map<std::uint32_t, Expr>& memo) const {
   bool any = false;
   for (const auto& t : e.terms()) any = any || s_->substitutions.contains(t.wire);
   if (!any) return e;
@@ -85,9 +85,9 @@ Expr Circuit::resolve(const Expr& e) const {
       out += Expr::term(e.builder(), t.wire, t.coeff);
       continue;
     }
-    auto memo = resolved_.find(t.wire);
-    if (memo == resolved_.end()) memo = resolved_.emplace(t.wire, resolve(it->second)).first;
-    out += memo->second * t.coeff;
+    auto m = memo.find(t.wire);
+    if (m == memo.end()) m = memo.emplace(t.wire, resolve(it->second, memo)).first;
+    out += m->second * t.coeff;
   }
   return out;
 }
@@ -100,11 +100,13 @@ r1cs::R1cs Circuit::r1cs() const {
   r.n_prv_in = n_prv_in_;
   r.n_labels = s_->kinds.size();
   std::vector<r1cs::R1csTerm> lc;
+  // Substituted wires resolved so far; local, so that concurrent exports share no state.
+  std::unordered_map<std::uint32_t, Expr> memo;
   for (const auto& c : s_->constraints) {
     if (c.folded) continue;
     for (const Expr* e : {&c.a, &c.b, &c.c}) {
       r.lc_begin.push_back(r.terms.size());
-      Expr x = resolve(*e);
+      Expr x = resolve(*e, memo);
       lc.clear();
       for (const auto& t : x.terms()) {
         PM_ASSERT(index_[t.wire] >= 0);
@@ -116,7 +118,6 @@ r1cs::R1cs Circuit::r1cs() const {
     ++r.n_constraints;
   }
   r.lc_begin.push_back(r.terms.size());
-  resolved_.clear();
   return r;
 }
 

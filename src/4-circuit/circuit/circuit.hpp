@@ -79,11 +79,11 @@ class Circuit {
 
  private:
   void number_wires();
-  Expr resolve(const Expr& e) const;
+  /// e with substituted wires replaced, memo caching resolutions (one per export: no shared state).
+  Expr resolve(const Expr& e, std::unordered_map<std::uint32_t, Expr>& memo) const;
   std::unique_ptr<BuilderState> s_;
   std::vector<std::int64_t> index_;  ///< builder wire -> export wire, -1 when folded away
   std::uint32_t n_wires_ = 0, n_pub_out_ = 0, n_pub_in_ = 0, n_prv_in_ = 0;
-  mutable std::unordered_map<std::uint32_t, Expr> resolved_;
 };
 
 }  // namespace pm::circuit

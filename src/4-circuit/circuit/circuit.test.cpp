@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "base/error.hpp"
 #include "circuit/testing.hpp"
 #include "formats/r1cs.hpp"
@@ -190,10 +192,10 @@ TEST(Circuit, LessThanExhaustive) {
   Builder b("lt");
   Expr x = b.private_input("x");
   Expr y = b.private_input("y");
-  b.assert_range(x, 4);
-  b.assert_range(y, 4);
-  b.public_output("lt", b.less_than(x, y, 4));
-  b.public_output("le", b.less_or_equal(x, y, 4));
+  Bounded bx = b.assert_range(x, 4);
+  Bounded by = b.assert_range(y, 4);
+  b.public_output("lt", b.less_than(bx, by));
+  b.public_output("le", b.less_or_equal(bx, by));
   b.public_output("eq", b.is_equal(x, y));
   Circuit c = b.compile();
   for (int i = 0; i < 16; ++i) {
@@ -219,6 +221,155 @@ TEST(Circuit, LessThanExhaustive) {
     if (out.size() == 5) out[4] = Fr::zero();
   };
   expect_rejected(c, json{{"x", 9}, {"y", 3}}, bad2, "comparison operands in range");
+}
+
+// circomlib's LessThan pitfall: with a = r - 1 ("-1") and b = 0, "a < b" holds when nobody has
+// range-checked a. The default comparisons range-check (or take Bounded values); the pitfall stays
+// reachable only through the `_unchecked` names.
+TEST(Circuit, ComparisonsAreSafeByDefault) {
+  const json minus_one{{"a", -1}, {"b", 0}};
+  {
+    Builder b("unchecked");
+    Expr a = b.private_input("a");
+    Expr c = b.private_input("b");
+    b.public_output("lt", b.less_than_unchecked(a, c, 4));
+    Circuit circ = b.compile();
+    EXPECT_EQ(circ.public_signals(circ.solve(minus_one))[0], F(1)) << "the pitfall this test is about";
+  }
+  for (int form = 0; form < 4; ++form) {
+    Builder b("safe");
+    Expr a = b.private_input("a");
+    Expr c = b.private_input("b");
+    switch (form) {
+      case 0:
+        b.public_output("lt", b.less_than(a, c, 4));
+        break;
+      case 1:
+        b.public_output("le", b.less_or_equal(a, c, 4));
+        break;
+      case 2:
+        b.assert_less_than(a, c, 4);
+        break;
+      default:
+        b.assert_less_or_equal(a, c, 4);
+        break;
+    }
+    Circuit circ = b.compile();
+    // The honest witness fails the operand's range check; so does a malicious one that hides -1's
+    // high bits (the bits of 15 with the sum left to fail).
+    EXPECT_THROW((void)circ.solve(minus_one), Error) << form;
+    SolveOptions lie;
+    lie.hint_overrides["to_bits"] = [](std::span<const Fr> in, std::span<Fr> out) {
+      ff::u256 v = in[0].to_canonical();
+      for (std::size_t i = 0; i < out.size(); ++i)
+        out[i] = ff::bit(v, static_cast<unsigned>(i)) ? Fr::one() : Fr::zero();
+    };
+    expect_rejected(circ, minus_one, lie, "comparison operand a in range");
+    if (form == 0) run_circuit(circ, json{{"a", 3}, {"b", 9}}, std::vector<Fr>{F(1)});
+  }
+  // Bounded comparisons: the bound is proven by the range check that made the value; a 253-bit
+  // bound is refused (the comparison needs one spare bit), and so is a sum past 253 bits.
+  Builder b("bounded");
+  Bounded x = b.assert_range(b.private_input("x"), 251);
+  Bounded y = b.assert_range(b.private_input("y"), 253);
+  EXPECT_THROW((void)b.less_than(x, y), Error);
+  EXPECT_THROW((void)(y + y), Error);
+  const auto before = b.num_constraints();
+  EXPECT_EQ(b.assert_range(x, 252).bits(), 251u);  // already proven: free
+  EXPECT_EQ(b.num_constraints(), before);
+  (void)b.less_than(x, x + x);  // x + x: 252 bits
+  EXPECT_EQ(b.num_constraints() - before, 252u + 2);
+}
+
+template <class B>
+constexpr bool kCanMarkBoolean = requires(B& b, const Expr& e) {
+  b.mark_boolean(e);
+};
+
+TEST(Circuit, BooleanMarksComeOnlyFromConstraints) {
+  // mark_boolean is the builder's own: a caller cannot make assert_boolean free on a wire.
+  static_assert(!kCanMarkBoolean<Builder>);
+  Builder b("bits");
+  Expr x = b.private_input("x");
+  std::vector<Expr> fake =
+      b.hint("fake bits", std::span<const Expr>(&x, 1), 4, [](std::span<const Fr>, std::span<Fr> out) {
+        for (auto& o : out) o = Fr::zero();
+      });
+  try {
+    b.assert_bits_at_most(fake, ff::u256{5, 0, 0, 0});
+    FAIL() << "unconstrained bits accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("bit 0 is not constrained boolean"), std::string::npos) << e.what();
+  }
+  for (const auto& f : fake) b.assert_boolean(f);
+  EXPECT_NO_THROW(b.assert_bits_at_most(fake, ff::u256{5, 0, 0, 0}));
+}
+
+TEST(Circuit, ProductsNameTheUsersLine) {
+  Builder b("line");
+  Expr x = b.private_input("x");
+  Expr y = b.private_input("y");
+  const int line = __LINE__ + 1;
+  b.public_output("p", x * y);
+  Circuit c = b.compile();
+  auto v = c.solve(json{{"x", 3}, {"y", 4}});
+  v[3] += Fr::one();  // builder wire 3: the product, which is the output's own wire
+  auto bad = c.first_failure(v);
+  ASSERT_TRUE(bad.has_value());
+  EXPECT_NE(bad->find("circuit.test.cpp:" + std::to_string(line)), std::string::npos) << *bad;
+}
+
+TEST(Circuit, BooleanLogicTruthTables) {
+  Builder b("logic");
+  Expr p = b.private_input("p");
+  Expr q = b.private_input("q");
+  Expr r = b.private_input("r");
+  b.public_output("not", b.logical_not(p));
+  b.public_output("and", b.logical_and(p, q));
+  b.public_output("or", b.logical_or(p, q));
+  b.public_output("xor", b.logical_xor(p, q));
+  std::vector<Expr> three{p, q, r};
+  b.public_output("all", b.all_of(three));
+  b.public_output("any", b.any_of(three));
+  // Results are known boolean: selecting on them costs no extra check.
+  const auto before = b.num_constraints();
+  (void)b.select(b.logical_xor(p, r), p, q);
+  EXPECT_EQ(b.num_constraints() - before, 2u);  // the xor and the selection
+  Circuit c = b.compile();
+  // 3 booleans, and 1, or 1, xor 1, all 2, any 2, the xor and select above 2, and 3 linear
+  // outputs (not, or, all are 1 - wire; the others are their wires).
+  EXPECT_EQ(c.num_constraints(), 15u);
+  for (int m = 0; m < 8; ++m) {
+    const int P = m & 1, Q = (m >> 1) & 1, R = (m >> 2) & 1;
+    std::vector<Fr> expect{F(1 - P), F(P & Q), F(P | Q), F(P ^ Q), F(P & Q & R), F(P | Q | R)};
+    run_circuit(c, json{{"p", P}, {"q", Q}, {"r", R}}, expect, {.prove = m == 5});
+  }
+  EXPECT_THROW((void)c.solve(json{{"p", 2}, {"q", 0}, {"r", 0}}), Error);
+  // A lying is_zero hint in all_of (claiming 1 + 1 + 0 - 3 is zero) fails its constraint.
+  SolveOptions bad;
+  bad.hint_overrides["is_zero"] = [](std::span<const Fr>, std::span<Fr> out) { out[0] = Fr::zero(); };
+  expect_rejected(c, json{{"p", 1}, {"q", 1}, {"r", 0}}, bad, "all_of");
+}
+
+TEST(Circuit, ConcurrentExportsAgree) {
+  // r1cs() keeps no cache between calls: exports from several threads at once are identical.
+  Builder b("fold");
+  Expr x = b.private_input("x");
+  Expr acc = x;
+  for (int i = 0; i < 200; ++i) {
+    Expr h = b.hint1("copy", std::vector<Expr>{acc},
+                     [](std::span<const Fr> in, std::span<Fr> out) { out[0] = in[0]; });
+    b.assert_equal(h, acc * Fr::from_u64(3));  // folded: h := 3 acc
+    acc = b.mul(h, x);
+  }
+  b.public_output("out", acc);
+  Circuit c = b.compile();
+  const auto expected = formats::write_r1cs(c.r1cs(), c.wire_labels());
+  std::vector<std::vector<std::uint8_t>> got(4);
+  std::vector<std::thread> ts;
+  for (auto& g : got) ts.emplace_back([&c, &g] { g = formats::write_r1cs(c.r1cs(), c.wire_labels()); });
+  for (auto& t : ts) t.join();
+  for (const auto& g : got) EXPECT_EQ(g, expected);
 }
 
 TEST(Circuit, SelectDivInverse) {

@@ -88,10 +88,11 @@ Expr Expr::operator-() const {
   return r *= -Fr::one();
 }
 
-Expr operator*(const Expr& a, const Expr& b) {
+Expr operator*(const Factor& f, const Expr& b) {
+  const Expr& a = f.expr;
   if (a.is_constant()) return b * a.constant();
   if (b.is_constant()) return a * b.constant();
-  return a.builder()->mul(a, b);
+  return a.builder()->mul(a, b, {}, f.loc);
 }
 
 Fr Expr::eval(std::span<const Fr> values) const {

@@ -7,7 +7,9 @@
 
 #include <cstdint>
 #include <optional>
+#include <source_location>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "ff/bn254.hpp"
@@ -54,8 +56,6 @@ class Expr {
   friend Expr operator-(Expr a, const Expr& b) { return a -= b; }
   friend Expr operator*(Expr a, const Fr& k) { return a *= k; }
   friend Expr operator*(const Fr& k, Expr a) { return a *= k; }
-  /// Product; a constraint and a new wire unless one side is constant (Builder::mul).
-  friend Expr operator*(const Expr& a, const Expr& b);
 
   /// Evaluates at an assignment indexed by wire.
   Fr eval(std::span<const Fr> values) const;
@@ -66,5 +66,25 @@ class Expr {
   Builder* b_ = nullptr;
   std::vector<Term> t_;
 };
+
+/// The left operand of `a * b`, with the source line of the product: the default argument of an
+/// implicit conversion is evaluated where the user wrote `*`, so the product's constraint names
+/// the user's line, not this header's.
+struct Factor {
+  Factor(Expr e, std::source_location l = std::source_location::current())  // NOLINT
+      : expr(std::move(e)), loc(l) {}
+  Factor(const Fr& c, std::source_location l = std::source_location::current())  // NOLINT
+      : expr(c), loc(l) {}
+  Factor(std::int64_t c, std::source_location l = std::source_location::current())  // NOLINT
+      : expr(c), loc(l) {}
+  Factor(int c, std::source_location l = std::source_location::current())  // NOLINT
+      : expr(c), loc(l) {}
+  Expr expr;
+  std::source_location loc;
+};
+
+/// Product; a constraint and a new wire unless one side is constant (Builder::mul), labelled
+/// with the line that wrote `a * b`.
+Expr operator*(const Factor& a, const Expr& b);
 
 }  // namespace pm::circuit

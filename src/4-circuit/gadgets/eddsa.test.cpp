@@ -113,6 +113,7 @@ TEST(EddsaPoseidon, CircuitAcceptsCircomlibjsSignatures) {
   // circom --O2 makes 4,217 constraints of circomlib's EdDSAPoseidonVerifier; within 10%.
   std::printf("EdDSA-Poseidon verifier: %zu constraints (circomlib, circom --O2: 4217)\n",
               static_cast<std::size_t>(c.num_constraints()));
+  EXPECT_EQ(c.num_constraints(), 4199u);  // 4,193 before the on-curve checks of A and R8 (3 each)
   EXPECT_LE(c.num_constraints(), 4217u * 11 / 10);
   EXPECT_GE(c.num_constraints(), 4217u * 9 / 10);
   bool first = true;
@@ -168,6 +169,13 @@ TEST(EddsaPoseidon, CircuitRejectsMaliciousWitnesses) {
     break;
   }
   EXPECT_TRUE(tested) << "no vector has a challenge below 2^254 - r";
+
+  // Points off the curve: the key and R8 are checked first, by name.
+  for (const char* coord : {"Ay", "R8y"}) {
+    json off = in;
+    off[coord] = (fr(in[coord]) + Fr::one()).to_decimal();
+    circuit::testing::expect_rejected(c, off, {}, coord[0] == 'A' ? "key A" : "R8");
+  }
 
   // A non-boolean "bit" of S that keeps the sum right (bit 0 = 3, bit 1 = -1 when bits 0,1 = 1,0).
   circuit::SolveOptions nonbool;
@@ -248,19 +256,25 @@ std::size_t cost(const std::function<void(circuit::Builder&)>& f) {
 
 TEST(BabyJub, GadgetCostsAsDocumented) {
   // The figures in babyjub.hpp and docs/CIRCUITS.md.
-  auto bits_of = [](circuit::Builder& b, unsigned n) {
+  // Boolean scalar bits (asserted: mark_boolean is the builder's own), then only the gadget counted.
+  auto bits_cost = [](unsigned n, const std::function<void(circuit::Builder&, std::span<const Expr>)>& f) {
+    circuit::Builder b("cost");
     std::vector<Expr> bits;
     for (unsigned i = 0; i < n; ++i) {
       bits.push_back(b.private_input("b" + std::to_string(i)));
-      b.mark_boolean(bits.back());  // free: count only the gadget
+      b.assert_boolean(bits.back());
     }
-    return bits;
+    const std::size_t before = b.num_constraints();
+    f(b, bits);
+    return b.num_constraints() - before;
   };
   auto point = [](circuit::Builder& b) {
     return babyjub::PointExpr{b.private_input("x"), b.private_input("y")};
   };
-  std::size_t any = cost([&](auto& b) { (void)babyjub::mul_any(b, bits_of(b, 254), point(b)); });
-  std::size_t fix = cost([&](auto& b) { (void)babyjub::mul_fixed(b, bits_of(b, 253), babyjub::base8()); });
+  std::size_t any =
+      bits_cost(254, [&](auto& b, std::span<const Expr> bits) { (void)babyjub::mul_any(b, bits, point(b)); });
+  std::size_t fix = bits_cost(
+      253, [&](auto& b, std::span<const Expr> bits) { (void)babyjub::mul_fixed(b, bits, babyjub::base8()); });
   std::size_t strict = cost([&](auto& b) { (void)b.to_bits_strict(b.private_input("x")); });
   EXPECT_EQ(any, 254u * 9 + 24);  // 2,310
   EXPECT_EQ(fix, 85u * 6 + 13);   // 523
@@ -271,6 +285,8 @@ TEST(BabyJub, GadgetCostsAsDocumented) {
             6u);
   EXPECT_EQ(cost([&](auto& b) { (void)babyjub::add(b, point(b), babyjub::constant(babyjub::base8())); }), 3u);
   EXPECT_EQ(cost([&](auto& b) { babyjub::assert_on_curve(b, point(b)); }), 3u);
+  EXPECT_EQ(cost([&](auto& b) { babyjub::assert_on_curve(b, point(b), b.private_input("e")); }), 4u);
+  EXPECT_EQ(cost([&](auto& b) { babyjub::assert_on_curve(b, point(b), Expr(0)); }), 0u);
 }
 
 }  // namespace
