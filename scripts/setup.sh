@@ -13,6 +13,8 @@ want_peers=1
 [ "${1:-}" = "--no-peers" ] && want_peers=0
 # The service's cluster and crash tests start a real PostgreSQL server from Debian's package.
 [ "$want_peers" = 1 ] && PKGS+=(postgresql)
+# The fixed-point series tables are regenerated with mpmath and compared (vectors.fixed_tables_mpmath).
+[ "$want_peers" = 1 ] && PKGS+=(python3-mpmath)
 command -v node >/dev/null 2>&1 || PKGS+=(nodejs)
 command -v npm >/dev/null 2>&1 || PKGS+=(npm)
 

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <functional>
 #include <numbers>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -18,6 +18,17 @@ using ff::u256;
 constexpr unsigned kGuard = 10;            // extra fractional bits inside exp, ln and normal_cdf
 constexpr unsigned kMaxProductBits = 245;  // |intermediate| < 2^245 << r / 2: no wrap-around
 
+__extension__ typedef unsigned __int128 u128;
+
+// A table constant: round(c * 2^96), sign and magnitude.
+struct Q96 {
+  bool neg;
+  std::uint64_t hi, lo;
+  constexpr u128 mag() const { return (static_cast<u128>(hi) << 64) | lo; }
+};
+
+#include "gadgets/fixed_tables.inc"
+
 // Signed integers below r / 2 in magnitude, for the witness hints (ff/signed.hpp).
 using SInt = ff::SignedInt;
 using ff::floor_div;
@@ -31,6 +42,36 @@ Fr pow2(unsigned k) {
 }
 
 unsigned bit_length(std::uint64_t v) { return v == 0 ? 0 : 64 - static_cast<unsigned>(__builtin_clzll(v)); }
+
+Fr from_u128(u128 m, bool neg) {
+  Fr f = Fr::from_canonical_reduced(
+      u256{static_cast<std::uint64_t>(m), static_cast<std::uint64_t>(m >> 64), 0, 0});
+  return neg ? -f : f;
+}
+
+// round(m / 2^sh), halves away from zero on the magnitude.
+u128 round_down_shift(u128 m, unsigned sh) {
+  return sh == 0 ? m : (m + (static_cast<u128>(1) << (sh - 1))) >> sh;
+}
+
+// A table value (times k) at s fractional bits, s <= 96: integer arithmetic only.
+Fr encode_q(const Q96& q, unsigned s, std::uint64_t k = 1) {
+  return from_u128(round_down_shift(q.mag() * k, 96 - s), q.neg);
+}
+
+// The smallest k >= 0 with 2^k >= bound * 2^s, the bound given as an integer over 2^96 (so the
+// circuit's bounds never depend on floating point).
+unsigned bits_for_q(u128 bound_q, unsigned s) {
+  unsigned m = 0;  // smallest m with 2^m >= bound_q
+  if (bound_q > 1) {
+    const u128 v = bound_q - 1;
+    const auto hi = static_cast<std::uint64_t>(v >> 64), lo = static_cast<std::uint64_t>(v);
+    m = hi != 0 ? 128 - static_cast<unsigned>(__builtin_clzll(hi)) : bit_length(lo);
+  }
+  return m + s > 96 ? m + s - 96 : 0;
+}
+
+constexpr u128 kOneQ = static_cast<u128>(1) << 96;
 
 void need(bool ok, const std::string& what) {
   if (!ok) throw Error(Errc::invalid_argument, "fixed point: " + what);
@@ -68,65 +109,45 @@ unsigned bits_for(long double bound_real, unsigned frac) {
   return k;
 }
 
-// -- Chebyshev series on [-1, 1], fitted at build time.
-std::vector<long double> cheb_fit(const std::function<long double(long double)>& f, unsigned n) {
-  const unsigned N = n + 1;
-  std::vector<long double> c(N, 0.0L), fv(N);
-  const long double pi = std::numbers::pi_v<long double>;
-  for (unsigned j = 0; j < N; ++j) fv[j] = f(std::cos(pi * (j + 0.5L) / N));
-  for (unsigned k = 0; k < N; ++k) {
-    long double s = 0;
-    for (unsigned j = 0; j < N; ++j) s += fv[j] * std::cos(pi * k * (j + 0.5L) / N);
-    c[k] = 2 * s / N;
-  }
-  c[0] /= 2;
-  return c;
-}
+// -- Chebyshev series on [-1, 1] from the tables (fixed_tables.inc).
+struct Table {
+  std::span<const Q96> c;
+  const Q96& tail;  // bounds the sum of |c_k| past the table
+};
 
-long double cheb_eval(const std::vector<long double>& c, long double u) {
-  long double b1 = 0, b2 = 0;
-  for (std::size_t k = c.size(); k-- > 1;) {
-    long double t = c[k] + 2 * u * b1 - b2;
-    b2 = b1, b1 = t;
-  }
-  return c[0] + u * b1 - b2;
-}
-
-// The lowest degree whose fit of every function is within `target` on a fine grid.
-std::vector<std::vector<long double>> cheb_fits(
-    const std::vector<std::function<long double(long double)>>& fs, long double target) {
-  for (unsigned n = 2; n <= 60; ++n) {
-    std::vector<std::vector<long double>> out;
-    bool ok = true;
-    for (const auto& f : fs) {
-      auto c = cheb_fit(f, n);
-      for (int i = 0; i <= 2000 && ok; ++i) {
-        long double u = -1 + i / 1000.0L;
-        ok = std::fabs(cheb_eval(c, u) - f(u)) <= target;
-      }
-      if (!ok) break;
-      out.push_back(std::move(c));
+// The lowest degree n (>= 2) at which truncating every table keeps the error, sum_(k > n) |c_k|,
+// within 2^(2 - S): 4 units of the series' own resolution, as the fits met before.
+std::size_t series_degree(std::span<const Table> tables, unsigned S) {
+  const u128 target = static_cast<u128>(1) << (98 - S);
+  for (std::size_t n = 2;; ++n) {
+    bool ok = true, any_left = false;
+    for (const auto& t : tables) {
+      u128 rest = t.tail.mag();
+      for (std::size_t k = n + 1; k < t.c.size(); ++k) rest += t.c[k].mag();
+      ok = ok && rest <= target;
+      any_left = any_left || n + 1 < t.c.size();
     }
-    if (ok) return out;
+    if (ok) return n;
+    if (!any_left)
+      throw Error(Errc::invalid_argument, "fixed point: the series tables do not reach the precision");
   }
-  throw Error(Errc::invalid_argument, "fixed point: no Chebyshev fit reaches the precision");
 }
 
 // Clenshaw's recurrence for sum c_k T_k(u) at fractional bits S, |u| <= 1 (|u_raw| <= 2^S).
 // coeffs[k] are expressions of raw coefficients (constants, or selected by segment bits);
-// maxabs[k] bounds them in real units.
+// maxabs[k] bounds them (over 2^96).
 struct Series {
   std::vector<Expr> coeffs;
-  std::vector<long double> maxabs;
+  std::vector<u128> maxabs;
 };
 
-Fixed clenshaw(Builder& b, const Expr& u, unsigned S, const Series& s) {
+Expr clenshaw(Builder& b, const Expr& u, unsigned S, const Series& s, unsigned& out_bits) {
   const std::size_t n = s.coeffs.size() - 1;
   // b_k = sum_{j>=k} c_j U_{j-k}(u) and |U_m| <= m + 1 bound every intermediate (plus slack
   // for the roundings).
   auto bound = [&](std::size_t k) {
-    long double t = 1;
-    for (std::size_t j = k; j <= n; ++j) t += s.maxabs[j] * static_cast<long double>(j - k + 1);
+    u128 t = kOneQ;
+    for (std::size_t j = k; j <= n; ++j) t += s.maxabs[j] * static_cast<u128>(j - k + 1);
     return t;
   };
   Expr b1, b2;  // b_{k+1}, b_{k+2}
@@ -134,24 +155,26 @@ Fixed clenshaw(Builder& b, const Expr& u, unsigned S, const Series& s) {
   for (std::size_t k = n; k >= 1; --k) {
     Expr t = s.coeffs[k] - b2;
     if (!b1.is_constant() || !b1.constant().is_zero()) {
-      unsigned out_bits = bits_for(2 * bound(k + 1) + 1, S);
-      t += round_shift(b, b.mul(u, b1, "series step"), S + b1bits, S - 1, out_bits, "series term in range");
+      unsigned ob = bits_for_q(2 * bound(k + 1) + kOneQ, S);
+      t += round_shift(b, b.mul(u, b1, "series step"), S + b1bits, S - 1, ob, "series term in range");
     }
     b2 = b1;
     b1 = t;
-    b1bits = bits_for(bound(k), S);
+    b1bits = bits_for_q(bound(k), S);
   }
   Expr last = s.coeffs[0] - b2;
-  unsigned out_bits = bits_for(bound(1) + 1, S);
-  last += round_shift(b, b.mul(u, b1, "series step"), S + b1bits, S, out_bits, "series term in range");
-  return {last, S, bits_for(bound(0) + 1, S)};
+  unsigned ob = bits_for_q(bound(1) + kOneQ, S);
+  last += round_shift(b, b.mul(u, b1, "series step"), S + b1bits, S, ob, "series term in range");
+  out_bits = bits_for_q(bound(0) + kOneQ, S);
+  return last;
 }
 
-Series constant_series(const std::vector<long double>& c, unsigned S) {
+Series constant_series(const Table& t, unsigned S) {
+  const std::size_t n = series_degree(std::span<const Table>(&t, 1), S);
   Series s;
-  for (long double v : c) {
-    s.coeffs.emplace_back(encode(v, S));
-    s.maxabs.push_back(std::fabs(v));
+  for (std::size_t k = 0; k <= n; ++k) {
+    s.coeffs.emplace_back(encode_q(t.c[k], S));
+    s.maxabs.push_back(t.c[k].mag());
   }
   return s;
 }
@@ -167,8 +190,42 @@ Expr pow2_of_bits(Builder& b, std::span<const Expr> bits) {
 }
 
 void same_frac(const Fixed& a, const Format& fmt) {
-  need(a.frac == fmt.frac_bits, "operand has " + std::to_string(a.frac) + " fractional bits, the format " +
-                                    std::to_string(fmt.frac_bits));
+  need(a.frac() == fmt.frac_bits, "operand has " + std::to_string(a.frac()) +
+                                      " fractional bits, the format " + std::to_string(fmt.frac_bits));
+}
+
+}  // namespace
+
+// The one maker of Fixed values (the class's friend): every bound it is given is proven by the
+// constraints of the function that calls it.
+struct Access {
+  static Fixed make(Builder* b, Expr raw, const Format& fmt, unsigned bits) {
+    return Fixed(b, std::move(raw), fmt, bits);
+  }
+};
+
+namespace {
+
+Fixed make(Builder& b, Expr raw, const Format& fmt, unsigned bits) {
+  return Access::make(&b, std::move(raw), fmt, bits);
+}
+
+// The builder of a or b; operations on two constants that need constraints have none.
+Builder& builder_of(const Fixed& a, const Fixed* b, const char* op) {
+  if (a.builder() != nullptr) return *a.builder();
+  if (b != nullptr && b->builder() != nullptr) return *b->builder();
+  throw Error(Errc::invalid_argument, std::string("fixed point: ") + op +
+                                          " of constants needs a builder (use fixed::" + op + "(b, ...))");
+}
+
+// The format of an operation on a and b: equal fractional bits, the wider integer part.
+Format joint(const Fixed& a, const Fixed& b, const char* what) {
+  need(a.frac() == b.frac(), std::string(what) + " values of different scales");
+  return {a.frac(), std::max(a.format().int_bits, b.format().int_bits)};
+}
+
+Builder* any_builder(const Fixed& a, const Fixed& b) {
+  return a.builder() != nullptr ? a.builder() : b.builder();
 }
 
 }  // namespace
@@ -200,21 +257,34 @@ Fixed from_raw(Builder& b, const Expr& raw, const Format& fmt) {
   check(fmt);
   const unsigned w = fmt.int_bits + fmt.frac_bits;
   range_signed(b, raw, w, "fixed-point value within the format");
-  return {raw, fmt.frac_bits, w};
+  return make(b, raw, fmt, w);
 }
 
 Fixed constant(long double v, const Format& fmt) {
   check(fmt);
   Fr raw = encode(v, fmt.frac_bits);
-  return {Expr(raw), fmt.frac_bits, bits_for(std::fabs(v) + 1, fmt.frac_bits)};
+  return Access::make(nullptr, Expr(raw), fmt, bits_for(std::fabs(v) + 1, fmt.frac_bits));
+}
+
+Fixed constant_ratio(std::int64_t num, std::uint64_t den, const Format& fmt) {
+  check(fmt);
+  need(den > 0, "constant_ratio with a zero denominator");
+  const std::uint64_t mag = num < 0 ? 0 - static_cast<std::uint64_t>(num) : static_cast<std::uint64_t>(num);
+  // round(|num| 2^F / den), halves away from zero: |num| 2^F < 2^128.
+  const u128 scaled = static_cast<u128>(mag) << fmt.frac_bits;
+  const u128 q = (2 * scaled + den) / (2 * static_cast<u128>(den));
+  const u128 bound = (static_cast<u128>(mag) / den + 1) * kOneQ;
+  const unsigned bits = std::max(1u, bits_for_q(bound, fmt.frac_bits));
+  need(q < (static_cast<u128>(1) << 126), "constant does not fit in 126 bits");
+  return Access::make(nullptr, Expr(from_u128(q, num < 0)), fmt, bits);
 }
 
 Fixed narrow(Builder& b, const Fixed& a, const Format& fmt) {
   same_frac(a, fmt);
   const unsigned w = fmt.int_bits + fmt.frac_bits;
-  if (a.bits <= w) return a;
-  range_signed(b, a.raw, w, "fixed-point value within the format");
-  return {a.raw, a.frac, w};
+  if (a.bits() <= w) return Access::make(a.builder(), a.raw(), fmt, a.bits());
+  range_signed(b, a.raw(), w, "fixed-point value within the format");
+  return make(b, a.raw(), fmt, w);
 }
 
 // Bounds past 2^240 could wrap around the field in later steps: refuse them when building.
@@ -224,33 +294,33 @@ unsigned capped(unsigned bits) {
 }
 
 Fixed add(const Fixed& a, const Fixed& b) {
-  need(a.frac == b.frac, "adding values of different scales");
-  return {a.raw + b.raw, a.frac, capped(std::max(a.bits, b.bits) + 1)};
+  Format f = joint(a, b, "adding");
+  return Access::make(any_builder(a, b), a.raw() + b.raw(), f, capped(std::max(a.bits(), b.bits()) + 1));
 }
 
 Fixed sub(const Fixed& a, const Fixed& b) {
-  need(a.frac == b.frac, "subtracting values of different scales");
-  return {a.raw - b.raw, a.frac, capped(std::max(a.bits, b.bits) + 1)};
+  Format f = joint(a, b, "subtracting");
+  return Access::make(any_builder(a, b), a.raw() - b.raw(), f, capped(std::max(a.bits(), b.bits()) + 1));
 }
 
-Fixed neg(const Fixed& a) { return {-a.raw, a.frac, a.bits}; }
+Fixed neg(const Fixed& a) { return Access::make(a.builder(), -a.raw(), a.format(), a.bits()); }
 
 Fixed mul_int(const Fixed& a, std::int64_t k) {
   const std::uint64_t mag = k < 0 ? 0 - static_cast<std::uint64_t>(k) : static_cast<std::uint64_t>(k);
   Fr f = k < 0 ? -Fr::from_u64(mag) : Fr::from_u64(mag);
-  return {a.raw * f, a.frac, capped(a.bits + bit_length(mag))};
+  return Access::make(a.builder(), a.raw() * f, a.format(), capped(a.bits() + bit_length(mag)));
 }
 
 Fixed mul(Builder& b, const Fixed& x, const Fixed& y, const Format& fmt) {
   check(fmt);
   same_frac(x, fmt), same_frac(y, fmt);
   const unsigned w = fmt.int_bits + fmt.frac_bits, F = fmt.frac_bits;
-  const unsigned pbits = x.bits + y.bits;
+  const unsigned pbits = x.bits() + y.bits();
   need(pbits + 1 <= kMaxProductBits, "operands too wide to multiply: narrow() them first");
   auto s = b.scope("fixed mul");
-  Expr p = b.mul(x.raw, y.raw, "product");
+  Expr p = b.mul(x.raw(), y.raw(), "product");
   unsigned out = std::min(w, pbits > F ? pbits - F + 1 : 1u);
-  return {round_shift(b, p, pbits, F, out, "product within the format"), F, out};
+  return make(b, round_shift(b, p, pbits, F, out, "product within the format"), fmt, out);
 }
 
 Fixed div(Builder& b, const Fixed& x, const Fixed& y, const Format& fmt) {
@@ -259,13 +329,14 @@ Fixed div(Builder& b, const Fixed& x, const Fixed& y, const Format& fmt) {
   const unsigned w = fmt.int_bits + fmt.frac_bits, F = fmt.frac_bits;
   auto s = b.scope("fixed div");
   // 1 <= y_raw <= 2^ybits.
-  b.assert_range(y.raw - 1, y.bits, "divisor is positive");
-  const unsigned nbits = x.bits + F;
-  Expr n = x.raw * pow2(F);
+  b.assert_range(y.raw() - 1, y.bits(), "divisor is positive");
+  const unsigned nbits = x.bits() + F;
+  Expr n = x.raw() * pow2(F);
   const unsigned qbits = std::min(w, nbits + 1);
-  need(nbits + 3 <= kMaxProductBits && qbits + y.bits + 3 <= kMaxProductBits, "operands too wide to divide");
+  need(nbits + 3 <= kMaxProductBits && qbits + y.bits() + 3 <= kMaxProductBits,
+       "operands too wide to divide");
   // q = round(n / y) = floor((2n + y) / 2y): 2n + y = 2 q y + rem, 0 <= rem < 2y.
-  std::vector<Expr> in{n, y.raw};
+  std::vector<Expr> in{n, y.raw()};
   Expr q = b.hint1("fixed div", in, [](std::span<const Fr> v, std::span<Fr> out) {
     SInt t = to_signed(v[0] + v[0] + v[1]);
     SInt d = to_signed(v[1] + v[1]);
@@ -273,12 +344,12 @@ Fixed div(Builder& b, const Fixed& x, const Fixed& y, const Format& fmt) {
       throw Error(Errc::unsatisfied, "fixed-point division by a non-positive number");
     out[0] = from_signed(floor_div(t, d.mag));
   });
-  Expr qy = b.mul(q, y.raw, "quotient times divisor");
-  Expr rem = n * Fr::from_u64(2) + y.raw - qy * Fr::from_u64(2);
-  b.assert_range(rem, y.bits + 2, "division remainder is non-negative");
-  b.assert_range(y.raw * Fr::from_u64(2) - 1 - rem, y.bits + 2, "division remainder below the divisor");
+  Expr qy = b.mul(q, y.raw(), "quotient times divisor");
+  Expr rem = n * Fr::from_u64(2) + y.raw() - qy * Fr::from_u64(2);
+  b.assert_range(rem, y.bits() + 2, "division remainder is non-negative");
+  b.assert_range(y.raw() * Fr::from_u64(2) - 1 - rem, y.bits() + 2, "division remainder below the divisor");
   range_signed(b, q, qbits, "quotient within the format");
-  return {q, F, qbits};
+  return make(b, q, fmt, qbits);
 }
 
 Fixed sqrt(Builder& b, const Fixed& x, const Format& fmt) {
@@ -286,9 +357,9 @@ Fixed sqrt(Builder& b, const Fixed& x, const Format& fmt) {
   same_frac(x, fmt);
   const unsigned F = fmt.frac_bits;
   auto s = b.scope("fixed sqrt");
-  const unsigned xbits = x.bits + F;
+  const unsigned xbits = x.bits() + F;
   need(xbits + 2 <= kMaxProductBits, "operand too wide for sqrt");
-  Expr big = x.raw * pow2(F);  // sqrt(x) 2^F = sqrt(x_raw 2^F)
+  Expr big = x.raw() * pow2(F);  // sqrt(x) 2^F = sqrt(x_raw 2^F)
   const unsigned ybits = (xbits + 1) / 2 + 1;
   Expr y = b.hint1("fixed sqrt", std::span<const Expr>(&big, 1),
                    [ybits](std::span<const Fr> v, std::span<Fr> out) {
@@ -319,24 +390,24 @@ Fixed sqrt(Builder& b, const Fixed& x, const Format& fmt) {
   Expr rem = big - b.square(y, "root squared");
   b.assert_range(rem, ybits + 2, "square root of a non-negative number");
   b.assert_range(y * Fr::from_u64(2) - rem, ybits + 2, "square root rounded down");
-  return {y, F, ybits};
+  return make(b, y, fmt, ybits);
 }
 
 Fixed exp(Builder& b, const Fixed& x, const Format& fmt) {
   check(fmt);
   same_frac(x, fmt);
   const unsigned F = fmt.frac_bits, I = fmt.int_bits, S = F + kGuard;
-  const long double ln2 = std::numbers::ln2_v<long double>;
+  const long double ln2 = std::numbers::ln2_v<long double>;  // the witness hint's only
   auto sc = b.scope("fixed exp");
   // Below lo = -(F + 3) ln 2 the result is under 1/8 ulp: return 0.
   const int kmin = -static_cast<int>(F) - 4, kmax = static_cast<int>(I) + 1;
-  Fr lo_raw = encode(-(static_cast<long double>(F) + 3) * ln2, F);
+  Fr lo_raw = -encode_q(kLn2, F, F + 3);
   // d = x - lo, |d| <= 2^dbits; d + 2^(dbits+1) has bit dbits + 1 set exactly when d >= 0.
-  const unsigned dbits = std::max(x.bits, bits_for((static_cast<long double>(F) + 3) * ln2, F)) + 1;
-  need(dbits + 3 <= 250 && x.bits + kGuard + 8 + 2 <= kMaxProductBits, "operand too wide for exp");
-  auto sign = b.to_bits(x.raw - lo_raw + pow2(dbits + 1), dbits + 2, "exp argument in range");
+  const unsigned dbits = std::max(x.bits(), bits_for_q(kLn2.mag() * (F + 3), F)) + 1;
+  need(dbits + 3 <= 250 && x.bits() + kGuard + 8 + 2 <= kMaxProductBits, "operand too wide for exp");
+  auto sign = b.to_bits(x.raw() - lo_raw + pow2(dbits + 1), dbits + 2, "exp argument in range");
   Expr below = 1 - sign[dbits + 1];
-  Expr xc = b.select(below, Expr(lo_raw), x.raw, "clamp below");
+  Expr xc = b.select(below, Expr(lo_raw), x.raw(), "clamp below");
   // x = k ln 2 + t, |t| < 1/2; k - kmin in nb bits gives 2^(k - kmin) directly.
   const unsigned nb = bit_length(static_cast<std::uint64_t>(kmax - kmin));
   Expr k = b.hint1("exp reduction", std::span<const Expr>(&xc, 1),
@@ -350,43 +421,42 @@ Fixed exp(Builder& b, const Fixed& x, const Format& fmt) {
   Expr p = pow2_of_bits(b, kbits);
   const unsigned pbits = (1u << nb) - 1;
   // t at S + 8 fractional bits (ln 2 to that precision), then rounded to S.
-  Expr t_wide = xc * pow2(kGuard + 8) - k * encode(ln2, S + 8);
+  Expr t_wide = xc * pow2(kGuard + 8) - k * encode_q(kLn2, S + 8);
   const unsigned twide_bits = std::max(dbits + kGuard + 8, S + 8 + nb) + 1;
   Expr t = round_shift(b, t_wide, twide_bits, 8, S - 1, "exp reduced argument below 1/2");
   // e^t = f(u) with u = 2t in [-1, 1].
-  auto fit =
-      cheb_fits({[](long double u) { return std::exp(u / 2); }}, std::ldexp(1.0L, -static_cast<int>(S) + 2));
-  Fixed e = clenshaw(b, t * Fr::from_u64(2), S, constant_series(fit[0], S));
+  unsigned ebits = 0;
+  Expr e = clenshaw(b, t * Fr::from_u64(2), S, constant_series({kExpHalf, kExpHalf_tail}, S), ebits);
   // result = e 2^k = e_raw p / 2^(S - F - kmin).
-  need(e.bits + pbits + 1 <= kMaxProductBits, "format too wide for exp");
-  Expr ep = b.mul(e.raw, p, "scale by 2^k");
-  Expr r = round_shift(b, ep, e.bits + pbits, kGuard + static_cast<unsigned>(-kmin), I + F,
+  need(ebits + pbits + 1 <= kMaxProductBits, "format too wide for exp");
+  Expr ep = b.mul(e, p, "scale by 2^k");
+  Expr r = round_shift(b, ep, ebits + pbits, kGuard + static_cast<unsigned>(-kmin), I + F,
                        "exp result within the format");
-  return {b.select(below, Expr(0), r, "zero below the range"), F, I + F};
+  return make(b, b.select(below, Expr(0), r, "zero below the range"), fmt, I + F);
 }
 
 Fixed ln(Builder& b, const Fixed& x, const Format& fmt) {
   check(fmt);
   same_frac(x, fmt);
   const unsigned F = fmt.frac_bits, S = F + kGuard;
-  const long double ln2 = std::numbers::ln2_v<long double>;
   auto sc = b.scope("fixed ln");
-  // x = m 2^k with m in [1, 2): k in [-F, x.bits - F].
+  // x = m 2^k with m in [1, 2): k in [-F, x.bits() - F].
   const int kmin = -static_cast<int>(F);
-  const int kmax = static_cast<int>(x.bits) - static_cast<int>(F);
+  const int kmax = static_cast<int>(x.bits()) - static_cast<int>(F);
   const unsigned span = static_cast<unsigned>(kmax - kmin);
   const unsigned nb = std::max(1u, bit_length(span));
-  need(x.bits + S + 2 <= kMaxProductBits, "operand too wide for ln");
-  Expr k_off =
-      b.hint1("ln exponent", std::span<const Expr>(&x.raw, 1), [F](std::span<const Fr> v, std::span<Fr> out) {
-        SInt t = to_signed(v[0]);
-        if (t.neg || ff::is_zero(t.mag)) throw Error(Errc::unsatisfied, "logarithm of a non-positive number");
-        out[0] = Fr::from_u64(ff::bit_length(t.mag) - 1);  // k + F
-      });
+  need(x.bits() + S + 2 <= kMaxProductBits, "operand too wide for ln");
+  Expr k_off = b.hint1("ln exponent", std::span<const Expr>(&x.raw(), 1),
+                       [F](std::span<const Fr> v, std::span<Fr> out) {
+                         SInt t = to_signed(v[0]);
+                         if (t.neg || ff::is_zero(t.mag))
+                           throw Error(Errc::unsatisfied, "logarithm of a non-positive number");
+                         out[0] = Fr::from_u64(ff::bit_length(t.mag) - 1);  // k + F
+                       });
   auto kbits = b.to_bits(k_off, nb, "ln exponent in range");
   Expr p = pow2_of_bits(b, kbits);  // 2^(k - kmin)
   // x_raw 2^S = m_raw p + rem, m_raw in [2^S, 2^(S+1)), 0 <= rem < p (p <= 2^(span+1)).
-  Expr big = x.raw * pow2(S);
+  Expr big = x.raw() * pow2(S);
   std::vector<Expr> in{big, p};
   Expr m = b.hint1("ln mantissa", in, [](std::span<const Fr> v, std::span<Fr> out) {
     SInt t = to_signed(v[0]);
@@ -398,15 +468,17 @@ Fixed ln(Builder& b, const Fixed& x, const Format& fmt) {
   b.assert_range(rem, span + 1, "ln mantissa remainder");
   b.assert_range(p - 1 - rem, span + 1, "ln mantissa remainder below 2^k");
   // ln m = f(u), u = 2m - 3 in [-1, 1).
-  auto fit = cheb_fits({[](long double u) { return std::log(1.5L + u / 2); }},
-                       std::ldexp(1.0L, -static_cast<int>(S) + 2));
-  Fixed lnm = clenshaw(b, m * Fr::from_u64(2) - pow2(S) * Fr::from_u64(3), S, constant_series(fit[0], S));
+  unsigned lnm_bits = 0;
+  Expr lnm = clenshaw(b, m * Fr::from_u64(2) - pow2(S) * Fr::from_u64(3), S,
+                      constant_series({kLnMid, kLnMid_tail}, S), lnm_bits);
   Expr k = k_off - static_cast<std::int64_t>(F);
-  Expr total = lnm.raw + k * encode(ln2, S);
-  const long double maxabs = (static_cast<long double>(std::max(-kmin, kmax)) + 1) * ln2;
-  const unsigned out_bits = bits_for(maxabs + 1, F);
-  return {round_shift(b, total, bits_for(maxabs + 2, S), kGuard, out_bits, "ln result in range"), F,
-          out_bits};
+  Expr total = lnm + k * encode_q(kLn2, S);
+  // |result| <= (max |k| + 1) ln 2.
+  const u128 maxabs = kLn2.mag() * static_cast<std::uint64_t>(std::max(-kmin, kmax) + 1);
+  const unsigned out_bits = bits_for_q(maxabs + kOneQ, F);
+  return make(
+      b, round_shift(b, total, bits_for_q(maxabs + 2 * kOneQ, S), kGuard, out_bits, "ln result in range"),
+      fmt, out_bits);
 }
 
 Fixed normal_cdf(Builder& b, const Fixed& x, const Format& fmt) {
@@ -415,13 +487,13 @@ Fixed normal_cdf(Builder& b, const Fixed& x, const Format& fmt) {
   const unsigned F = fmt.frac_bits, S = F + kGuard;
   need(F >= 2 && F <= 48, "normal_cdf needs 2..48 fractional bits");
   auto sc = b.scope("fixed normal_cdf");
-  const unsigned xb = x.bits;
+  const unsigned xb = x.bits();
   // |x| from the sign; then |x|'s bits: 16 segments of width 1/2 cover [0, 8), beyond is 1.
   need(xb + 3 <= 250, "operand too wide for normal_cdf");
   // x + 2^(xb+1) lies in [2^xb, 3 2^xb]: bit xb + 1 is set exactly when x >= 0.
-  auto sbits = b.to_bits(x.raw + pow2(xb + 1), xb + 2, "normal_cdf argument in range");
+  auto sbits = b.to_bits(x.raw() + pow2(xb + 1), xb + 2, "normal_cdf argument in range");
   Expr nonneg = sbits[xb + 1];
-  Expr a = b.select(nonneg, x.raw, -x.raw, "absolute value");
+  Expr a = b.select(nonneg, x.raw(), -x.raw(), "absolute value");
   auto abits = b.to_bits(a, xb + 1, "absolute value in range");
   std::vector<Expr> high(abits.begin() + std::min<std::size_t>(F + 3, abits.size()), abits.end());
   Expr none_high(1);
@@ -432,13 +504,9 @@ Fixed normal_cdf(Builder& b, const Fixed& x, const Format& fmt) {
   for (unsigned i = 0; i + 1 < F && i < abits.size(); ++i) low += abits[i] * pow2(i);
   // u = low / 2^(F-2) - 1 in [-1, 1) at S fractional bits.
   Expr u = low * pow2(kGuard + 2) - pow2(S);
-  std::vector<std::function<long double(long double)>> fs;
-  for (int j = 0; j < 16; ++j) {
-    fs.emplace_back([j](long double v) {
-      return 0.5L * std::erfc(-(0.5L * j + 0.25L * (v + 1)) / std::numbers::sqrt2_v<long double>);
-    });
-  }
-  auto fits = cheb_fits(fs, std::ldexp(1.0L, -static_cast<int>(S) + 2));
+  std::vector<Table> tables;
+  for (int j = 0; j < 16; ++j) tables.push_back({{kNormalCdf[j], kNormalCdfSize[j]}, *kNormalCdfTail[j]});
+  const std::size_t degree = series_degree(tables, S);
   // Multilinear selection over the 4 segment bits: the products of bit subsets (11 constraints),
   // then each coefficient is a free combination of them (Moebius transform of the table).
   std::vector<Expr> mono(16);
@@ -450,13 +518,13 @@ Fixed normal_cdf(Builder& b, const Fixed& x, const Format& fmt) {
     mono[T] = m;
   }
   Series series;
-  const std::size_t deg = fits[0].size();
-  for (std::size_t k = 0; k < deg; ++k) {
+  for (std::size_t k = 0; k <= degree; ++k) {
     std::vector<Fr> a_coef(16);
-    long double mx = 0;
+    u128 mx = 0;
     for (unsigned j = 0; j < 16; ++j) {
-      a_coef[j] = encode(fits[j][k], S);
-      mx = std::max(mx, std::fabs(fits[j][k]));
+      if (k >= tables[j].c.size()) continue;  // beyond the table: 0
+      a_coef[j] = encode_q(tables[j].c[k], S);
+      mx = std::max(mx, tables[j].c[k].mag());
     }
     for (unsigned i = 0; i < 4; ++i) {
       for (unsigned T = 0; T < 16; ++T) {
@@ -468,10 +536,72 @@ Fixed normal_cdf(Builder& b, const Fixed& x, const Format& fmt) {
     series.coeffs.push_back(c);
     series.maxabs.push_back(mx);
   }
-  Fixed v = clenshaw(b, u, S, series);
-  Expr val = b.select(none_high, v.raw, Expr(pow2(S)), "saturate at 1");
+  unsigned vbits = 0;
+  Expr v = clenshaw(b, u, S, series, vbits);
+  Expr val = b.select(none_high, v, Expr(pow2(S)), "saturate at 1");
   Expr phi = round_shift(b, val, S + 2, kGuard, F + 2, "normal_cdf result in range");
-  return {b.select(nonneg, phi, pow2(F) - phi, "reflect for negative x"), F, F + 2};
+  return make(b, b.select(nonneg, phi, pow2(F) - phi, "reflect for negative x"), fmt, F + 2);
+}
+
+// -- Operators: the operands' builder and format.
+
+Fixed operator+(const Fixed& a, const Fixed& b) { return add(a, b); }
+Fixed operator-(const Fixed& a, const Fixed& b) { return sub(a, b); }
+Fixed operator-(const Fixed& a) { return neg(a); }
+Fixed operator*(const Fixed& a, std::int64_t k) { return mul_int(a, k); }
+Fixed operator*(const Fixed& a, const Fixed& b) {
+  return mul(builder_of(a, &b, "mul"), a, b, joint(a, b, "multiplying"));
+}
+Fixed operator/(const Fixed& a, const Fixed& b) {
+  return div(builder_of(a, &b, "div"), a, b, joint(a, b, "dividing"));
+}
+Fixed sqrt(const Fixed& x) { return sqrt(builder_of(x, nullptr, "sqrt"), x, x.format()); }
+Fixed exp(const Fixed& x) { return exp(builder_of(x, nullptr, "exp"), x, x.format()); }
+Fixed ln(const Fixed& x) { return ln(builder_of(x, nullptr, "ln"), x, x.format()); }
+Fixed normal_cdf(const Fixed& x) { return normal_cdf(builder_of(x, nullptr, "normal_cdf"), x, x.format()); }
+
+// -- Signed comparison and selection.
+
+Expr is_negative(const Fixed& a) {
+  if (a.raw().is_constant()) return Expr(to_signed(a.raw().constant()).neg ? 1 : 0);
+  Builder& b = *a.builder();
+  const unsigned n = a.bits();
+  need(n + 2 <= 250, "operand too wide to compare");
+  auto sc = b.scope("fixed compare");
+  // a + 2^(n+1) lies in [2^n, 3 2^n] since |a| <= 2^n (proven): its bit n + 1 is set exactly
+  // when a >= 0, and the decomposition into n + 2 bits is unique.
+  auto bits = b.to_bits(a.raw() + pow2(n + 1), n + 2, "compared value within its bound");
+  return 1 - bits[n + 1];
+}
+
+Expr less_than(const Fixed& a, const Fixed& b) { return is_negative(sub(a, b)); }
+
+Expr less_or_equal(const Fixed& a, const Fixed& b) { return 1 - is_negative(sub(b, a)); }
+
+Fixed select(const Expr& cond, const Fixed& a, const Fixed& b) {
+  Format f = joint(a, b, "selecting between");
+  Builder* bl = any_builder(a, b);
+  if (bl == nullptr) bl = cond.builder();
+  const unsigned bits = std::max(a.bits(), b.bits());
+  if (cond.is_constant()) {
+    need(cond.constant().is_zero() || cond.constant().is_one(), "select condition is not boolean");
+    const Fixed& pick = cond.constant().is_zero() ? b : a;
+    return Access::make(bl, pick.raw(), f, bits);
+  }
+  return Access::make(bl, bl->select(cond, a.raw(), b.raw(), "fixed select"), f, bits);
+}
+
+Fixed max(const Fixed& a, const Fixed& b) { return select(less_than(a, b), b, a); }
+
+Fixed min(const Fixed& a, const Fixed& b) { return select(less_than(a, b), a, b); }
+
+Fixed abs(const Fixed& a) { return select(is_negative(a), neg(a), a); }
+
+Fixed clamp(const Fixed& x, const Fixed& lo, const Fixed& hi) {
+  if (lo.raw().is_constant() && hi.raw().is_constant()) {
+    need(is_negative(sub(hi, lo)).constant().is_zero(), "clamp with lo > hi");
+  }
+  return min(max(x, lo), hi);
 }
 
 }  // namespace pm::gadgets::fixed

@@ -29,10 +29,23 @@
 /// 0 or 1 for |x| >= 8 (within 2^-50 of the true value, below 1/4 ulp for F <= 48).
 ///
 /// exp, ln and normal_cdf evaluate Chebyshev series (Clenshaw's recurrence) with F + 10
-/// fractional bits inside; the series are fitted when the circuit is built, in long double,
-/// with the degree chosen to meet the error bound.
+/// fractional bits inside. The coefficients are data (fixed_tables.inc, made by
+/// scripts/gen_fixed_tables.py with mpmath), and the degree, every bound and every constant of the
+/// R1CS are chosen with integer arithmetic: a circuit is the same on every host, compiler and libm.
+///
+/// Signed comparisons, min, max, abs, clamp and select (docs/CIRCUITS.md has their costs):
+/// payoffs are max(S - K, 0), margins a max over scenarios.
+///
+/// A `Fixed` is made only by these functions, so its bound is always one its constraints prove
+/// (an aggregate would let `Fixed{private_input, ...}` claim a bound nothing checks). It carries
+/// its format and builder, so formulas read as formulas:
+///   Fixed d1 = (ln(s / k) + (r + sigma * sigma * half) * t) / (sigma * sqrt(t));
+/// (As one expression its constraints come in the compiler's evaluation order of operands, which
+/// C++ leaves unspecified; one operation a statement fixes the R1CS across compilers.)
 
+#include <cstdint>
 #include <string_view>
+#include <utility>
 
 #include "circuit/builder.hpp"
 
@@ -45,12 +58,30 @@ using ff::Fr;
 struct Format {
   unsigned frac_bits = 32;  ///< F: resolution 2^-F (1..64)
   unsigned int_bits = 32;   ///< I: |v| < 2^I (1..64); I + F <= 100
+  friend bool operator==(const Format&, const Format&) = default;
 };
 
-struct Fixed {
-  Expr raw;
-  unsigned frac = 0;  ///< fractional bits of raw
-  unsigned bits = 0;  ///< |raw| <= 2^bits, proven
+struct Access;
+
+class Fixed {
+ public:
+  /// The field element round(v * 2^frac()).
+  const Expr& raw() const { return raw_; }
+  unsigned frac() const { return fmt_.frac_bits; }
+  /// |raw| <= 2^bits, proven by the constraints that made the value.
+  unsigned bits() const { return bits_; }
+  const Format& format() const { return fmt_; }
+  /// Null for a constant.
+  Builder* builder() const { return b_; }
+
+ private:
+  friend struct Access;
+  Fixed(Builder* b, Expr raw, const Format& fmt, unsigned bits)
+      : b_(b), raw_(std::move(raw)), fmt_(fmt), bits_(bits) {}
+  Builder* b_;
+  Expr raw_;
+  Format fmt_;
+  unsigned bits_;
 };
 
 /// round(v * 2^frac) as a field element; throws Error(Errc::out_of_range) if it needs more
@@ -66,6 +97,9 @@ void check(const Format& fmt);
 /// I + F + 2 constraints.
 Fixed from_raw(Builder& b, const Expr& raw, const Format& fmt);
 Fixed constant(long double v, const Format& fmt);
+/// num / den rounded to the format's resolution with integer arithmetic (the same on every host,
+/// unlike a long double literal); den > 0.
+Fixed constant_ratio(std::int64_t num, std::uint64_t den, const Format& fmt);
 /// Range-checks a value into the format (a wide sum, say); I + F + 2 constraints.
 Fixed narrow(Builder& b, const Fixed& a, const Format& fmt);
 
@@ -84,5 +118,37 @@ Fixed exp(Builder& b, const Fixed& x, const Format& fmt);
 Fixed ln(Builder& b, const Fixed& x, const Format& fmt);
 /// The standard normal distribution function Phi(x).
 Fixed normal_cdf(Builder& b, const Fixed& x, const Format& fmt);
+
+// -- The same as operators and functions of the operands: the builder is the operands', the
+// format theirs (equal fractional bits; the wider integer part). Two constants are an error
+// for the operations that need constraints (Error(Errc::invalid_argument)).
+Fixed operator+(const Fixed& a, const Fixed& b);
+Fixed operator-(const Fixed& a, const Fixed& b);
+Fixed operator-(const Fixed& a);
+Fixed operator*(const Fixed& a, std::int64_t k);
+Fixed operator*(const Fixed& a, const Fixed& b);
+Fixed operator/(const Fixed& a, const Fixed& b);
+Fixed sqrt(const Fixed& x);
+Fixed exp(const Fixed& x);
+Fixed ln(const Fixed& x);
+Fixed normal_cdf(const Fixed& x);
+
+// -- Signed comparison and selection. Results of the comparisons are boolean wires; constants
+// compare at build time. Costs for operands bounded by n bits (docs/CIRCUITS.md).
+/// [a < 0]: n + 3 constraints.
+Expr is_negative(const Fixed& a);
+/// [a < b]: n + 4 constraints (a - b is bounded by n + 1 bits).
+Expr less_than(const Fixed& a, const Fixed& b);
+/// [a <= b]: as less_than.
+Expr less_or_equal(const Fixed& a, const Fixed& b);
+/// cond ? a : b, cond boolean (asserted unless known): 1 constraint.
+Fixed select(const Expr& cond, const Fixed& a, const Fixed& b);
+/// less_than and a selection: n + 5 constraints.
+Fixed max(const Fixed& a, const Fixed& b);
+Fixed min(const Fixed& a, const Fixed& b);
+/// |a|: n + 4 constraints; the bound stays a's.
+Fixed abs(const Fixed& a);
+/// min(max(x, lo), hi); lo <= hi is the caller's (checked at build time for constants).
+Fixed clamp(const Fixed& x, const Fixed& lo, const Fixed& hi);
 
 }  // namespace pm::gadgets::fixed

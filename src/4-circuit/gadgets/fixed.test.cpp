@@ -9,9 +9,12 @@
 #include <functional>
 #include <numbers>
 #include <random>
+#include <type_traits>
 
 #include "base/error.hpp"
 #include "circuit/testing.hpp"
+#include "formats/r1cs.hpp"
+#include "hash/sha256.hpp"
 
 namespace pm::gadgets::fixed {
 namespace {
@@ -23,7 +26,7 @@ circuit::Circuit make(const Format& fmt, const Op& op) {
   Builder b("fixed");
   Fixed x = from_raw(b, b.private_input("x"), fmt);
   Fixed y = from_raw(b, b.private_input("y"), fmt);
-  b.public_output("z", op(b, x, y, fmt).raw);
+  b.public_output("z", op(b, x, y, fmt).raw());
   return b.compile();
 }
 
@@ -291,6 +294,206 @@ TEST(Fixed, CostsAsDocumented) {
   EXPECT_EQ(cost([](auto& b, auto& x, auto&, auto& f) { return ln(b, x, f); }), 1486u);
   EXPECT_EQ(cost([](auto& b, auto& x, auto&, auto& f) { return normal_cdf(b, x, f); }), 1032u);
   EXPECT_EQ(cost([](auto&, auto& x, auto& y, auto&) { return add(x, y); }), 0u);
+}
+
+}  // namespace
+}  // namespace pm::gadgets::fixed
+
+namespace pm::gadgets::fixed {
+namespace {
+
+// Only the gadgets make a Fixed: no aggregate, no public constructor, so a claimed bound is
+// always one the constraints prove (Fixed{private_input, 32, 64} no longer compiles).
+static_assert(!std::is_aggregate_v<Fixed>);
+static_assert(!std::is_constructible_v<Fixed, Expr, unsigned, unsigned>);
+static_assert(!std::is_constructible_v<Fixed, Builder*, Expr, Format, unsigned>);
+
+// F = 4, I = 4: raw values in [-2^8, 2^8]; every pair on a grid against integer comparisons.
+TEST(Fixed, SignedComparisonAndSelectionExhaustive) {
+  const Format fmt{4, 4};
+  Builder b("compare");
+  Fixed x = from_raw(b, b.private_input("x"), fmt);
+  Fixed y = from_raw(b, b.private_input("y"), fmt);
+  Expr c = b.private_input("c");
+  const Fixed lo = constant_ratio(-3, 2, fmt), hi = constant_ratio(9, 4, fmt);
+  b.public_output("lt", less_than(x, y));
+  b.public_output("le", less_or_equal(x, y));
+  b.public_output("neg", is_negative(x));
+  b.public_output("max", max(x, y).raw());
+  b.public_output("min", min(x, y).raw());
+  b.public_output("abs", abs(x).raw());
+  b.public_output("clamp", clamp(x, lo, hi).raw());
+  b.public_output("sel", select(c, x, y).raw());
+  b.public_output("relu", max(x, constant_ratio(0, 1, fmt)).raw());
+  auto circ = b.compile();
+  auto raw = [](std::int64_t v) { return raw_of(v); };
+  for (std::int64_t xv = -256; xv <= 256; xv += 23) {
+    for (std::int64_t yv = -256; yv <= 256; yv += 29) {
+      for (std::int64_t cv : {0, 1}) {
+        std::vector<Fr> in{raw(xv), raw(yv), Fr::from_u64(static_cast<std::uint64_t>(cv))};
+        auto pub = circ.public_signals(circ.solve(in));
+        const std::vector<Fr> want{Fr::from_u64(xv < yv),
+                                   Fr::from_u64(xv <= yv),
+                                   Fr::from_u64(xv < 0),
+                                   raw(std::max(xv, yv)),
+                                   raw(std::min(xv, yv)),
+                                   raw(xv < 0 ? -xv : xv),
+                                   raw(std::clamp<std::int64_t>(xv, -24, 36)),
+                                   raw(cv ? xv : yv),
+                                   raw(std::max<std::int64_t>(xv, 0))};
+        ASSERT_EQ(pub, want) << xv << " " << yv << " " << cv;
+      }
+    }
+  }
+  // Equal values, the format's edges, and the proof path.
+  circuit::testing::run_circuit(
+      circ, nlohmann::ordered_json{{"x", raw(-256).to_decimal()}, {"y", raw(255).to_decimal()}, {"c", 1}},
+      std::vector<Fr>{Fr::one(), Fr::one(), Fr::one(), raw(255), raw(-256), raw(256), raw(-24), raw(-256),
+                      raw(0)});
+  // A comparison hint that claims x >= 0 for x = -1 (the sign bit set, the low bits left): the
+  // decomposition no longer sums to the value.
+  circuit::SolveOptions lie;
+  lie.hint_overrides["to_bits"] = [](std::span<const Fr> in, std::span<Fr> out) {
+    ff::u256 v = in[0].to_canonical();
+    for (std::size_t i = 0; i < out.size(); ++i)
+      out[i] = ff::bit(v, static_cast<unsigned>(i)) ? Fr::one() : Fr::zero();
+    if (out.size() == 11) out[10] = Fr::one();  // less_than: x - y bounded by 9 bits, n + 2 bits
+  };
+  circuit::testing::expect_rejected(circ,
+                                    nlohmann::ordered_json{{"x", raw(-1).to_decimal()}, {"y", "0"}, {"c", 0}},
+                                    lie, "compared value within its bound");
+  // A non-boolean selection condition.
+  circuit::testing::expect_rejected(circ, nlohmann::ordered_json{{"x", "1"}, {"y", "0"}, {"c", 2}}, {},
+                                    "fixed select");
+}
+
+TEST(Fixed, ComparisonCostsAsDocumented) {
+  // Operands from from_raw at F = I = 32: |raw| <= 2^64 (n = 64).
+  auto cost = [](const std::function<void(const Fixed&, const Fixed&)>& op) {
+    Builder b("cost");
+    Fixed x = from_raw(b, b.private_input("x"), kF32);
+    Fixed y = from_raw(b, b.private_input("y"), kF32);
+    std::size_t before = b.num_constraints();
+    op(x, y);
+    return b.num_constraints() - before;
+  };
+  EXPECT_EQ(cost([](auto& x, auto&) { (void)is_negative(x); }), 67u);
+  EXPECT_EQ(cost([](auto& x, auto& y) { (void)less_than(x, y); }), 68u);
+  EXPECT_EQ(cost([](auto& x, auto& y) { (void)max(x, y); }), 69u);
+  EXPECT_EQ(cost([](auto& x, auto& y) { (void)min(x, y); }), 69u);
+  EXPECT_EQ(cost([](auto& x, auto&) { (void)abs(x); }), 68u);
+  EXPECT_EQ(cost([](auto& x, auto& y) { (void)clamp(x, y, constant(5, kF32)); }), 2u * 69);
+  Builder b("cost");
+  Fixed x = from_raw(b, b.private_input("x"), kF32);
+  Expr c = b.private_input("c");
+  b.assert_boolean(c);
+  std::size_t before = b.num_constraints();
+  (void)select(c, x, constant(1, kF32));
+  EXPECT_EQ(b.num_constraints() - before, 1u);
+  // Constants compare when the circuit is built.
+  EXPECT_TRUE(less_than(constant(-1, kF32), constant(0, kF32)).constant().is_one());
+  EXPECT_EQ(max(constant(2, kF32), constant(-3, kF32)).raw().constant(), encode(2, 32));
+  EXPECT_THROW((void)clamp(x, constant(2, kF32), constant(1, kF32)), Error);
+}
+
+// d1 = (ln(S/K) + (r + sigma^2/2) T) / (sigma sqrt(T)) through the operators, as a formula,
+// agrees with double precision and costs what the explicit calls cost. Written one operation a
+// statement it is byte for byte their circuit; as one expression its constraints come in the
+// compiler's evaluation order of the operands (unspecified in C++), which docs/CIRCUITS.md notes.
+TEST(Fixed, OperatorsReadAsFormulas) {
+  const Format fmt = kF32;
+  auto inputs = [&](Builder& b) {
+    std::vector<Fixed> v;
+    for (const char* n : {"s", "k", "r", "sigma", "t"}) v.push_back(from_raw(b, b.private_input(n), fmt));
+    return v;
+  };
+  Builder b1("d1");
+  auto in1 = inputs(b1);
+  {
+    const Fixed &s = in1[0], &k = in1[1], &r = in1[2], &sigma = in1[3], &t = in1[4];
+    const Fixed half = constant_ratio(1, 2, fmt);
+    Fixed d1 = (ln(s / k) + (r + sigma * sigma * half) * t) / (sigma * sqrt(t));
+    b1.public_output("d1", d1.raw());
+  }
+  Builder b2("d1");
+  auto in2 = inputs(b2);
+  {
+    const Fixed half = constant_ratio(1, 2, fmt);
+    Fixed q = div(b2, in2[0], in2[1], fmt);
+    Fixed l = ln(b2, q, fmt);
+    Fixed s2 = mul(b2, mul(b2, in2[3], in2[3], fmt), half, fmt);
+    Fixed num = add(l, mul(b2, add(in2[2], s2), in2[4], fmt));
+    Fixed den = mul(b2, in2[3], sqrt(b2, in2[4], fmt), fmt);
+    b2.public_output("d1", div(b2, num, den, fmt).raw());
+  }
+  Builder b3("d1");
+  auto in3 = inputs(b3);
+  {
+    const Fixed &s = in3[0], &k = in3[1], &r = in3[2], &sigma = in3[3], &t = in3[4];
+    const Fixed half = constant_ratio(1, 2, fmt);
+    Fixed q = s / k;
+    Fixed l = ln(q);
+    Fixed sigma2 = sigma * sigma;
+    Fixed s2 = sigma2 * half;
+    Fixed rate = (r + s2) * t;
+    Fixed num = l + rate;
+    Fixed root = sqrt(t);
+    Fixed den = sigma * root;
+    b3.public_output("d1", (num / den).raw());
+  }
+  auto c1 = b1.compile(), c2 = b2.compile(), c3 = b3.compile();
+  EXPECT_EQ(c1.num_constraints(), c2.num_constraints());
+  EXPECT_EQ(formats::write_r1cs(c3.r1cs(), c3.wire_labels()),
+            formats::write_r1cs(c2.r1cs(), c2.wire_labels()));
+  nlohmann::ordered_json in;
+  const double S = 100, K = 95, r = 0.05, sigma = 0.2, T = 0.5;
+  for (auto [n, v] : {std::pair{"s", S}, {"k", K}, {"r", r}, {"sigma", sigma}, {"t", T}}) {
+    in[n] = encode(v, 32).to_decimal();
+  }
+  const double want = (std::log(S / K) + (r + sigma * sigma / 2) * T) / (sigma * std::sqrt(T));
+  auto got = decode(c1.public_signals(c1.solve(in))[0], 32);
+  EXPECT_NEAR(static_cast<double>(got), want, 1e-8);
+  // Two constants have no builder to put a constraint in.
+  EXPECT_THROW((void)(constant(1, fmt) * constant(2, fmt)), Error);
+  EXPECT_EQ(constant_ratio(-1, 3, kF16).raw().constant(), raw_of(-21845));
+  EXPECT_EQ(constant_ratio(1, 2, kF16).raw().constant(), raw_of(32768));
+}
+
+// The R1CS of the series gadgets, pinned: their coefficients are committed tables and every
+// bound is integer arithmetic, so any host, compiler or libm builds these same bytes. A change
+// here is a change of circuit (and of every zkey made for it): make it deliberately.
+TEST(Fixed, R1csHashesArePinned) {
+  struct Case {
+    const char* name;
+    Format fmt;
+    Fixed (*op)(const Fixed&);
+    const char* sha256;
+  };
+  const Case cases[] = {
+      {"exp", kF32, [](const Fixed& x) { return exp(x); },
+       "be298f6bc5facd55bba08e672603f41b939c5a74f67f6714639cd2b12b095e08"},
+      {"ln", kF32, [](const Fixed& x) { return ln(x); },
+       "e762ea072ad57fc967ceff8d362f75a14689a45faf7c4bd47ff842432a201361"},
+      {"normal_cdf", kF32, [](const Fixed& x) { return normal_cdf(x); },
+       "e3c02ef4f37377807815dd1f8489a4aee5f17881c666a952f0d4a62d51800c99"},
+      {"exp", kF16, [](const Fixed& x) { return exp(x); },
+       "14c820707febbc0cdfd462318d7e3083cf64fd2fce1cedb57bb04b12b17a014e"},
+      {"ln", kF16, [](const Fixed& x) { return ln(x); },
+       "5cf644fdebdaf131445364c780fc1189ef8edfc9fcad9bf6f89346dc4a72dbbb"},
+      {"normal_cdf", kF16, [](const Fixed& x) { return normal_cdf(x); },
+       "d3e2f222647d64022f59d9f0685b8370fa089bef003e5b5c962ae3955c09ce3c"},
+      {"normal_cdf", Format{48, 16}, [](const Fixed& x) { return normal_cdf(x); },
+       "6dbcba9b4deccbd1b615a6542a35a6ee24f5c77484aae18aa7a43341460c4c8c"},
+      {"exp", Format{64, 32}, [](const Fixed& x) { return exp(x); },
+       "94a3301d71e719c98261d311ecc51c15b5ee2236477943d8a66b742e7283dcef"},
+  };
+  for (const auto& c : cases) {
+    Builder b(c.name);
+    b.public_output("y", c.op(from_raw(b, b.private_input("x"), c.fmt)).raw());
+    auto circ = b.compile();
+    EXPECT_EQ(hash::sha256_hex(formats::write_r1cs(circ.r1cs(), circ.wire_labels())), c.sha256)
+        << c.name << " at F = " << c.fmt.frac_bits << ", I = " << c.fmt.int_bits;
+  }
 }
 
 }  // namespace
