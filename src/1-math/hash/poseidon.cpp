@@ -124,6 +124,16 @@ std::vector<Fr> poseidon_ex(std::span<const Fr> inputs, const Fr& init_state, un
 
 Fr poseidon(std::span<const Fr> inputs) { return poseidon_ex(inputs, Fr::zero(), 1)[0]; }
 
+Fr poseidon_sponge_capacity(std::size_t n) {
+  return Fr::from_canonical_reduced(ff::u256{0, static_cast<std::uint64_t>(n), 0, 0});
+}
+
+Fr poseidon_sponge(std::span<const Fr> inputs) {
+  return poseidon_sponge_with(
+      inputs, Fr::zero(), poseidon_sponge_capacity(inputs.size()),
+      [](std::span<const Fr> rate, const Fr& cap) { return poseidon_ex(rate, cap, 17); });
+}
+
 void poseidon_check_arity(std::size_t n) {
   if (n == 0 || n > kPoseidonMaxInputs) {
     throw Error(Errc::invalid_argument,

@@ -36,6 +36,35 @@ const PoseidonParams& poseidon_params(unsigned n_inputs);
 std::vector<Fr> poseidon_ex(std::span<const Fr> inputs, const Fr& init_state, unsigned n_out);
 Fr poseidon(std::span<const Fr> inputs);
 
+/// A sponge over circomlib's width-17 permutation (Poseidon(16)) for any number of inputs:
+/// capacity state[0] = n * 2^64 (the length: inputs with trailing zeros hash differently), the
+/// inputs added 16 at a time into state[1..16] (the last block zero-padded; at least one block),
+/// one permutation a block, the hash state[1]. tests/vectors/gen_poseidon_vectors.mjs computes
+/// the same with circomlibjs.
+Fr poseidon_sponge(std::span<const Fr> inputs);
+constexpr unsigned kPoseidonSpongeRate = 16;
+/// n * 2^64, the sponge's initial capacity.
+Fr poseidon_sponge_capacity(std::size_t n);
+
+/// The sponge's schedule over any value type (Fr natively, circuit expressions in the gadget):
+/// `permute(rate, capacity)` returns circomlibjs's poseidon(rate, capacity, 17), the full state.
+template <class T, class Permute>
+T poseidon_sponge_with(std::span<const T> inputs, const T& zero, const T& capacity, Permute permute) {
+  T cap = capacity;
+  std::vector<T> rate(kPoseidonSpongeRate, zero);
+  const std::size_t blocks =
+      inputs.empty() ? 1 : (inputs.size() + kPoseidonSpongeRate - 1) / kPoseidonSpongeRate;
+  for (std::size_t k = 0; k < blocks; ++k) {
+    for (std::size_t i = 0; i < kPoseidonSpongeRate && k * kPoseidonSpongeRate + i < inputs.size(); ++i) {
+      rate[i] = rate[i] + inputs[k * kPoseidonSpongeRate + i];
+    }
+    std::vector<T> state = permute(std::span<const T>(rate), cap);
+    cap = state[0];
+    rate.assign(state.begin() + 1, state.end());
+  }
+  return rate[0];
+}
+
 /// Throws Error(Errc::invalid_argument) unless 1 <= n <= 16.
 void poseidon_check_arity(std::size_t n);
 

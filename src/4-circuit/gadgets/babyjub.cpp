@@ -119,6 +119,17 @@ void assert_on_curve(Builder& b, const PointExpr& p) {
   b.assert_product(x2 * curve_d(), y2, x2 * curve_a() + y2 - 1, "point is on the curve");
 }
 
+void assert_on_curve(Builder& b, const PointExpr& p, const Expr& enabled) {
+  if (enabled.is_constant()) {
+    if (!enabled.constant().is_zero()) assert_on_curve(b, p);
+    return;
+  }
+  Expr x2 = b.square(p.x, "on curve: x^2");
+  Expr y2 = b.square(p.y, "on curve: y^2");
+  Expr dx2y2 = b.mul(x2 * curve_d(), y2, "on curve: d x^2 y^2");
+  b.assert_product(x2 * curve_a() + y2 - 1 - dx2y2, enabled, Expr(0), "point is on the curve");
+}
+
 PointExpr mul_any(Builder& b, std::span<const Expr> bits, const PointExpr& p) {
   constexpr std::size_t kSegment = 148;
   if (bits.empty() || bits.size() > 254)

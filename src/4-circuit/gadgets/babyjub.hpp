@@ -10,7 +10,7 @@
 /// Gadget costs in constraints (circomlib's templates of the same purpose are named;
 /// docs/CIRCUITS.md compares the totals with circom --O2):
 ///  - add (BabyAdd): 6; 3 when one point is constant. dbl (BabyDbl): 6.
-///  - assert_on_curve (BabyCheck): 3.
+///  - assert_on_curve (BabyCheck): 3; 4 with a variable `enabled`.
 ///  - mul_any (EscalarMulAny): 9 per bit plus 24 (2,310 for 254 bits).
 ///  - mul_fixed (EscalarMulFix): 6 per 3-bit window plus 13 (523 for 253 bits).
 /// The scalar multiplications use Montgomery formulas, which have exceptional cases (adding a
@@ -55,6 +55,9 @@ inline PointExpr constant(const Point& p) { return {Expr(p.x), Expr(p.y)}; }
 PointExpr add(Builder& b, const PointExpr& p, const PointExpr& q);
 PointExpr dbl(Builder& b, const PointExpr& p);
 void assert_on_curve(Builder& b, const PointExpr& p);
+/// The same when `enabled` (boolean, the caller's) is 1: 4 constraints (3 for a constant 1, none
+/// for a constant 0).
+void assert_on_curve(Builder& b, const PointExpr& p, const Expr& enabled);
 
 /// sum 2^i bits[i] * p (circomlib's EscalarMulAny): `bits` boolean (the caller constrains them,
 /// e.g. with to_bits), 1 <= bits.size() <= 254, p of order l or the identity (x = 0 selects

@@ -86,6 +86,16 @@ void eddsa_poseidon_verify(Builder& b, const PointExpr& a, const PointExpr& r8, 
                            const Expr& msg, const Expr& enabled) {
   auto sc = b.scope("eddsa_poseidon");
   b.assert_boolean(enabled, "enabled is boolean");
+  // A and R8 are the prover's (an input, or a key read from a tree): on the curve, or the
+  // addition formulas' exceptional cases are not ruled out. circomlib checks neither.
+  {
+    auto k = b.scope("key A");
+    babyjub::assert_on_curve(b, a, enabled);
+  }
+  {
+    auto r = b.scope("R8");
+    babyjub::assert_on_curve(b, r8, enabled);
+  }
   // S < l: l - 1 - S fits in 251 bits exactly when S <= l - 1 (S < 2^253 < r otherwise wraps
   // it to at least r - 2^253 > 2^252).
   auto s_bits = b.to_bits(s, 253, "S fits in 253 bits");

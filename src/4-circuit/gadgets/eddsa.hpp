@@ -7,18 +7,19 @@
 /// (l the prime subgroup order, h taken as an integer below r). circomlibjs signs with
 /// A = (s >> 3) * Base8, s from a BLAKE-512 of the 32-byte private key.
 ///
-/// The gadget (about 4,200 constraints; circom --O2 gives 4,217 for circomlib's template) checks:
+/// The gadget (4,199 constraints; circom --O2 gives 4,217 for circomlib's template) checks:
+///  - A and R8 are on the curve (3 constraints each; circomlib checks neither);
 ///  - S fits in 253 bits and S < l (rejects the malleable S + l);
 ///  - h's bits are canonical (Num2Bits_strict: h + r is no alternative);
 ///  - 8 A is not the identity (A of small order is rejected);
 ///  - S * Base8 = R8 + h * (8 A), with circomlib's scalar-multiplication circuits.
-/// Like circomlib it checks neither A nor R8 to be on the curve. That is sound for a trusted A
-/// (a public input, or a key committed in a Merkle tree); when the prover chooses A freely, add
-/// babyjub::assert_on_curve(b, A) (3 constraints), since for an off-curve A the Montgomery
-/// formulas' exceptional cases are not ruled out.
+/// Unlike circomlib it checks A and R8 to be on the curve: for an off-curve point the Montgomery
+/// formulas' exceptional cases are not ruled out, and A is often the prover's choice (a key read
+/// from a tree the prover opens).
 /// With `enabled` (boolean) 0 the checks are switched off, as circomlib's `enabled` input
-/// does; the curve formulas still run, so use dummy inputs such as zeros then (arbitrary
-/// off-curve values can leave a division by zero unsatisfiable).
+/// does (the on-curve checks too, 4 constraints a point then); the curve formulas still run, so
+/// use dummy inputs such as zeros then (arbitrary off-curve values can leave a division by zero
+/// unsatisfiable).
 
 #include <array>
 #include <cstdint>

@@ -26,4 +26,12 @@ std::vector<Expr> poseidon_ex(Builder& b, std::span<const Expr> inputs, const Ex
 
 Expr poseidon(Builder& b, std::span<const Expr> inputs) { return poseidon_ex(b, inputs, Expr(), 1)[0]; }
 
+Expr poseidon_sponge(Builder& b, std::span<const Expr> inputs) {
+  auto scope = b.scope("poseidon sponge(" + std::to_string(inputs.size()) + ")");
+  return hash::poseidon_sponge_with(inputs, Expr(), Expr(hash::poseidon_sponge_capacity(inputs.size())),
+                                    [&b](std::span<const Expr> rate, const Expr& cap) {
+                                      return poseidon_ex(b, rate, cap, hash::kPoseidonSpongeRate + 1);
+                                    });
+}
+
 }  // namespace pm::gadgets

@@ -24,11 +24,15 @@ using hash::kPoseidonMaxInputs;
 using hash::poseidon;
 using hash::poseidon_ex;
 using hash::poseidon_params;
+using hash::poseidon_sponge;
 using hash::PoseidonParams;
 
 /// The gadget: circomlib's PoseidonEx(n, n_out) / Poseidon(n).
 std::vector<Expr> poseidon_ex(Builder& b, std::span<const Expr> inputs, const Expr& init_state,
                               unsigned n_out);
 Expr poseidon(Builder& b, std::span<const Expr> inputs);
+/// The sponge for any number of inputs (hash::poseidon_sponge): one width-17 permutation per 16
+/// inputs, 609 constraints for the first and 612 for each further one (docs/CIRCUITS.md).
+Expr poseidon_sponge(Builder& b, std::span<const Expr> inputs);
 
 }  // namespace pm::gadgets
