@@ -1,13 +1,21 @@
 #include "catalog/registry.hpp"
 
+#include <algorithm>
+
 #include "base/error.hpp"
 
 namespace pm::catalog {
 
+// The definitions: one file each, listed in CMakeLists.txt (the generated circuits.inc).
+#define PM_CIRCUIT(stem) CircuitDef stem##_circuit();
+#include "catalog/circuits.inc"
+#undef PM_CIRCUIT
+
 const std::vector<CircuitDef>& all() {
   static const std::vector<CircuitDef> defs = {
-      cubic_circuit(),          poseidon_hash_circuit(), poseidon_chain_circuit(), merkle_inclusion_circuit(),
-      eddsa_poseidon_circuit(),
+#define PM_CIRCUIT(stem) stem##_circuit(),
+#include "catalog/circuits.inc"
+#undef PM_CIRCUIT
   };
   return defs;
 }

@@ -2,8 +2,8 @@
 /// \file Circuits built into the binary, by name: `proofmill circuit list`, `circuit
 /// export-r1cs NAME`, `witness NAME input.json out.wtns`, `circuit prove NAME ...`.
 ///
-/// Adding one is one C++ file defining a `CircuitDef` function and one line in registry.cpp
-/// (README, "Writing a circuit in C++").
+/// Adding one is one C++ file, NAME.cpp defining `CircuitDef NAME_circuit()`, and one line, NAME
+/// in catalog/CMakeLists.txt's list (README, "Writing a circuit in C++").
 
 #include <cstdint>
 #include <functional>
@@ -43,12 +43,5 @@ const CircuitDef& find(std::string_view name);
 circuit::Circuit build(const CircuitDef& def, const Params& params = {});
 /// Parses "k=v" strings into Params (Error on malformed ones).
 Params parse_params(const std::vector<std::string>& kv);
-
-// The definitions (one file each).
-CircuitDef cubic_circuit();
-CircuitDef poseidon_hash_circuit();
-CircuitDef poseidon_chain_circuit();
-CircuitDef merkle_inclusion_circuit();
-CircuitDef eddsa_poseidon_circuit();
 
 }  // namespace pm::catalog

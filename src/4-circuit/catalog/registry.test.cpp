@@ -8,9 +8,11 @@
 
 #include "base/error.hpp"
 #include "circuit/testing.hpp"
+#include "formats/r1cs.hpp"
 #include "gadgets/eddsa.hpp"
 #include "gadgets/merkle.hpp"
 #include "gadgets/poseidon.hpp"
+#include "hash/sha256.hpp"
 
 namespace pm::catalog {
 namespace {
@@ -58,6 +60,27 @@ TEST(Registry, EveryCircuitRunsItsExample) {
     SCOPED_TRACE(def.name);
     circuit::testing::run_circuit(build(def), json::parse(def.example_input),
                                   expected_example_outputs(def.name));
+  }
+}
+
+// The SHA-256 of each built-in circuit's .r1cs at default parameters. A ceremony's zkey belongs
+// to one R1CS: any change to a circuit (a gadget, a constant, the wire order) must be deliberate,
+// and shows here. The R1CS is built with integer arithmetic only (the fixed-point series are
+// committed tables), so every host, compiler and libm gives these hashes.
+TEST(Registry, R1csHashesArePinned) {
+  const std::map<std::string, std::string> pinned = {
+      {"cubic", "b47029e0872bf111fdf76086b0e50b5d2400f6d81fd9360c17fe2aa67ea3a832"},
+      {"poseidon", "952f43eaf0f50dcf0ef270ccd5e776336b8f92e9a9796b782ef83b4c89d3e05f"},
+      {"poseidon_chain", "d61bf619cd250a9b8f198c81d090b64cd7d75af9cad6f1c8d87ea4a6965fa099"},
+      {"merkle_inclusion", "b6b237ddfe4f55866ac0d6f5d23fe81c1b5d7ef038ba11077b7cbac88b36ab60"},
+      {"eddsa_poseidon", "13a3972f902013cbbbe41c940a571e001dd45fb3e5faad565329855ab24a6e0b"},
+  };
+  for (const auto& def : all()) {
+    auto c = build(def);
+    auto bytes = formats::write_r1cs(c.r1cs(), c.wire_labels());
+    auto it = pinned.find(def.name);
+    ASSERT_NE(it, pinned.end()) << def.name << " has no pinned hash: add it here, deliberately";
+    EXPECT_EQ(hash::sha256_hex(bytes), it->second) << def.name << "'s R1CS changed";
   }
 }
 
