@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generates src/4-circuit/gadgets/fixed_tables.inc: the constants of the fixed-point gadgets.
 
-The exp, ln and normal-CDF gadgets evaluate Chebyshev series. Their coefficients are data, not
+The exp, ln and normal-CDF gadgets evaluate Chebyshev series (ln and the normal CDF piecewise). Their coefficients are data, not
 fits made while a circuit is built, so that a circuit's R1CS (and so which zkey matches it) is
 the same on every host, compiler and libm. This script computes them with mpmath at 60 decimal
 digits, independently of the C++ code:
@@ -71,7 +71,13 @@ print()
 print("inline constexpr Q96 kLn2 = %s;  // ln 2" % q96(int(mp.nint(mp.log(2) * 2**Q))))
 print()
 emit("kExpHalf", "exp(u / 2), for e^t with t = u / 2 in [-1/2, 1/2]", lambda u: mp.exp(u / 2))
-emit("kLnMid", "ln(3/2 + u / 2), for ln m with m in [1, 2]", lambda u: mp.log(mp.mpf(3) / 2 + u / 2))
+for j in range(4):
+    lo = 1 + mp.mpf(j) / 4
+    emit(
+        "kLnSeg%d" % j,
+        "ln(%s + (u + 1) / 8), ln m on [%s, %s]" % (mp.nstr(lo, 3), mp.nstr(lo, 3), mp.nstr(lo + mp.mpf(1) / 4, 3)),
+        lambda u, lo=lo: mp.log(lo + (u + 1) / 8),
+    )
 for j in range(16):
     lo = mp.mpf(j) / 2
     emit(
@@ -79,6 +85,12 @@ for j in range(16):
         "Phi(%s + (u + 1) / 4), the normal CDF on [%s, %s]" % (mp.nstr(lo, 3), mp.nstr(lo, 3), mp.nstr(lo + mp.mpf(1) / 2, 3)),
         lambda u, lo=lo: mp.ncdf(lo + (u + 1) / 4),
     )
+print("inline constexpr const Q96* kLnSeg[4] = {kLnSeg0, kLnSeg1, kLnSeg2, kLnSeg3};")
+print("inline constexpr std::size_t kLnSegSize[4] = {")
+print("    " + ", ".join("std::size(kLnSeg%d)" % j for j in range(4)) + ",")
+print("};")
+print("inline constexpr const Q96* kLnSegTail[4] = {&kLnSeg0_tail, &kLnSeg1_tail, &kLnSeg2_tail, &kLnSeg3_tail};")
+print()
 print("inline constexpr const Q96* kNormalCdf[16] = {")
 for j in range(16):
     print("    kNormalCdf%d," % j)

@@ -179,6 +179,43 @@ Series constant_series(const Table& t, unsigned S) {
   return s;
 }
 
+// A piecewise series: segment j = sum 2^i seg[i] (seg boolean) uses tables[j], all at the degree
+// the worst of them needs. Multilinear selection over the bits: the products of bit subsets, then
+// each coefficient is a free combination of them (Moebius transform of the tables).
+Series segment_series(Builder& b, std::span<const Expr> seg, std::span<const Table> tables, unsigned S) {
+  const std::size_t n = tables.size();
+  PM_ASSERT(n == (std::size_t{1} << seg.size()));
+  const std::size_t degree = series_degree(tables, S);
+  std::vector<Expr> mono(n);
+  for (unsigned T = 0; T < n; ++T) {
+    Expr m(1);
+    for (unsigned i = 0; i < seg.size(); ++i) {
+      if (T & (1u << i)) m = b.mul(m, seg[i], "segment selection");
+    }
+    mono[T] = m;
+  }
+  Series series;
+  for (std::size_t k = 0; k <= degree; ++k) {
+    std::vector<Fr> a_coef(n);
+    u128 mx = 0;
+    for (unsigned j = 0; j < n; ++j) {
+      if (k >= tables[j].c.size()) continue;  // beyond the table: 0
+      a_coef[j] = encode_q(tables[j].c[k], S);
+      mx = std::max(mx, tables[j].c[k].mag());
+    }
+    for (unsigned i = 0; i < seg.size(); ++i) {
+      for (unsigned T = 0; T < n; ++T) {
+        if (T & (1u << i)) a_coef[T] = a_coef[T] - a_coef[T ^ (1u << i)];
+      }
+    }
+    Expr c;
+    for (unsigned T = 0; T < n; ++T) c += mono[T] * a_coef[T];
+    series.coeffs.push_back(c);
+    series.maxabs.push_back(mx);
+  }
+  return series;
+}
+
 // 2^(sum 2^i bits[i]) as a field element: one constraint per bit after the first.
 Expr pow2_of_bits(Builder& b, std::span<const Expr> bits) {
   Expr p(1);
@@ -240,6 +277,86 @@ Fr encode(long double v, unsigned frac) {
   return from_signed({s < 0, m});
 }
 
+namespace {
+
+// a = a * m + add; false on overflow past 256 bits.
+bool mul_add_small(u256& a, std::uint64_t m, std::uint64_t add) {
+  u128 carry = add;
+  for (auto& limb : a) {
+    const u128 t = static_cast<u128>(limb) * m + carry;
+    limb = static_cast<std::uint64_t>(t);
+    carry = t >> 64;
+  }
+  return carry == 0;
+}
+
+}  // namespace
+
+Fr encode_decimal(std::string_view text, unsigned frac) {
+  const std::string what = "decimal `" + std::string(text.substr(0, 60)) + "`";
+  auto bad = [&](const char* why) { return Error(Errc::invalid_argument, what + ": " + why); };
+  std::size_t i = 0;
+  bool neg = false;
+  if (i < text.size() && (text[i] == '-' || text[i] == '+')) neg = text[i++] == '-';
+  u256 mant{};
+  int exp10 = 0, digits = 0, significant = 0;
+  bool dot = false, any = false;
+  for (; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '.' && !dot) {
+      dot = true;
+      continue;
+    }
+    if (c < '0' || c > '9') break;
+    any = true;
+    if (significant > 0 || c != '0') ++significant;
+    if (significant > 38) throw bad("more than 38 significant digits");
+    (void)mul_add_small(mant, 10, static_cast<std::uint64_t>(c - '0'));
+    ++digits;
+    if (dot) --exp10;
+  }
+  if (!any) throw bad("no digits");
+  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+    ++i;
+    bool eneg = false;
+    if (i < text.size() && (text[i] == '-' || text[i] == '+')) eneg = text[i++] == '-';
+    int e = 0;
+    bool edigits = false;
+    for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
+      e = e * 10 + (text[i] - '0');
+      edigits = true;
+      if (e > 400) throw bad("exponent out of range");
+    }
+    if (!edigits) throw bad("no exponent digits");
+    exp10 += eneg ? -e : e;
+  }
+  if (i != text.size()) throw bad("unexpected character");
+  // value = mant 10^exp10; raw = round(mant 10^exp10 2^frac).
+  u256 num = mant;
+  for (unsigned k = 0; k < frac; ++k) {
+    if (!mul_add_small(num, 2, 0)) throw Error(Errc::out_of_range, what + " does not fit in 126 bits");
+  }
+  for (; exp10 > 0; --exp10) {
+    if (!mul_add_small(num, 10, 0)) throw Error(Errc::out_of_range, what + " does not fit in 126 bits");
+  }
+  u256 q = num;
+  if (exp10 < 0) {
+    if (-exp10 > 75) {
+      q = u256{};  // below 10^(38 - 75) 2^64: rounds to 0
+    } else {
+      u256 den{1, 0, 0, 0};
+      for (int k = 0; k < -exp10; ++k) (void)mul_add_small(den, 10, 0);
+      u256 rem;
+      q = ff::udiv(num, den, &rem);
+      // Halves away from zero: round up when 2 rem >= den.
+      u256 twice = rem;
+      if (!mul_add_small(twice, 2, 0) || !ff::lt(twice, den)) (void)mul_add_small(q, 1, 1);
+    }
+  }
+  if (ff::bit_length(q) > 126) throw Error(Errc::out_of_range, what + " does not fit in 126 bits");
+  return from_signed({neg && !ff::is_zero(q), q});
+}
+
 long double decode(const Fr& raw, unsigned frac) {
   SInt s = to_signed(raw);
   long double v = 0;
@@ -277,6 +394,15 @@ Fixed constant_ratio(std::int64_t num, std::uint64_t den, const Format& fmt) {
   const unsigned bits = std::max(1u, bits_for_q(bound, fmt.frac_bits));
   need(q < (static_cast<u128>(1) << 126), "constant does not fit in 126 bits");
   return Access::make(nullptr, Expr(from_u128(q, num < 0)), fmt, bits);
+}
+
+Fixed constant_decimal(std::string_view text, const Format& fmt) {
+  check(fmt);
+  const Fr raw = encode_decimal(text, fmt.frac_bits);
+  const SInt v = to_signed(raw);
+  // |raw| <= 2^bits: bits = the magnitude's bit length (a power of two needs no more).
+  const unsigned bits = std::max(1u, ff::bit_length(v.mag));
+  return Access::make(nullptr, Expr(raw), fmt, bits);
 }
 
 Fixed narrow(Builder& b, const Fixed& a, const Format& fmt) {
@@ -464,13 +590,19 @@ Fixed ln(Builder& b, const Fixed& x, const Format& fmt) {
     out[0] = from_signed(floor_div(t, v[1].to_canonical()));
   });
   Expr rem = big - b.mul(m, p, "mantissa times 2^k");
-  b.assert_range(m - pow2(S), S, "ln of a positive number: mantissa in [1, 2)");
+  // m - 2^S in S bits: m in [1, 2). Its top two bits pick one of four segments of width 1/4;
+  // the rest gives u in [-1, 1) within the segment (ln is analytic farther out relative to a
+  // shorter segment: fewer terms).
+  auto mbits = b.to_bits(m - pow2(S), S, "ln of a positive number: mantissa in [1, 2)");
   b.assert_range(rem, span + 1, "ln mantissa remainder");
   b.assert_range(p - 1 - rem, span + 1, "ln mantissa remainder below 2^k");
-  // ln m = f(u), u = 2m - 3 in [-1, 1).
+  Expr low;
+  for (unsigned i = 0; i + 2 < S; ++i) low += mbits[i] * pow2(i);
+  const Expr seg[2] = {mbits[S - 2], mbits[S - 1]};
+  std::vector<Table> tables;
+  for (int j = 0; j < 4; ++j) tables.push_back({{kLnSeg[j], kLnSegSize[j]}, *kLnSegTail[j]});
   unsigned lnm_bits = 0;
-  Expr lnm = clenshaw(b, m * Fr::from_u64(2) - pow2(S) * Fr::from_u64(3), S,
-                      constant_series({kLnMid, kLnMid_tail}, S), lnm_bits);
+  Expr lnm = clenshaw(b, low * Fr::from_u64(8) - pow2(S), S, segment_series(b, seg, tables, S), lnm_bits);
   Expr k = k_off - static_cast<std::int64_t>(F);
   Expr total = lnm + k * encode_q(kLn2, S);
   // |result| <= (max |k| + 1) ln 2.
@@ -506,36 +638,7 @@ Fixed normal_cdf(Builder& b, const Fixed& x, const Format& fmt) {
   Expr u = low * pow2(kGuard + 2) - pow2(S);
   std::vector<Table> tables;
   for (int j = 0; j < 16; ++j) tables.push_back({{kNormalCdf[j], kNormalCdfSize[j]}, *kNormalCdfTail[j]});
-  const std::size_t degree = series_degree(tables, S);
-  // Multilinear selection over the 4 segment bits: the products of bit subsets (11 constraints),
-  // then each coefficient is a free combination of them (Moebius transform of the table).
-  std::vector<Expr> mono(16);
-  for (unsigned T = 0; T < 16; ++T) {
-    Expr m(1);
-    for (unsigned i = 0; i < 4; ++i) {
-      if (T & (1u << i)) m = b.mul(m, seg[i], "segment selection");
-    }
-    mono[T] = m;
-  }
-  Series series;
-  for (std::size_t k = 0; k <= degree; ++k) {
-    std::vector<Fr> a_coef(16);
-    u128 mx = 0;
-    for (unsigned j = 0; j < 16; ++j) {
-      if (k >= tables[j].c.size()) continue;  // beyond the table: 0
-      a_coef[j] = encode_q(tables[j].c[k], S);
-      mx = std::max(mx, tables[j].c[k].mag());
-    }
-    for (unsigned i = 0; i < 4; ++i) {
-      for (unsigned T = 0; T < 16; ++T) {
-        if (T & (1u << i)) a_coef[T] = a_coef[T] - a_coef[T ^ (1u << i)];
-      }
-    }
-    Expr c;
-    for (unsigned T = 0; T < 16; ++T) c += mono[T] * a_coef[T];
-    series.coeffs.push_back(c);
-    series.maxabs.push_back(mx);
-  }
+  Series series = segment_series(b, seg, tables, S);
   unsigned vbits = 0;
   Expr v = clenshaw(b, u, S, series, vbits);
   Expr val = b.select(none_high, v, Expr(pow2(S)), "saturate at 1");

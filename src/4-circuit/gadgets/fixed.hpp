@@ -19,7 +19,7 @@
 /// | div (divisor > 0) | 266 | 0.5 ulp | 0.50 |
 /// | sqrt (x >= 0) | 105 | < 1 ulp (rounded down) | exact floor |
 /// | exp | 1,051 | 0.75 ulp + 2^-(F+6) e^x (relative for large results) | 0.50 ulp + 2^-(F+7) e^x |
-/// | ln (x > 0) | 1,486 | 0.75 ulp | 0.50 |
+/// | ln (x > 0) | 1,043 | 0.75 ulp | 0.50 |
 /// | normal_cdf | 1,032 | 0.75 ulp | 0.50 |
 ///
 /// Domains are enforced by constraints, not only by the witness code: division by a
@@ -87,6 +87,11 @@ class Fixed {
 /// round(v * 2^frac) as a field element; throws Error(Errc::out_of_range) if it needs more
 /// than 126 bits.
 Fr encode(long double v, unsigned frac);
+/// A decimal ("-12.5", "0.0001", "1e-4", "2.5E+3") rounded to frac fractional bits (halves
+/// away from zero) with integer arithmetic: exact and the same on every host. At most 38
+/// significant digits; throws Error(Errc::invalid_argument) on malformed text and
+/// Error(Errc::out_of_range) past 126 bits.
+Fr encode_decimal(std::string_view text, unsigned frac);
 /// The value of a raw field element read as a signed integer over 2^frac.
 long double decode(const Fr& raw, unsigned frac);
 
@@ -100,6 +105,8 @@ Fixed constant(long double v, const Format& fmt);
 /// num / den rounded to the format's resolution with integer arithmetic (the same on every host,
 /// unlike a long double literal); den > 0.
 Fixed constant_ratio(std::int64_t num, std::uint64_t den, const Format& fmt);
+/// A decimal constant (encode_decimal), e.g. 1/sqrt(2 pi) to 30 digits.
+Fixed constant_decimal(std::string_view text, const Format& fmt);
 /// Range-checks a value into the format (a wide sum, say); I + F + 2 constraints.
 Fixed narrow(Builder& b, const Fixed& a, const Format& fmt);
 
