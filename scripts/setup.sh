@@ -15,6 +15,8 @@ want_peers=1
 [ "$want_peers" = 1 ] && PKGS+=(postgresql)
 # The fixed-point series tables are regenerated with mpmath and compared (vectors.fixed_tables_mpmath).
 [ "$want_peers" = 1 ] && PKGS+=(python3-mpmath)
+# Option prices and Greeks are checked against QuantLib (vectors.options_quantlib).
+[ "$want_peers" = 1 ] && PKGS+=(quantlib-python)
 command -v node >/dev/null 2>&1 || PKGS+=(nodejs)
 command -v npm >/dev/null 2>&1 || PKGS+=(npm)
 

@@ -9,6 +9,7 @@
 #include "base/error.hpp"
 #include "circuit/testing.hpp"
 #include "formats/r1cs.hpp"
+#include "gadgets/bsm.hpp"
 #include "gadgets/eddsa.hpp"
 #include "gadgets/merkle.hpp"
 #include "gadgets/poseidon.hpp"
@@ -26,6 +27,39 @@ ff::Fr native_chain(std::uint64_t seed, std::uint64_t salt, std::uint64_t n) {
     h = gadgets::poseidon(in);
   }
   return h;
+}
+
+// bsm_options' example: the snapshot message computed natively (and its signature verified
+// natively); the prices and Greeks checked against QuantLib's BlackCalculator (S 65,000, r 5%,
+// q 0, sigma 65%, 30 days; a 60,000 call and a 70,000 put) within docs/STATEMENTS.md's bounds.
+std::vector<ff::Fr> bsm_example_outputs() {
+  namespace bsm = gadgets::bsm;
+  const auto& def = find("bsm_options");
+  auto in = json::parse(def.example_input);
+  auto f = [&](const json& v) { return *ff::Fr::from_decimal(v.get<std::string>()); };
+  std::uint64_t expiries[1] = {std::stoull(in["expiry"][0].get<std::string>())};
+  ff::Fr vols[1] = {f(in["vol"][0])};
+  ff::Fr msg = bsm::snapshot_message(f(in["feed_id"]), std::stoull(in["timestamp"].get<std::string>()),
+                                     f(in["spot"]), f(in["rate"]), f(in["yield"]), expiries, vols);
+  EXPECT_TRUE(gadgets::eddsa_poseidon_verify({f(in["oracle_ax"]), f(in["oracle_ay"])},
+                                             {{f(in["sig_r8x"]), f(in["sig_r8y"])}, f(in["sig_s"]).to_canonical()}, msg));
+  auto c = build(def);
+  auto pub = c.public_signals(c.solve(in));
+  EXPECT_EQ(pub[0], msg);
+  // QuantLib 1.29: price, delta, gamma, vega, theta (per year), rho; outputs are grouped by kind.
+  const double want[2][6] = {
+      {7716.20321843955, 0.7070401790393023, 2.8394102923832325e-05, 6409.093574348591, -27254.694596192436,
+       3143.1294591053484},
+      {7704.16182835949, -0.6112028900030593, 3.164790036058578e-05, 7143.538057418526, -25875.122584781187,
+       -3898.5492886486277}};
+  const double S = 65000, bound[6] = {1e-9 * S, 1e-8, 1e-6 / S, 1e-9 * S, 1e-7 * S, 1e-8 * S};
+  for (int opt = 0; opt < 2; ++opt) {
+    for (int k = 0; k < 6; ++k) {
+      double got = static_cast<double>(gadgets::fixed::decode(pub[1 + static_cast<std::size_t>(k) * 2 + opt], bsm::kFrac));
+      EXPECT_NEAR(got, want[opt][k], std::max(bound[k], 1e-8 * std::fabs(want[opt][k]))) << "option " << opt << " output " << k;
+    }
+  }
+  return {pub.begin(), pub.begin() + 13};
 }
 
 // The outputs of each circuit's example input, computed directly (not by the circuit). A
@@ -51,6 +85,7 @@ std::vector<ff::Fr> expected_example_outputs(const std::string& name) {
                                                {{f("R8x"), f("R8y")}, f("S").to_canonical()}, f("M")));
     return {};
   }
+  if (name == "bsm_options") return bsm_example_outputs();
   ADD_FAILURE() << "no direct evaluation of " << name << "'s example in registry.test.cpp";
   return {};
 }
@@ -74,6 +109,7 @@ TEST(Registry, R1csHashesArePinned) {
       {"poseidon_chain", "d61bf619cd250a9b8f198c81d090b64cd7d75af9cad6f1c8d87ea4a6965fa099"},
       {"merkle_inclusion", "b6b237ddfe4f55866ac0d6f5d23fe81c1b5d7ef038ba11077b7cbac88b36ab60"},
       {"eddsa_poseidon", "13a3972f902013cbbbe41c940a571e001dd45fb3e5faad565329855ab24a6e0b"},
+      {"bsm_options", "0a8242ee36ef5eaad201e488f1e6762fdad4c01fc40e07ce3011b8cdc1817a1d"},
   };
   for (const auto& def : all()) {
     auto c = build(def);
@@ -82,6 +118,27 @@ TEST(Registry, R1csHashesArePinned) {
     ASSERT_NE(it, pinned.end()) << def.name << " has no pinned hash: add it here, deliberately";
     EXPECT_EQ(hash::sha256_hex(bytes), it->second) << def.name << "'s R1CS changed";
   }
+}
+
+// The snapshot binds the proof: another feed, another (later) timestamp than the one signed, a
+// forged signature, another oracle key, and a changed spot each fail the signature check.
+TEST(Registry, BsmOptionsRejectsForgedOrMismatchedSnapshots) {
+  const auto& def = find("bsm_options");
+  auto c = build(def);
+  const auto in = json::parse(def.example_input);
+  const char* failure = "S * Base8 = R8 + 8 h A";
+  for (const char* key : {"feed_id", "timestamp", "sig_s", "spot"}) {
+    json bad = in;
+    ff::Fr v = *ff::Fr::from_decimal(bad[key].get<std::string>());
+    bad[key] = (v + ff::Fr::one()).to_decimal();
+    SCOPED_TRACE(key);
+    circuit::testing::expect_rejected(c, bad, {}, failure);
+  }
+  json other = in;  // a valid key (on the curve), not the signer's
+  auto k = gadgets::eddsa_public_key(std::vector<std::uint8_t>(32, 7));
+  other["oracle_ax"] = k.x.to_decimal();
+  other["oracle_ay"] = k.y.to_decimal();
+  circuit::testing::expect_rejected(c, other, {}, failure);
 }
 
 TEST(Registry, PoseidonChainMatchesDirectEvaluation) {
