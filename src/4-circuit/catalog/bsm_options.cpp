@@ -9,9 +9,11 @@ namespace pm::catalog {
 CircuitDef bsm_options_circuit() {
   return {
       .name = "bsm_options",
-      .description = "prices and Greeks (Black-Scholes-Merton) of `options` options on each of `expiries` expiries "
-                     "from an oracle-signed snapshot (EdDSA-Poseidon); docs/STATEMENTS.md",
-      .params = {{"expiries", 1, 1, 8, "expiries in the snapshot"}, {"options", 2, 1, 128, "options per expiry"}},
+      .description =
+          "prices and Greeks (Black-Scholes-Merton) of `options` options on each of `expiries` expiries "
+          "from an oracle-signed snapshot (EdDSA-Poseidon); docs/STATEMENTS.md",
+      .params = {{"expiries", 1, 1, 8, "expiries in the snapshot"},
+                 {"options", 2, 1, 128, "options per expiry"}},
       .define =
           [](circuit::Builder& b, const Params& p) {
             using circuit::Expr;

@@ -41,22 +41,24 @@ std::vector<ff::Fr> bsm_example_outputs() {
   ff::Fr vols[1] = {f(in["vol"][0])};
   ff::Fr msg = bsm::snapshot_message(f(in["feed_id"]), std::stoull(in["timestamp"].get<std::string>()),
                                      f(in["spot"]), f(in["rate"]), f(in["yield"]), expiries, vols);
-  EXPECT_TRUE(gadgets::eddsa_poseidon_verify({f(in["oracle_ax"]), f(in["oracle_ay"])},
-                                             {{f(in["sig_r8x"]), f(in["sig_r8y"])}, f(in["sig_s"]).to_canonical()}, msg));
+  EXPECT_TRUE(gadgets::eddsa_poseidon_verify(
+      {f(in["oracle_ax"]), f(in["oracle_ay"])},
+      {{f(in["sig_r8x"]), f(in["sig_r8y"])}, f(in["sig_s"]).to_canonical()}, msg));
   auto c = build(def);
   auto pub = c.public_signals(c.solve(in));
   EXPECT_EQ(pub[0], msg);
   // QuantLib 1.29: price, delta, gamma, vega, theta (per year), rho; outputs are grouped by kind.
-  const double want[2][6] = {
-      {7716.20321843955, 0.7070401790393023, 2.8394102923832325e-05, 6409.093574348591, -27254.694596192436,
-       3143.1294591053484},
-      {7704.16182835949, -0.6112028900030593, 3.164790036058578e-05, 7143.538057418526, -25875.122584781187,
-       -3898.5492886486277}};
+  const double want[2][6] = {{7716.20321843955, 0.7070401790393023, 2.8394102923832325e-05, 6409.093574348591,
+                              -27254.694596192436, 3143.1294591053484},
+                             {7704.16182835949, -0.6112028900030593, 3.164790036058578e-05, 7143.538057418526,
+                              -25875.122584781187, -3898.5492886486277}};
   const double S = 65000, bound[6] = {1e-9 * S, 1e-8, 1e-6 / S, 1e-9 * S, 1e-7 * S, 1e-8 * S};
   for (int opt = 0; opt < 2; ++opt) {
     for (int k = 0; k < 6; ++k) {
-      double got = static_cast<double>(gadgets::fixed::decode(pub[1 + static_cast<std::size_t>(k) * 2 + opt], bsm::kFrac));
-      EXPECT_NEAR(got, want[opt][k], std::max(bound[k], 1e-8 * std::fabs(want[opt][k]))) << "option " << opt << " output " << k;
+      double got = static_cast<double>(
+          gadgets::fixed::decode(pub[1 + static_cast<std::size_t>(k) * 2 + opt], bsm::kFrac));
+      EXPECT_NEAR(got, want[opt][k], std::max(bound[k], 1e-8 * std::fabs(want[opt][k])))
+          << "option " << opt << " output " << k;
     }
   }
   return {pub.begin(), pub.begin() + 13};

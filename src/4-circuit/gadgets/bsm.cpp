@@ -27,10 +27,12 @@ Fr snapshot_domain() {
   return v;
 }
 
-Fr snapshot_message(const Fr& feed_id, std::uint64_t timestamp, const Fr& spot, const Fr& rate, const Fr& yield,
-                    std::span<const std::uint64_t> expiries, std::span<const Fr> vols) {
-  if (expiries.size() != vols.size()) throw Error(Errc::invalid_argument, "snapshot: one volatility per expiry");
-  std::vector<Fr> m{snapshot_domain(), feed_id, Fr::from_u64(timestamp), spot, rate, yield, Fr::from_u64(expiries.size())};
+Fr snapshot_message(const Fr& feed_id, std::uint64_t timestamp, const Fr& spot, const Fr& rate,
+                    const Fr& yield, std::span<const std::uint64_t> expiries, std::span<const Fr> vols) {
+  if (expiries.size() != vols.size())
+    throw Error(Errc::invalid_argument, "snapshot: one volatility per expiry");
+  std::vector<Fr> m{
+      snapshot_domain(), feed_id, Fr::from_u64(timestamp), spot, rate, yield, Fr::from_u64(expiries.size())};
   for (std::size_t i = 0; i < expiries.size(); ++i) {
     m.push_back(Fr::from_u64(expiries[i]));
     m.push_back(vols[i]);
@@ -38,10 +40,17 @@ Fr snapshot_message(const Fr& feed_id, std::uint64_t timestamp, const Fr& spot, 
   return hash::poseidon_sponge(m);
 }
 
-Expr snapshot_message(Builder& b, const Expr& feed_id, const Expr& timestamp, const Expr& spot, const Expr& rate,
-                      const Expr& yield, std::span<const Expr> expiries, std::span<const Expr> vols) {
-  if (expiries.size() != vols.size()) throw Error(Errc::invalid_argument, "snapshot: one volatility per expiry");
-  std::vector<Expr> m{Expr(snapshot_domain()), feed_id, timestamp, spot, rate, yield,
+Expr snapshot_message(Builder& b, const Expr& feed_id, const Expr& timestamp, const Expr& spot,
+                      const Expr& rate, const Expr& yield, std::span<const Expr> expiries,
+                      std::span<const Expr> vols) {
+  if (expiries.size() != vols.size())
+    throw Error(Errc::invalid_argument, "snapshot: one volatility per expiry");
+  std::vector<Expr> m{Expr(snapshot_domain()),
+                      feed_id,
+                      timestamp,
+                      spot,
+                      rate,
+                      yield,
                       Expr(static_cast<std::int64_t>(expiries.size()))};
   for (std::size_t i = 0; i < expiries.size(); ++i) {
     m.push_back(expiries[i]);
@@ -54,8 +63,8 @@ Market market(Builder& b, const Expr& spot_raw, const Expr& rate_raw, const Expr
   auto s = b.scope("bsm market");
   Fixed spot = fixed::from_raw(b, spot_raw, Format{kFrac, 40});
   b.assert_equal(fixed::less_than(constant_ratio(0, 1, spot.format()), spot), Expr(1), "spot is positive");
-  return {fixed::narrow(b, spot, kMoney), fixed::from_raw(b, rate_raw, kUnit), fixed::from_raw(b, yield_raw, kUnit),
-          fixed::ln(spot)};
+  return {fixed::narrow(b, spot, kMoney), fixed::from_raw(b, rate_raw, kUnit),
+          fixed::from_raw(b, yield_raw, kUnit), fixed::ln(spot)};
 }
 
 Fixed years_between(Builder& b, const Expr& from, const Expr& to) {
@@ -112,8 +121,8 @@ Greeks european(Builder& b, const Market& m, const Expiry& e, const Expr& strike
               constant_decimal("0.398942280401432677939946059934", kUnit);
 
   auto money = [&](const Fixed& x, const Fixed& y) { return fixed::mul(b, x, y, kMoney); };
-  Fixed a = money(e.s_disc_q, n1w);                    // S Dq w N(w d1)
-  Fixed c = money(money(strike, e.disc_r), n2w);       // K D w N(w d2)
+  Fixed a = money(e.s_disc_q, n1w);               // S Dq w N(w d1)
+  Fixed c = money(money(strike, e.disc_r), n2w);  // K D w N(w d2)
   Fixed price = a - c;
   Fixed delta = e.disc_q * n1w;
   Fixed gamma = money(phi, e.gamma_factor);
@@ -130,9 +139,11 @@ Greeks european(Builder& b, const Market& m, const Expiry& e, const Expr& strike
   Expr itm = fixed::less_than(zero_m, x);
   Fixed intrinsic = fixed::select(itm, x, zero_m);
   Fixed delta_exp = fixed::select(itm, fixed::select(is_call, one(), -one()), zero());
-  auto pick = [&](const Fixed& expired, const Fixed& live) { return fixed::select(e.expired, expired, live); };
-  return {pick(intrinsic, price), pick(delta_exp, delta),    pick(zero_m, gamma),
-          pick(zero_m, vega),     pick(zero_m, theta),       pick(zero_m, rho)};
+  auto pick = [&](const Fixed& expired, const Fixed& live) {
+    return fixed::select(e.expired, expired, live);
+  };
+  return {pick(intrinsic, price), pick(delta_exp, delta), pick(zero_m, gamma),
+          pick(zero_m, vega),     pick(zero_m, theta),    pick(zero_m, rho)};
 }
 
 }  // namespace pm::gadgets::bsm

@@ -25,11 +25,11 @@
 
 namespace pm::gadgets::bsm {
 
-using fixed::Fixed;
-using fixed::Format;
 using circuit::Builder;
 using circuit::Expr;
 using ff::Fr;
+using fixed::Fixed;
+using fixed::Format;
 
 /// Fractional bits of every value (resolution 2^-kFrac).
 inline constexpr unsigned kFrac = 48;
@@ -45,9 +45,9 @@ inline constexpr std::int64_t kYearSeconds = 31536000;
 inline constexpr const char* kVolFloor = "0.0001";
 
 struct Market {
-  Fixed spot;    ///< kMoney
-  Fixed rate;    ///< kUnit
-  Fixed yield;   ///< kUnit
+  Fixed spot;   ///< kMoney
+  Fixed rate;   ///< kUnit
+  Fixed yield;  ///< kUnit
   Fixed ln_spot;
 };
 
@@ -74,10 +74,11 @@ Expiry expiry(Builder& b, const Market& m, const Fixed& tau, const Expr& sigma_r
 ///   [kSnapshotDomain, feed_id, timestamp, spot, rate, yield, n, expiry_1, vol_1, ..., expiry_n, vol_n]
 /// (spot, rate, yield and vols as raw fixed-point values at kFrac bits, negative ones mod r;
 /// timestamps in seconds). EdDSA-Poseidon signs this field element.
-Fr snapshot_message(const Fr& feed_id, std::uint64_t timestamp, const Fr& spot, const Fr& rate, const Fr& yield,
-                    std::span<const std::uint64_t> expiries, std::span<const Fr> vols);
-Expr snapshot_message(Builder& b, const Expr& feed_id, const Expr& timestamp, const Expr& spot, const Expr& rate,
-                      const Expr& yield, std::span<const Expr> expiries, std::span<const Expr> vols);
+Fr snapshot_message(const Fr& feed_id, std::uint64_t timestamp, const Fr& spot, const Fr& rate,
+                    const Fr& yield, std::span<const std::uint64_t> expiries, std::span<const Fr> vols);
+Expr snapshot_message(Builder& b, const Expr& feed_id, const Expr& timestamp, const Expr& spot,
+                      const Expr& rate, const Expr& yield, std::span<const Expr> expiries,
+                      std::span<const Expr> vols);
 /// "proofmill/bsm-snapshot/v1" read as a big-endian integer: the message's first element, so
 /// that no other message the oracle signs can be read as a snapshot.
 Fr snapshot_domain();

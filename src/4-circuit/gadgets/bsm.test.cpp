@@ -17,9 +17,9 @@ namespace pm::gadgets::bsm {
 namespace {
 
 using json = nlohmann::ordered_json;
+using ff::Fr;
 using fixed::decode;
 using fixed::encode_decimal;
-using ff::Fr;
 
 const json& vectors() {
   static const json j = [] {
@@ -42,8 +42,12 @@ circuit::Circuit option_circuit() {
   Fixed tau = years_between(b, b.private_input("now"), b.private_input("expiry"));
   Expiry e = expiry(b, m, tau, b.private_input("sigma"));
   Greeks g = european(b, m, e, b.private_input("K"), b.private_input("call"));
-  for (auto [name, v] : {std::pair{"price", &g.price}, {"delta", &g.delta}, {"gamma", &g.gamma}, {"vega", &g.vega},
-                         {"theta", &g.theta}, {"rho", &g.rho}}) {
+  for (auto [name, v] : {std::pair{"price", &g.price},
+                         {"delta", &g.delta},
+                         {"gamma", &g.gamma},
+                         {"vega", &g.vega},
+                         {"theta", &g.theta},
+                         {"rho", &g.rho}}) {
     b.public_output(name, v->raw());
     g_output_wires.push_back(*v->raw().as_wire());
   }
@@ -116,8 +120,8 @@ TEST(Bsm, BelowTheVolatilityFloorPricesAtTheFloor) {
       double want = std::stod(v[bd.name].get<std::string>());
       if (bd.times_spot) got *= S, want *= S;
       const double allowed = std::max(bd.abs * (bd.per_spot ? S : 1.0), 1e-8 * std::fabs(want));
-      EXPECT_LE(std::fabs(got - want), allowed) << bd.name << ": circuit " << got << ", QuantLib " << want
-                                                << " at " << v.dump();
+      EXPECT_LE(std::fabs(got - want), allowed)
+          << bd.name << ": circuit " << got << ", QuantLib " << want << " at " << v.dump();
     }
   }
 }
@@ -131,9 +135,11 @@ TEST(Bsm, ExpiredOptionsAreWorthTheirIntrinsicValue) {
     std::int64_t secs;
     double price, delta;
   };
-  for (const Case& t : {Case{"90", true, 0, 10, 1}, Case{"110", true, -60, 0, 0}, Case{"110", false, 0, 10, -1},
-                        Case{"90", false, -86400, 0, 0}, Case{"100", true, 0, 0, 0}, Case{"100", false, -1, 0, 0}}) {
-    json v{{"S", "100"}, {"K", t.K}, {"sigma", "0.5"}, {"r", "0.05"}, {"q", "0.01"}, {"tau_seconds", t.secs},
+  for (const Case& t :
+       {Case{"90", true, 0, 10, 1}, Case{"110", true, -60, 0, 0}, Case{"110", false, 0, 10, -1},
+        Case{"90", false, -86400, 0, 0}, Case{"100", true, 0, 0, 0}, Case{"100", false, -1, 0, 0}}) {
+    json v{{"S", "100"},    {"K", t.K},    {"sigma", "0.5"},
+           {"r", "0.05"},   {"q", "0.01"}, {"tau_seconds", t.secs},
            {"call", t.call}};
     auto pub = c.public_signals(c.solve(inputs(v)));
     EXPECT_EQ(decode(pub[0], kFrac), t.price) << v.dump();
@@ -141,8 +147,8 @@ TEST(Bsm, ExpiredOptionsAreWorthTheirIntrinsicValue) {
     for (std::size_t i = 2; i < 6; ++i) EXPECT_TRUE(pub[i].is_zero()) << i << " " << v.dump();
   }
   // One second before expiry is still priced (at the volatility floor here).
-  json live{{"S", "100"}, {"K", "100"}, {"sigma", "0.5"}, {"r", "0.05"}, {"q", "0.01"}, {"tau_seconds", 1},
-            {"call", true}};
+  json live{{"S", "100"},  {"K", "100"},       {"sigma", "0.5"}, {"r", "0.05"},
+            {"q", "0.01"}, {"tau_seconds", 1}, {"call", true}};
   EXPECT_GT(decode(c.public_signals(c.solve(inputs(live)))[0], kFrac), 0);
 }
 
@@ -186,8 +192,14 @@ TEST(Bsm, AGreekFromAnotherOptionIsRejected) {
   b.public_output("delta2", g2.delta.raw());
   auto c = b.compile();
   auto raw = [](const char* d) { return encode_decimal(d, kFrac).to_decimal(); };
-  json in{{"S", raw("100")}, {"r", raw("0.03")},      {"q", "0"},        {"now", kNow},
-          {"expiry", kNow + 30 * 86400}, {"sigma", raw("0.6")}, {"K1", raw("90")}, {"K2", raw("120")}};
+  json in{{"S", raw("100")},
+          {"r", raw("0.03")},
+          {"q", "0"},
+          {"now", kNow},
+          {"expiry", kNow + 30 * 86400},
+          {"sigma", raw("0.6")},
+          {"K1", raw("90")},
+          {"K2", raw("120")}};
   auto values = c.solve(in);
   auto pub = c.public_signals(values);
   ASSERT_NE(pub[0], pub[1]);

@@ -118,12 +118,22 @@ int run_prove(const CircuitArgs& a) {
   Progress p(!a.quiet && (a.force_progress || stderr_is_terminal()));
   p.stage("building " + a.name, "build");
   auto c = a.build();
+  (void)prove_circuit(c, formats::read_json_file(a.input), a.zkey, a.proof, a.pub, p);
+  p.done();
+  return 0;
+}
+
+}  // namespace
+
+std::vector<ff::Fr> prove_circuit(const circuit::Circuit& c, const nlohmann::ordered_json& input,
+                                  const std::string& zkey, const std::string& proof_out,
+                                  const std::string& public_out, Progress& p) {
   p.stage("solving the witness", "witness");
-  auto w = c.witness(c.solve(formats::read_json_file(a.input)));
-  p.stage("loading " + a.zkey, "load zkey");
-  auto pk = std::make_shared<const groth16::ProvingKey>(formats::load_zkey(a.zkey));
+  auto w = c.witness(c.solve(input));
+  p.stage("loading " + zkey, "load zkey");
+  auto pk = std::make_shared<const groth16::ProvingKey>(formats::load_zkey(zkey));
   if (pk->n_vars != c.num_wires() || pk->n_public != c.num_public()) {
-    throw Error(Errc::mismatch, "zkey '" + a.zkey + "' (" + std::to_string(pk->n_vars) + " wires, " +
+    throw Error(Errc::mismatch, "zkey '" + zkey + "' (" + std::to_string(pk->n_vars) + " wires, " +
                                     std::to_string(pk->n_public) + " public) is not a key of circuit " +
                                     c.name() + " (" + std::to_string(c.num_wires()) + " wires, " +
                                     std::to_string(c.num_public()) + " public)");
@@ -132,15 +142,12 @@ int run_prove(const CircuitArgs& a) {
   groth16::Prover prover(pk);
   prover.set_release_pages(true);  // one proof: keep only the table in use resident
   auto proof = prover.prove(w, p.prover_callback());
-  p.stage("writing " + a.proof, "write");
-  write_file(a.proof, formats::dump_snarkjs(formats::proof_to_json(proof)));
-  write_file(a.pub, formats::dump_snarkjs(
-                        formats::public_to_json(std::span<const ff::Fr>(w.data() + 1, pk->n_public))));
-  p.done();
-  return 0;
+  p.stage("writing " + proof_out, "write");
+  std::vector<ff::Fr> pub(w.begin() + 1, w.begin() + 1 + static_cast<std::ptrdiff_t>(pk->n_public));
+  write_file(proof_out, formats::dump_snarkjs(formats::proof_to_json(proof)));
+  write_file(public_out, formats::dump_snarkjs(formats::public_to_json(pub)));
+  return pub;
 }
-
-}  // namespace
 
 void register_circuit_commands(CLI::App& app, std::function<int()>& run_slot) {
   auto* g =

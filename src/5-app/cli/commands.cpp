@@ -260,6 +260,7 @@ void register_commands(CLI::App& app) {
   register_setup_commands(app, g_run);
   register_export_commands(app, g_run);
   register_circuit_commands(app, g_run);
+  register_options_commands(app, g_run);
 }
 
 int run_selected(CLI::App&) {

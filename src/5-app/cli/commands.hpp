@@ -1,9 +1,17 @@
 #pragma once
 
 #include <functional>
+#include <nlohmann/json_fwd.hpp>
+#include <string>
+#include <vector>
+
+#include "ff/bn254.hpp"
 
 namespace CLI {
 class App;
+}
+namespace pm::circuit {
+class Circuit;
 }
 
 namespace pm::cli {
@@ -16,6 +24,14 @@ void register_setup_commands(CLI::App& app, std::function<int()>& run_slot);
 void register_export_commands(CLI::App& app, std::function<int()>& run_slot);
 /// Adds `circuit` (list, info, export-r1cs, prove) and `witness` to `app`.
 void register_circuit_commands(CLI::App& app, std::function<int()>& run_slot);
+/// Adds `oracle` (keygen, sign) and `options` (input, prove, decode): option prices and Greeks.
+void register_options_commands(CLI::App& app, std::function<int()>& run_slot);
+class Progress;
+/// Solves `input` (every constraint checked), proves with `zkey` (which must be this circuit's) and
+/// writes snarkjs's proof.json and public.json; returns the public signals.
+std::vector<ff::Fr> prove_circuit(const circuit::Circuit& c, const nlohmann::ordered_json& input,
+                                  const std::string& zkey, const std::string& proof_out,
+                                  const std::string& public_out, Progress& p);
 /// Adds `serve`, `worker` and `keys` (the proving service) to `app` (of proofmill-service).
 void register_service_commands(CLI::App& app, std::function<int()>& run_slot);
 /// Runs the subcommand the user chose; returns the process exit code.

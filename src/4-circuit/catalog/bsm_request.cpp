@@ -1,0 +1,285 @@
+#include "catalog/bsm_request.hpp"
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "base/error.hpp"
+#include "ff/signed.hpp"
+#include "gadgets/bsm.hpp"
+#include "gadgets/eddsa.hpp"
+
+namespace pm::catalog::options {
+namespace {
+
+using json = nlohmann::json;
+using ordered_json = nlohmann::ordered_json;
+using ff::Fr;
+namespace bsm = gadgets::bsm;
+
+constexpr std::size_t kMaxExpiries = 8, kMaxPerExpiry = 128;
+
+[[noreturn]] void fail(const std::string& field, const std::string& why) {
+  throw Error(Errc::invalid_argument, "options request: `" + field + "` " + why);
+}
+
+const json& member(const json& obj, const char* key, const std::string& where) {
+  if (!obj.is_object()) fail(where, "must be an object");
+  auto it = obj.find(key);
+  if (it == obj.end()) fail(where.empty() ? key : where + "." + key, "is missing");
+  return *it;
+}
+
+// A decimal (string or JSON number) at bsm::kFrac fractional bits.
+Fr decimal_of(const json& v, const std::string& field) {
+  std::string text;
+  if (v.is_string()) {
+    text = v.get<std::string>();
+  } else if (v.is_number()) {
+    text = v.dump();  // integers as they are; doubles in their shortest round-trip form
+  } else {
+    fail(field, "must be a decimal (a string such as \"0.05\", or a number)");
+  }
+  try {
+    return gadgets::fixed::encode_decimal(text, bsm::kFrac);
+  } catch (const Error& e) {
+    fail(field, std::string("is not a usable decimal: ") + e.what());
+  }
+}
+
+std::uint64_t seconds_of(const json& v, const std::string& field) {
+  std::uint64_t s = 0;
+  if (v.is_number_integer() && v.get<std::int64_t>() >= 0) {
+    s = static_cast<std::uint64_t>(v.get<std::int64_t>());
+  } else if (v.is_string() && !v.get<std::string>().empty() &&
+             v.get<std::string>().find_first_not_of("0123456789") == std::string::npos &&
+             v.get<std::string>().size() <= 13) {
+    s = std::stoull(v.get<std::string>());
+  } else {
+    fail(field, "must be a time in seconds (a non-negative integer)");
+  }
+  if (s >= (std::uint64_t{1} << 40)) fail(field, "must be below 2^40 seconds");
+  return s;
+}
+
+Fr field_of(const json& v, const std::string& field) {
+  std::optional<Fr> f;
+  if (v.is_number_integer() && v.get<std::int64_t>() >= 0)
+    f = Fr::from_u64(static_cast<std::uint64_t>(v.get<std::int64_t>()));
+  if (v.is_string()) {
+    auto u = ff::from_string(v.get<std::string>());
+    if (u && ff::lt(*u, Fr::kModulus)) f = Fr::from_canonical_reduced(*u);
+  }
+  if (!f) fail(field, "must be a field element (decimal or 0x hex, below r)");
+  return *f;
+}
+
+struct Snapshot {
+  Fr feed;
+  std::uint64_t timestamp = 0;
+  Fr spot, rate, yield;
+  std::vector<std::uint64_t> expiries;
+  std::vector<Fr> vols;
+  Fr message() const { return bsm::snapshot_message(feed, timestamp, spot, rate, yield, expiries, vols); }
+};
+
+Snapshot parse_snapshot(const json& s) {
+  const std::string w = "snapshot";
+  Snapshot out;
+  out.feed = field_of(member(s, "feed_id", w), w + ".feed_id");
+  out.timestamp = seconds_of(member(s, "timestamp", w), w + ".timestamp");
+  out.spot = decimal_of(member(s, "spot", w), w + ".spot");
+  out.rate = decimal_of(member(s, "rate", w), w + ".rate");
+  out.yield = decimal_of(member(s, "yield", w), w + ".yield");
+  const json& ex = member(s, "expiries", w);
+  if (!ex.is_array() || ex.empty() || ex.size() > kMaxExpiries) {
+    fail(w + ".expiries", "must be an array of 1 to " + std::to_string(kMaxExpiries) + " expiries");
+  }
+  for (std::size_t i = 0; i < ex.size(); ++i) {
+    const std::string f = w + ".expiries[" + std::to_string(i) + "]";
+    out.expiries.push_back(seconds_of(member(ex[i], "expiry", f), f + ".expiry"));
+    out.vols.push_back(decimal_of(member(ex[i], "vol", f), f + ".vol"));
+    if (std::count(out.expiries.begin(), out.expiries.end(), out.expiries.back()) > 1)
+      fail(f, "repeats an expiry");
+  }
+  return out;
+}
+
+std::string dec(const Fr& f) { return f.to_decimal(); }
+
+}  // namespace
+
+std::string to_decimal(const Fr& raw) {
+  const ff::SignedInt s = ff::to_signed(raw);
+  const unsigned F = bsm::kFrac;
+  // |raw| < 2^(48 + 64) in any output: the integer part fits in 64 bits.
+  ff::u256 whole = s.mag;
+  for (unsigned k = 0; k < F; ++k) {
+    for (int i = 0; i < 4; ++i) whole[i] = (whole[i] >> 1) | (i < 3 ? whole[i + 1] << 63 : 0);
+  }
+  if (whole[1] != 0 || whole[2] != 0 || whole[3] != 0)
+    throw Error(Errc::out_of_range, "value too large to print");
+  __extension__ typedef unsigned __int128 u128;
+  const std::uint64_t frac_bits = s.mag[0] & ((std::uint64_t{1} << F) - 1);
+  constexpr std::uint64_t kScale = 1000000000000000ull;  // 10^15: 2^-48 is 3.6e-15, so 15 places
+                                                         // always read back exactly
+  u128 frac = (static_cast<u128>(frac_bits) * kScale + (static_cast<u128>(1) << (F - 1))) >> F;
+  const std::uint64_t ip0 = whole[0];
+  // The shortest decimal (0 to 15 places) that reads back as this raw value.
+  for (unsigned places = 0;; ++places) {
+    std::uint64_t div = 1;
+    for (unsigned k = places; k < 15; ++k) div *= 10;
+    u128 f = (frac + div / 2) / div;  // frac rounded to `places` places
+    std::uint64_t ip = ip0;
+    std::uint64_t lim = kScale / div;
+    if (f == lim) ++ip, f = 0;
+    std::string digits = places == 0 ? "" : std::to_string(static_cast<std::uint64_t>(f));
+    if (places > 0) digits.insert(0, places - digits.size(), '0');
+    while (!digits.empty() && digits.back() == '0') digits.pop_back();
+    std::string out = (s.neg && (ip != 0 || !digits.empty()) ? "-" : "") + std::to_string(ip);
+    if (!digits.empty()) out += "." + digits;
+    if (places == 15 || gadgets::fixed::encode_decimal(out, F) == raw) return out;
+  }
+}
+
+ordered_json public_key(std::span<const std::uint8_t> private_key) {
+  if (private_key.size() != 32) throw Error(Errc::invalid_argument, "an oracle private key is 32 bytes");
+  auto a = gadgets::eddsa_public_key(private_key);
+  return ordered_json::array({dec(a.x), dec(a.y)});
+}
+
+ordered_json sign_snapshot(const json& snapshot, std::span<const std::uint8_t> private_key) {
+  if (private_key.size() != 32) throw Error(Errc::invalid_argument, "an oracle private key is 32 bytes");
+  Snapshot s = parse_snapshot(snapshot);
+  const Fr m = s.message();
+  auto sig = gadgets::eddsa_poseidon_sign(private_key, m);
+  ordered_json out = ordered_json::parse(snapshot.dump());
+  for (const char* k : {"oracle_key", "message", "signature"}) out.erase(k);
+  out["oracle_key"] = public_key(private_key);
+  out["message"] = dec(m);
+  out["signature"] = {{"R8", {dec(sig.r8.x), dec(sig.r8.y)}}, {"S", dec(Fr::from_canonical_reduced(sig.s))}};
+  return out;
+}
+
+Prepared prepare(const json& request) {
+  const json& js = member(request, "snapshot", "");
+  Snapshot s = parse_snapshot(js);
+  const json& key = member(js, "oracle_key", "snapshot");
+  if (!key.is_array() || key.size() != 2) fail("snapshot.oracle_key", "must be [Ax, Ay]");
+  gadgets::babyjub::Point a{field_of(key[0], "snapshot.oracle_key[0]"),
+                            field_of(key[1], "snapshot.oracle_key[1]")};
+  const json& sig = member(js, "signature", "snapshot");
+  const json& r8 = member(sig, "R8", "snapshot.signature");
+  if (!r8.is_array() || r8.size() != 2) fail("snapshot.signature.R8", "must be [x, y]");
+  gadgets::EddsaSignature signature{
+      {field_of(r8[0], "snapshot.signature.R8[0]"), field_of(r8[1], "snapshot.signature.R8[1]")},
+      field_of(member(sig, "S", "snapshot.signature"), "snapshot.signature.S").to_canonical()};
+  const Fr m = s.message();
+  if (!gadgets::eddsa_poseidon_verify(a, signature, m)) {
+    fail("snapshot.signature",
+         "does not verify: this snapshot was not signed by oracle_key (or was changed since)");
+  }
+
+  const json& opts = member(request, "options", "");
+  if (!opts.is_array() || opts.empty()) fail("options", "must be a non-empty array");
+  const std::size_t n_exp = s.expiries.size();
+  std::vector<std::vector<std::size_t>> by_expiry(n_exp);
+  std::vector<Fr> strikes(opts.size());
+  std::vector<int> calls(opts.size());
+  for (std::size_t i = 0; i < opts.size(); ++i) {
+    const std::string f = "options[" + std::to_string(i) + "]";
+    strikes[i] = decimal_of(member(opts[i], "strike", f), f + ".strike");
+    const std::uint64_t e = seconds_of(member(opts[i], "expiry", f), f + ".expiry");
+    auto it = std::find(s.expiries.begin(), s.expiries.end(), e);
+    if (it == s.expiries.end()) fail(f + ".expiry", "is not one of the snapshot's expiries");
+    const json& type = member(opts[i], "type", f);
+    if (type != "call" && type != "put") fail(f + ".type", "must be \"call\" or \"put\"");
+    calls[i] = type == "call" ? 1 : 0;
+    by_expiry[static_cast<std::size_t>(it - s.expiries.begin())].push_back(i);
+  }
+  std::size_t per = 1;
+  for (const auto& v : by_expiry) per = std::max(per, v.size());
+  if (per > kMaxPerExpiry)
+    fail("options", "has more than " + std::to_string(kMaxPerExpiry) + " options on one expiry");
+
+  Prepared p;
+  p.params = {{"expiries", n_exp}, {"options", per}};
+  p.slot.assign(opts.size(), 0);
+  ordered_json strike = ordered_json::array(), call = ordered_json::array();
+  for (std::size_t e = 0; e < n_exp; ++e) {
+    for (std::size_t j = 0; j < per; ++j) {
+      if (j < by_expiry[e].size()) {
+        const std::size_t i = by_expiry[e][j];
+        p.slot[i] = e * per + j;
+        strike.push_back(dec(strikes[i])), call.push_back(calls[i]);
+      } else if (!by_expiry[e].empty()) {  // padding: the expiry's last option again
+        const std::size_t i = by_expiry[e].back();
+        strike.push_back(dec(strikes[i])), call.push_back(calls[i]);
+      } else {  // an expiry without options: an at-the-money call
+        strike.push_back(dec(s.spot)), call.push_back(1);
+      }
+    }
+  }
+  ordered_json expiry = ordered_json::array(), vol = ordered_json::array();
+  for (std::size_t e = 0; e < n_exp; ++e)
+    expiry.push_back(std::to_string(s.expiries[e])), vol.push_back(dec(s.vols[e]));
+  p.input = {{"oracle_ax", dec(a.x)},
+             {"oracle_ay", dec(a.y)},
+             {"feed_id", dec(s.feed)},
+             {"timestamp", std::to_string(s.timestamp)},
+             {"expiry", expiry},
+             {"strike", strike},
+             {"call", call},
+             {"spot", dec(s.spot)},
+             {"rate", dec(s.rate)},
+             {"yield", dec(s.yield)},
+             {"vol", vol},
+             {"sig_r8x", dec(signature.r8.x)},
+             {"sig_r8y", dec(signature.r8.y)},
+             {"sig_s", dec(Fr::from_canonical_reduced(signature.s))}};
+  return p;
+}
+
+ordered_json decode(const json& request, std::span<const Fr> pub) {
+  Prepared p = prepare(request);
+  const std::size_t n_exp = p.params.at("expiries"), n = n_exp * p.params.at("options");
+  const std::size_t n_out = 1 + 6 * n, n_in = 4 + n_exp + 2 * n;
+  if (pub.size() != n_out + n_in) {
+    throw Error(Errc::mismatch, "public signals: " + std::to_string(pub.size()) +
+                                    " values, but this request's circuit (" + std::to_string(n_exp) +
+                                    " expiries, " + std::to_string(n / n_exp) + " options each) has " +
+                                    std::to_string(n_out + n_in));
+  }
+  // The public inputs must be this request's: key, feed, time, expiries, strikes, calls.
+  std::vector<std::string> want{p.input["oracle_ax"], p.input["oracle_ay"], p.input["feed_id"],
+                                p.input["timestamp"]};
+  for (const auto& v : p.input["expiry"]) want.push_back(v.get<std::string>());
+  for (const auto& v : p.input["strike"]) want.push_back(v.get<std::string>());
+  for (const auto& v : p.input["call"]) want.push_back(std::to_string(v.get<int>()));
+  for (std::size_t i = 0; i < n_in; ++i) {
+    if (pub[n_out + i].to_decimal() != want[i]) {
+      throw Error(Errc::mismatch, "public signals: input " + std::to_string(i) +
+                                      " is not this request's (another snapshot, key or option list)");
+    }
+  }
+  const json& opts = request["options"];
+  const char* names[6] = {"price", "delta", "gamma", "vega", "theta", "rho"};
+  ordered_json out_opts = ordered_json::array();
+  for (std::size_t i = 0; i < opts.size(); ++i) {
+    ordered_json o;
+    if (opts[i].contains("id")) o["id"] = opts[i]["id"];
+    o["strike"] = to_decimal(Fr(*ff::Fr::from_decimal(p.input["strike"][p.slot[i]].get<std::string>())));
+    o["expiry"] = opts[i]["expiry"];
+    o["type"] = opts[i]["type"];
+    for (std::size_t k = 0; k < 6; ++k) o[names[k]] = to_decimal(pub[1 + k * n + p.slot[i]]);
+    out_opts.push_back(o);
+  }
+  const auto& js = request["snapshot"];
+  return {{"snapshot", dec(pub[0])},
+          {"feed_id", p.input["feed_id"]},
+          {"timestamp", js["timestamp"]},
+          {"oracle_key", {p.input["oracle_ax"], p.input["oracle_ay"]}},
+          {"options", out_opts}};
+}
+
+}  // namespace pm::catalog::options
