@@ -52,4 +52,12 @@ grep -q "not this request's" err.txt
 sed 's/"spot": "65000"/"spot": "65001"/' request.json >changed.json
 if "$PM" options input changed.json x.json 2>err.txt; then echo "a changed snapshot was accepted"; exit 1; fi
 grep -q "snapshot.signature. does not verify" err.txt
-echo "options: keygen, sign, prove, verify (Proofmill and snarkjs), decode, and four refusals OK"
+# On chain: examples/options/OptionMarks.sol with the generated verifier on anvil.
+ANVIL="$ROOT/tools/peers/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil"
+if [ -x "$ANVIL" ] && [ -d "$ROOT/tools/peers/node_modules/solc" ]; then
+  node "$ROOT/tests/options/options_evm.mjs" --proofmill "$PM" --zkey bsm.zkey --proof proof.json \
+    --public public.json --request request.json --work "$T"
+elif [ "${CI:-}" = true ]; then
+  echo "anvil and solc (npm test peers) are missing: run scripts/setup.sh"; exit 1
+fi
+echo "options: keygen, sign, prove, verify (Proofmill and snarkjs), decode, four refusals, on-chain consumer OK"
