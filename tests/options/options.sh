@@ -52,6 +52,40 @@ grep -q "not this request's" err.txt
 sed 's/"spot": "65000"/"spot": "65001"/' request.json >changed.json
 if "$PM" options input changed.json x.json 2>err.txt; then echo "a changed snapshot was accepted"; exit 1; fi
 grep -q "snapshot.signature. does not verify" err.txt
+# The proving service: the same request as a job (no witness upload; the worker solves it).
+DATA="$T/service"
+KEY=$("$PM" keys create --data "$DATA" --name options)
+"$PM" serve --data "$DATA" --listen 127.0.0.1:0 --workers 1 >serve.out 2>serve.log &
+SERVE=$!
+trap 'kill -TERM $SERVE 2>/dev/null; wait $SERVE 2>/dev/null; rm -rf "$T"' EXIT
+for _ in $(seq 100); do grep -q '^listening on ' serve.out 2>/dev/null && break; sleep 0.1; done
+URL=$(sed -n 's/^listening on //p' serve.out)
+[ -n "$URL" ] || { echo "the service did not start:"; cat serve.log; exit 1; }
+AUTH="Authorization: Bearer $KEY"
+CIRCUIT=$(curl -sS --fail-with-body -H "$AUTH" --data-binary @bsm.zkey "$URL/v1/circuits" |
+  sed -n 's/.*"id":"\([0-9a-f]*\)".*/\1/p')
+printf '{"circuit": "%s", "options": %s}' "$CIRCUIT" "$(cat request.json)" >job.json
+JOB=$(curl -sS --fail-with-body -H "$AUTH" -H 'Content-Type: application/json' --data-binary @job.json \
+  "$URL/v1/jobs" | sed -n 's/.*"id":"\([0-9a-f]*\)".*/\1/p')
+curl -sS --fail-with-body -H "$AUTH" "$URL/v1/jobs/$JOB?wait=60" >job-result.json
+node -e '
+  const fs = require("fs");
+  const job = JSON.parse(fs.readFileSync("job-result.json", "utf8"));
+  const cli = JSON.parse(fs.readFileSync("results.json", "utf8"));
+  if (job.state !== "succeeded") throw new Error("options job: " + JSON.stringify(job));
+  fs.writeFileSync("job-proof.json", JSON.stringify(job.proof));
+  fs.writeFileSync("job-public.json", JSON.stringify(job.public));
+  const same = job.results.options.length === cli.options.length &&
+    cli.options.every((o, i) => Object.keys(o).every((k) => JSON.stringify(job.results.options[i][k]) === JSON.stringify(o[k])));
+  if (!same || job.results.snapshot !== cli.snapshot)
+    throw new Error("service results differ from the CLI: " + JSON.stringify(job.results) + " vs " + JSON.stringify(cli));'
+"$PM" verify vk.json job-public.json job-proof.json >/dev/null
+# A request changed after signing is refused at submission, naming the field (422).
+printf '{"circuit": "%s", "options": %s}' "$CIRCUIT" "$(cat changed.json)" >bad-job.json
+CODE=$(curl -sS -o bad-job.out -w '%{http_code}' -H "$AUTH" -H 'Content-Type: application/json' \
+  --data-binary @bad-job.json "$URL/v1/jobs")
+[ "$CODE" = 422 ] && grep -q 'snapshot.signature' bad-job.out || { echo "changed request: HTTP $CODE $(cat bad-job.out)"; exit 1; }
+
 # On chain: examples/options/OptionMarks.sol with the generated verifier on anvil.
 ANVIL="$ROOT/tools/peers/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil"
 if [ -x "$ANVIL" ] && [ -d "$ROOT/tools/peers/node_modules/solc" ]; then
@@ -60,4 +94,4 @@ if [ -x "$ANVIL" ] && [ -d "$ROOT/tools/peers/node_modules/solc" ]; then
 elif [ "${CI:-}" = true ]; then
   echo "anvil and solc (npm test peers) are missing: run scripts/setup.sh"; exit 1
 fi
-echo "options: keygen, sign, prove, verify (Proofmill and snarkjs), decode, four refusals, on-chain consumer OK"
+echo "options: keygen, sign, prove, verify (Proofmill and snarkjs), decode, four refusals, service job, on-chain consumer OK"

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/mapped_file.hpp"
+#include "catalog/bsm_request.hpp"
 #include "formats/wtns.hpp"
 #include "formats/zkey.hpp"
 #include "service/log.hpp"
@@ -342,6 +343,18 @@ struct ApiServer::Impl {
     send_json(res, created ? 201 : 200, j);
   }
 
+  // An options job's decoded prices and Greeks, beside its proof: decoded from the public
+  // signals with the request the job stored (docs/STATEMENTS.md).
+  void add_options_results(const JobRecord& job, json& out) {
+    if (job.state != JobState::succeeded || !job.pub) return;
+    auto input = store.witness(job.id);
+    if (!is_options_request(input)) return;
+    json request = json::parse(input.begin(), input.end());
+    std::vector<ff::Fr> pub;
+    for (const auto& v : json::parse(*job.pub)) pub.push_back(*ff::Fr::from_decimal(v.get<std::string>()));
+    out["results"] = catalog::options::decode(request, pub);
+  }
+
   void submit_job(const httplib::Request& req, httplib::Response& res, const ApiKey& key,
                   const httplib::ContentReader& reader) {
     const std::uint64_t limit = body_limit(key);
@@ -376,8 +389,11 @@ struct ApiServer::Impl {
     if (!circuit || !circuit->is_string())
       throw HttpError{400, "bad_json", "\"circuit\" (a circuit id string) is required"};
     const json* witness = field("witness");
-    if (!witness || !witness->is_string()) {
-      throw HttpError{400, "bad_json", "\"witness\" (a base64-encoded .wtns file) is required"};
+    const json* options = field("options");
+    if (witness && options) throw HttpError{400, "bad_json", "send \"witness\" or \"options\", not both"};
+    if (!options && (!witness || !witness->is_string())) {
+      throw HttpError{400, "bad_json",
+                      "\"witness\" (a base64-encoded .wtns file) or \"options\" (an options request) is required"};
     }
     SubmitRequest sr;
     sr.key_id = key.id;
@@ -402,19 +418,41 @@ struct ApiServer::Impl {
     if (!info)
       throw HttpError{404, "unknown_circuit",
                       "no circuit " + sr.circuit.substr(0, 80) + ": upload its zkey first"};
-    auto bytes = base64_decode(witness->get_ref<const std::string&>());
-    if (!bytes) throw HttpError{400, "bad_json", "\"witness\" is not valid base64"};
-    try {
-      auto w = formats::parse_wtns(*bytes, "witness");
-      if (static_cast<std::int64_t>(w.values.size()) != info->n_vars) {
-        throw HttpError{422, "invalid_witness",
-                        "witness has " + std::to_string(w.values.size()) + " values but circuit " + info->id +
-                            " has " + std::to_string(info->n_vars) + " wires"};
+    std::vector<std::uint8_t> input;  // what the job stores: a .wtns, or an options request's JSON
+    if (options) {
+      // No witness upload: the request is checked here (its snapshot's signature included) and
+      // the worker solves the witness natively.
+      try {
+        auto p = catalog::options::prepare(*options);
+        const std::int64_t n_exp = static_cast<std::int64_t>(p.params.at("expiries"));
+        const std::int64_t n = n_exp * static_cast<std::int64_t>(p.params.at("options"));
+        if (info->n_public != 1 + 6 * n + 4 + n_exp + 2 * n) {
+          throw HttpError{422, "invalid_request",
+                          "circuit " + info->id + " is not bsm_options -p expiries=" + std::to_string(n_exp) +
+                              " -p options=" + std::to_string(n / n_exp) + " (" + std::to_string(info->n_public) +
+                              " public signals)"};
+        }
+      } catch (const Error& e) {
+        throw HttpError{422, "invalid_request", e.what()};
       }
-    } catch (const Error& e) {
-      throw HttpError{422, "invalid_witness", e.what()};
+      const std::string text = options->dump();
+      input.assign(text.begin(), text.end());
+    } else {
+      auto bytes = base64_decode(witness->get_ref<const std::string&>());
+      if (!bytes) throw HttpError{400, "bad_json", "\"witness\" is not valid base64"};
+      try {
+        auto w = formats::parse_wtns(*bytes, "witness");
+        if (static_cast<std::int64_t>(w.values.size()) != info->n_vars) {
+          throw HttpError{422, "invalid_witness",
+                          "witness has " + std::to_string(w.values.size()) + " values but circuit " + info->id +
+                              " has " + std::to_string(info->n_vars) + " wires"};
+        }
+      } catch (const Error& e) {
+        throw HttpError{422, "invalid_witness", e.what()};
+      }
+      input = std::move(*bytes);
     }
-    sr.witness = *bytes;
+    sr.witness = input;
     auto r = store.submit(sr);
     switch (r.status) {
       case SubmitResult::Status::created:
@@ -452,7 +490,9 @@ struct ApiServer::Impl {
       if (!job) throw HttpError{404, "not_found", "no job " + id.substr(0, 80)};
       auto now = Clock::now();
       if (is_terminal(job->state) || now >= deadline || stopping.load()) {
-        send_json(res, 200, job_json(*job, true));
+        json out = job_json(*job, true);
+        add_options_results(*job, out);
+        send_json(res, 200, out);
         return;
       }
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);

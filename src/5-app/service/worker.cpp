@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "catalog/bsm_request.hpp"
 #include "formats/json.hpp"
 #include "formats/wtns.hpp"
 #include "formats/zkey.hpp"
@@ -296,10 +297,19 @@ void WorkerPool::process(const Claim& c, const std::string& worker) {
     auto cached = cache_.get(c.circuit);
     auto bytes = with_retry([&] { return store_.witness(c.job_id); }, retry_limit);
     formats::Witness w;
-    try {
-      w = formats::parse_wtns(bytes, "witness of job " + c.job_id);
-    } catch (const Error& e) {
-      throw Error(Errc::format, std::string("invalid witness: ") + e.what());
+    if (is_options_request(bytes)) {
+      // An options job: the witness is solved here, natively, from the request (checked when it
+      // was submitted; a constraint that fails now is named in the job's error).
+      auto request = nlohmann::json::parse(bytes.begin(), bytes.end());
+      auto p = catalog::options::prepare(request);
+      auto circuit = catalog::build(catalog::find("bsm_options"), p.params);
+      w.values = circuit.witness(circuit.solve(p.input));
+    } else {
+      try {
+        w = formats::parse_wtns(bytes, "witness of job " + c.job_id);
+      } catch (const Error& e) {
+        throw Error(Errc::format, std::string("invalid witness: ") + e.what());
+      }
     }
     const auto& pk = *cached->pk;
     if (w.values.size() != pk.n_vars) {
