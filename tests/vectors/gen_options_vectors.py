@@ -73,10 +73,26 @@ for secs in (60, 3600):
                 del c["theta"]
                 floor_cases.append(c)
 
+# Implied volatility: QuantLib's price of every fifth case with vega >= 1e-3 S, and QuantLib's
+# implied volatility from that price (blackFormulaImpliedStdDev / sqrt(tau)).
+iv_cases = []
+for c in cases[::5]:
+    S, K, tau = float(c["S"]), float(c["K"]), c["tau_seconds"] / YEAR
+    if float(c["vega"]) < 1e-3 * S:
+        continue
+    r, q = float(c["r"]), float(c["q"])
+    fwd, disc = S * math.exp((r - q) * tau), math.exp(-r * tau)
+    kind = ql.Option.Call if c["call"] else ql.Option.Put
+    sd = ql.blackFormulaImpliedStdDev(kind, K, fwd, float(c["price"]), disc, 0.0, 0.3, 1e-15, 10000)
+    iv_cases.append({k: c[k] for k in ("S", "K", "sigma", "r", "q", "tau_seconds", "call", "price", "vega")} |
+                    {"implied_vol": repr(sd / math.sqrt(tau))})
+
 out = ['{"generator": "tests/vectors/gen_options_vectors.py (QuantLib %s)",' % ql.__version__,
        '"year_seconds": %d,' % YEAR, '"cases": [']
 out.append(",\n".join(json.dumps(c) for c in cases))
 out.append('], "floor_cases": [')
 out.append(",\n".join(json.dumps(c) for c in floor_cases))
+out.append('], "iv_cases": [')
+out.append(",\n".join(json.dumps(c) for c in iv_cases))
 out.append("]}")
 print("\n".join(out))

@@ -88,6 +88,15 @@ std::vector<ff::Fr> expected_example_outputs(const std::string& name) {
     return {};
   }
   if (name == "bsm_options") return bsm_example_outputs();
+  if (name == "bsm_implied_vol") {
+    // QuantLib's implied volatility of its own 20% price: 0.19999999999999707. The circuit's
+    // sigma is within (2 eps + 2 delta) / vega = (2e-7 + 2e-7) / 23.79 of it.
+    auto c = build(find(name));
+    auto pub = c.public_signals(c.solve(json::parse(find(name).example_input)));
+    EXPECT_NEAR(static_cast<double>(gadgets::fixed::decode(pub[0], gadgets::bsm::kFrac)), 0.19999999999999707,
+                1.7e-8);
+    return {pub[0]};
+  }
   ADD_FAILURE() << "no direct evaluation of " << name << "'s example in registry.test.cpp";
   return {};
 }
@@ -112,6 +121,7 @@ TEST(Registry, R1csHashesArePinned) {
       {"merkle_inclusion", "b6b237ddfe4f55866ac0d6f5d23fe81c1b5d7ef038ba11077b7cbac88b36ab60"},
       {"eddsa_poseidon", "13a3972f902013cbbbe41c940a571e001dd45fb3e5faad565329855ab24a6e0b"},
       {"bsm_options", "0a8242ee36ef5eaad201e488f1e6762fdad4c01fc40e07ce3011b8cdc1817a1d"},
+      {"bsm_implied_vol", "555a0b78346d19b93eee3eab2fe400b3c522224c8af00cba3897142fcd2ff423"},
   };
   for (const auto& def : all()) {
     auto c = build(def);

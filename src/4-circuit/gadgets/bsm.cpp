@@ -1,5 +1,6 @@
 #include "gadgets/bsm.hpp"
 
+#include <cmath>
 #include <string_view>
 #include <vector>
 
@@ -102,7 +103,8 @@ Expiry expiry(Builder& b, const Market& m, const Fixed& tau_in, const Expr& sigm
   Fixed vega_factor = fixed::mul(b, s_disc_q, sqrt_tau, kMoney);
   Fixed theta_factor = fixed::mul(b, s_disc_q, fixed::div(b, sigma, sqrt_tau * 2, kUnit), kMoney);
   Fixed gamma_factor = fixed::div(b, disc_q * inv_v, m.spot, kMoney);
-  return {expired, tau, sigma, v, drift, disc_r, disc_q, s_disc_q, vega_factor, theta_factor, gamma_factor};
+  return {expired, tau,      sqrt_tau,    sigma,        v,           drift, disc_r,
+          disc_q,  s_disc_q, vega_factor, theta_factor, gamma_factor};
 }
 
 Greeks european(Builder& b, const Market& m, const Expiry& e, const Expr& strike_raw, const Expr& is_call) {
@@ -144,6 +146,50 @@ Greeks european(Builder& b, const Market& m, const Expiry& e, const Expr& strike
   };
   return {pick(intrinsic, price), pick(delta_exp, delta), pick(zero_m, gamma),
           pick(zero_m, vega),     pick(zero_m, theta),    pick(zero_m, rho)};
+}
+
+namespace {
+
+// The witness side of implied_vol only (constrained after): BSM's price in long double.
+long double bsm_price(long double S, long double K, long double tau, long double r, long double q,
+                      long double sigma, bool call) {
+  const long double v = sigma * std::sqrt(tau);
+  const long double d1 = (std::log(S / K) + (r - q) * tau + v * v / 2) / v, d2 = d1 - v;
+  auto N = [](long double x) { return 0.5L * std::erfc(-x / std::sqrt(2.0L)); };
+  const long double w = call ? 1 : -1;
+  return w * (S * std::exp(-q * tau) * N(w * d1) - K * std::exp(-r * tau) * N(w * d2));
+}
+
+}  // namespace
+
+Fixed implied_vol(Builder& b, const Market& m, const Fixed& tau, const Expr& strike_raw, const Expr& is_call,
+                  const Expr& quote_raw, const Expr& eps_raw, const Expr& vega_floor_raw) {
+  auto s = b.scope("bsm implied vol");
+  std::vector<Expr> in{m.spot.raw(), m.rate.raw(), m.yield.raw(), tau.raw(), strike_raw, is_call, quote_raw};
+  Expr sigma_raw = b.hint1("implied volatility", in, [](std::span<const Fr> v, std::span<Fr> out) {
+    auto d = [&](std::size_t i) { return fixed::decode(v[i], kFrac); };
+    const long double S = d(0), r = d(1), q = d(2), tau_y = d(3), K = d(4), quote = d(6);
+    const bool call = !v[5].is_zero();
+    if (!(S > 0 && K > 0 && tau_y > 0))
+      throw Error(Errc::unsatisfied, "implied volatility: needs S, K and tau > 0");
+    long double lo = 1e-8L, hi = 50;  // the price increases with sigma: bisect
+    for (int i = 0; i < 200; ++i) {
+      const long double mid = (lo + hi) / 2;
+      (bsm_price(S, K, tau_y, r, q, mid, call) < quote ? lo : hi) = mid;
+    }
+    out[0] = fixed::encode((lo + hi) / 2, kFrac);
+  });
+  Expiry e = expiry(b, m, tau, sigma_raw);
+  b.assert_equal(fixed::less_or_equal(constant_decimal(kVolFloor, kUnit), e.sigma * e.sqrt_tau), Expr(1),
+                 "implied volatility above the floor");
+  Greeks g = european(b, m, e, strike_raw, is_call);
+  Fixed quote = fixed::from_raw(b, quote_raw, kMoney);
+  Fixed eps = fixed::from_raw(b, eps_raw, kMoney);
+  Fixed vega_floor = fixed::from_raw(b, vega_floor_raw, kMoney);
+  Fixed miss = fixed::abs(g.price - quote);
+  b.assert_equal(fixed::less_or_equal(miss, eps), Expr(1), "price within eps of the quote");
+  b.assert_equal(fixed::less_or_equal(vega_floor, g.vega), Expr(1), "vega at least the floor");
+  return e.sigma;
 }
 
 }  // namespace pm::gadgets::bsm

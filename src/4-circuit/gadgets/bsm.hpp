@@ -61,7 +61,7 @@ Fixed years_between(Builder& b, const Expr& from, const Expr& to);
 /// Terms shared by the options of one expiry (money: times S).
 struct Expiry {
   Expr expired;  ///< boolean: tau <= 0
-  Fixed tau, sigma, v, drift, disc_r, disc_q;
+  Fixed tau, sqrt_tau, sigma, v, drift, disc_r, disc_q;
   Fixed s_disc_q;      ///< S Dq
   Fixed vega_factor;   ///< S Dq sqrt(tau)
   Fixed theta_factor;  ///< S Dq sigma / (2 sqrt(tau))
@@ -88,5 +88,15 @@ struct Greeks {
 };
 /// One option; strike_raw in kMoney (K > 0), is_call boolean (asserted unless known).
 Greeks european(Builder& b, const Market& m, const Expiry& e, const Expr& strike_raw, const Expr& is_call);
+
+/// The implied-volatility statement: sigma comes from a hint (bisection on the price, natively)
+/// and is constrained instead of iterated: the option priced at sigma is within `eps` of
+/// `quote` ("price within eps of the quote"), its vega is at least `vega_floor` ("vega at least
+/// the floor"), and sigma sqrt(tau) is at least the volatility floor (no floored pricing). Since
+/// the price increases with sigma, sigma is then within (2 eps + 2 delta) / vega of the true
+/// implied volatility (delta: the price's own error; docs/STATEMENTS.md). quote, eps and
+/// vega_floor are raw kMoney values.
+Fixed implied_vol(Builder& b, const Market& m, const Fixed& tau, const Expr& strike_raw, const Expr& is_call,
+                  const Expr& quote_raw, const Expr& eps_raw, const Expr& vega_floor_raw);
 
 }  // namespace pm::gadgets::bsm

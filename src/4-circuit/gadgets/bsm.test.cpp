@@ -180,6 +180,60 @@ TEST(Bsm, MaliciousWitnessesAreRejected) {
   }
 }
 
+// Implied volatility: sigma from the prover, checked by pricing. Against QuantLib's implied
+// volatility of QuantLib's own prices (tests/vectors/options.json, iv_cases).
+circuit::Circuit iv_circuit() {
+  Builder b("iv");
+  Market m = market(b, b.private_input("S"), b.private_input("r"), b.private_input("q"));
+  Fixed tau = years_between(b, b.private_input("now"), b.private_input("expiry"));
+  Fixed vol = implied_vol(b, m, tau, b.private_input("K"), b.private_input("call"), b.private_input("quote"),
+                          b.private_input("eps"), b.private_input("vega_floor"));
+  b.public_output("vol", vol.raw());
+  return b.compile();
+}
+
+json iv_inputs(const json& c, double eps_per_spot, const char* vega_floor) {
+  json in = inputs(c);
+  in.erase("sigma");
+  const double S = std::stod(c["S"].get<std::string>());
+  char eps[64];
+  std::snprintf(eps, sizeof eps, "%.17g", eps_per_spot * S);
+  in["quote"] = encode_decimal(c["price"].get<std::string>(), kFrac).to_decimal();
+  in["eps"] = encode_decimal(eps, kFrac).to_decimal();
+  in["vega_floor"] = encode_decimal(vega_floor, kFrac).to_decimal();
+  return in;
+}
+
+TEST(Bsm, ImpliedVolatilityMatchesQuantLib) {
+  auto c = iv_circuit();
+  ASSERT_GE(vectors()["iv_cases"].size(), 50u);
+  double worst = 0;
+  for (const auto& v : vectors()["iv_cases"]) {
+    const double S = std::stod(v["S"].get<std::string>()), vega = std::stod(v["vega"].get<std::string>());
+    auto pub = c.public_signals(c.solve(iv_inputs(v, 1e-9, "0")));
+    const double got = static_cast<double>(decode(pub[0], kFrac));
+    const double want = std::stod(v["implied_vol"].get<std::string>());
+    // (2 eps + 2 delta) / vega, delta = 1e-9 S the price's bound; and QuantLib's own 1e-12.
+    const double bound = 4e-9 * S / vega + 1e-12;
+    worst = std::max(worst, std::fabs(got - want) / bound);
+    EXPECT_LE(std::fabs(got - want), bound) << v.dump();
+  }
+  std::printf("implied vol: worst error / bound = %.3g\n", worst);
+  // A sigma 0.1% off prices too far from the quote; a vega floor above the vega; a sigma
+  // sqrt(tau) under the volatility floor.
+  const json& v = vectors()["iv_cases"][10];
+  const long double wrong = std::stold(v["implied_vol"].get<std::string>()) * 1.001L;
+  circuit::SolveOptions off;
+  off.hint_overrides["implied volatility"] = [wrong](std::span<const Fr>, std::span<Fr> out) {
+    out[0] = fixed::encode(wrong, kFrac);
+  };
+  circuit::testing::expect_rejected(c, iv_inputs(v, 1e-9, "0"), off, "price within eps of the quote");
+  circuit::testing::expect_rejected(c, iv_inputs(v, 1e-9, "1000000"), {}, "vega at least the floor");
+  json low{{"S", "100"},          {"K", "100"},   {"sigma", "0.00001"}, {"r", "0.05"}, {"q", "0.01"},
+           {"tau_seconds", 3600}, {"call", true}, {"price", "0.002"}};  // sigma sqrt(tau) about 4e-5
+  circuit::testing::expect_rejected(c, iv_inputs(low, 1e-9, "0"), {}, "implied volatility above the floor");
+}
+
 // Two options in one circuit: a Greek copied from the other option fails a constraint.
 TEST(Bsm, AGreekFromAnotherOptionIsRejected) {
   Builder b("bsm2");
