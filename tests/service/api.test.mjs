@@ -33,6 +33,26 @@ t.test('setup: keys made before start, two servers (--workers 1 and --workers 0)
   [S1, S0] = await Promise.all([L.startServe({ data: d1, workers: 1 }), L.startServe({ data: d0, workers: 0 })]);
 });
 
+t.test('data files are the owner\'s only: folders 0700, files 0600 (also an older, open folder)', async () => {
+  const fs = await import('node:fs');
+  const path = await import('node:path');
+  const mode = (p) => (fs.statSync(p).mode & 0o777).toString(8);
+  eq(mode(d1), '700', `mode of the data folder ${d1}`);
+  for (const f of ['proofmill.db', 'serve.lock']) eq(mode(path.join(d1, f)), '600', `mode of ${f}`);
+  for (const sub of ['tmp', 'cache']) {
+    const p = path.join(d1, sub);
+    if (fs.existsSync(p)) eq(mode(p), '700', `mode of ${sub}/`);
+  }
+  const old = L.freshDir('api-open');
+  fs.mkdirSync(old, { recursive: true });
+  fs.chmodSync(old, 0o755);
+  fs.writeFileSync(path.join(old, 'proofmill.db'), '');
+  fs.chmodSync(path.join(old, 'proofmill.db'), 0o644);
+  L.createKey({ data: old }, { name: 'tighten' });
+  eq(mode(old), '700', 'an existing 0755 data folder is made 0700');
+  eq(mode(path.join(old, 'proofmill.db')), '600', 'an existing 0644 database is made 0600');
+});
+
 t.test('keys create --json, keys list', async () => {
   const k = L.createKey({ data: d1 }, { name: 'json-key', json: true });
   check(L.KEY_RE.test(k.key), `keys create --json: expected "key" pm_ + 43 base64url chars, got ${JSON.stringify(k)}`);

@@ -103,9 +103,24 @@ std::pair<std::string, int> split_listen(const std::string& s) {
 
 // One `serve` per SQLite data folder: the lock lets the server requeue jobs left running by a
 // crashed predecessor without racing a live one.
+// The data folder holds witnesses, results and API key hashes: owner-only. The process umask
+// (077, set in main) makes every file and folder the service creates 0600 / 0700; this also
+// tightens a folder and database made before that (by an older version, say).
+void make_private_data_dir(const std::string& dir) {
+  fs::create_directories(dir);
+  std::error_code ec;
+  fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+  if (ec) throw Error(Errc::io, "cannot make '" + dir + "' private (mode 0700): " + ec.message());
+  for (const char* name : {"proofmill.db", "proofmill.db-wal", "proofmill.db-shm", "serve.lock"}) {
+    const fs::path f = fs::path(dir) / name;
+    if (fs::is_regular_file(f, ec)) fs::permissions(f, fs::perms::owner_read | fs::perms::owner_write,
+                                                    fs::perm_options::replace, ec);
+  }
+}
+
 int lock_data_dir(const std::string& dir) {
   std::string path = (fs::path(dir) / "serve.lock").string();
-  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) throw Error(Errc::io, "cannot open '" + path + "'");
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     ::close(fd);
@@ -130,7 +145,7 @@ int wait_stop_signal(const sigset_t& set) {
 }
 
 std::unique_ptr<Store> open_store(const DbArgs& a, unsigned pool) {
-  if (a.sqlite()) fs::create_directories(a.data);
+  if (a.sqlite()) make_private_data_dir(a.data);
   auto store = std::make_unique<Store>(Database::open(a.url(), pool));
   store->migrate();
   return store;
@@ -139,7 +154,7 @@ std::unique_ptr<Store> open_store(const DbArgs& a, unsigned pool) {
 int run_serve(const ServeArgs& a) {
   set_log_level(parse_log_level(a.w.log_level));
   auto [host, port] = split_listen(a.listen);
-  fs::create_directories(a.db.data);
+  make_private_data_dir(a.db.data);
   int lock_fd = -1;
   if (a.db.sqlite()) lock_fd = lock_data_dir(a.db.data);
   sigset_t stop = block_stop_signals();  // before any thread starts, so all inherit the mask
@@ -205,7 +220,7 @@ int run_worker(const WorkerCmdArgs& a) {
                 "the workers");
   }
   sigset_t stop = block_stop_signals();
-  fs::create_directories(a.db.data);
+  make_private_data_dir(a.db.data);
   // Connecting may fail while PostgreSQL starts: retry for a while rather than exit.
   std::unique_ptr<Store> store;
   for (int attempt = 0;; ++attempt) {

@@ -2,6 +2,8 @@
 // executes this binary, so that the prover binary itself links none of the service's libraries
 // (SQLite, libpq, cpp-httplib): they would add about 9 MiB of resident memory to every
 // `proofmill prove`. Exit codes as for proofmill (cli/app.hpp).
+#include <sys/stat.h>
+
 #include <CLI/CLI.hpp>
 #include <functional>
 
@@ -10,6 +12,8 @@
 #include "cli/commands.hpp"
 
 int main(int argc, char** argv) {
+  // Everything the service writes (database, uploads, caches, keys) is its owner's only.
+  ::umask(077);
   CLI::App app{"proofmill: the proving service (HTTP API, job queue, workers)"};
   app.name("proofmill");
   pm::cli::add_common_options(app);
