@@ -243,6 +243,14 @@ t.test('raw HTTP abuse: garbage, huge headers, lying Content-Length, idle connec
   await abuse('20000 headers', `GET /healthz HTTP/1.1\r\nHost: x\r\n${'X-H: 1\r\n'.repeat(20000)}\r\n`);
   await abuse('Content-Length -1', `POST /v1/jobs HTTP/1.1\r\nHost: x\r\n${auth}Content-Length: -1\r\n\r\n`);
   await abuse('a huge Content-Length', `POST /v1/jobs HTTP/1.1\r\nHost: x\r\n${auth}Content-Length: 99999999999999999999999\r\n\r\n`);
+  // A length the server cannot read is answered 413 at once, on both upload routes.
+  for (const len of ['9223372036854775808', '18446744073709551616', '99999999999999999999999']) {
+    for (const route of ['/v1/jobs', '/v1/circuits']) {
+      await abuse(`Content-Length ${len} on ${route}: 413`,
+        `POST ${route} HTTP/1.1\r\nHost: x\r\n${auth}Content-Length: ${len}\r\n\r\n`,
+        { ms: 1000, end: false, accept: (st) => st === 413 });
+    }
+  }
   await abuse('two Content-Lengths', `POST /v1/jobs HTTP/1.1\r\nHost: x\r\n${auth}Content-Length: 5\r\nContent-Length: 7\r\n\r\n{"a":1}`);
   // Promises 100 KB of zkey (or JSON), sends 10 bytes, closes: nothing may be stored.
   await abuse('a zkey upload cut short (Content-Length 100000, 10 bytes sent)',

@@ -175,8 +175,20 @@ struct ApiServer::Impl {
 
   void check_length(const httplib::Request& req, std::uint64_t limit) {
     if (req.has_header("Content-Length")) {
-      auto n = parse_int(req.get_header_value("Content-Length"));
-      if (n && static_cast<std::uint64_t>(*n) > limit) {
+      const std::string v = req.get_header_value("Content-Length");
+      auto n = parse_int(v);
+      if (!n || *n < 0) {
+        // Past 2^63 - 1 (or not a number at all): refuse with a status rather than wait for a body
+        // that cannot come.
+        const bool digits = !v.empty() && v.size() <= 40 && v.find_first_not_of("0123456789") == std::string::npos;
+        if (digits) {
+          throw HttpError{413, "too_large",
+                          "request body of " + v + " bytes exceeds this key's limit of " + std::to_string(limit) +
+                              " bytes"};
+        }
+        throw HttpError{400, "bad_request", "Content-Length is not a byte count"};
+      }
+      if (static_cast<std::uint64_t>(*n) > limit) {
         throw HttpError{413, "too_large",
                         "request body of " + std::to_string(*n) + " bytes exceeds this key's limit of " +
                             std::to_string(limit) + " bytes"};
