@@ -38,6 +38,16 @@ std::string hex(std::span<const std::uint8_t> b) {
 std::array<std::uint8_t, 32> read_private_key(const std::string& path) {
   auto j = formats::read_json_file(path);
   auto it = j.find("private_key");
+  struct Wipe {  // the hex text in the parsed file, however this function ends
+    formats::ordered_json& j;
+    ~Wipe() {
+      auto w = j.find("private_key");
+      if (w != j.end() && w->is_string()) {
+        auto& t = w->get_ref<std::string&>();
+        wipe_bytes(t.data(), t.size());
+      }
+    }
+  } wipe_parsed{j};
   if (it == j.end() || !it->is_string() || it->get<std::string>().size() != 64) {
     throw Error(Errc::invalid_argument,
                 "oracle key file '" + path + "': `private_key` must be 64 hex digits");
@@ -82,6 +92,8 @@ int run_keygen(const OptionsArgs& a) {
   write_secret_file(a.out, text);
   wipe_bytes(k.data(), k.size());
   wipe_bytes(text.data(), text.size());
+  auto& hex_key = j["private_key"].get_ref<std::string&>();
+  wipe_bytes(hex_key.data(), hex_key.size());
   std::printf("%s\n", j["oracle_key"].dump().c_str());
   return 0;
 }

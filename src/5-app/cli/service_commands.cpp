@@ -113,8 +113,8 @@ void make_private_data_dir(const std::string& dir) {
   if (ec) throw Error(Errc::io, "cannot make '" + dir + "' private (mode 0700): " + ec.message());
   for (const char* name : {"proofmill.db", "proofmill.db-wal", "proofmill.db-shm", "serve.lock"}) {
     const fs::path f = fs::path(dir) / name;
-    if (fs::is_regular_file(f, ec)) fs::permissions(f, fs::perms::owner_read | fs::perms::owner_write,
-                                                    fs::perm_options::replace, ec);
+    if (fs::is_regular_file(f, ec))
+      fs::permissions(f, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace, ec);
   }
 }
 

@@ -180,11 +180,12 @@ struct ApiServer::Impl {
       if (!n || *n < 0) {
         // Past 2^63 - 1 (or not a number at all): refuse with a status rather than wait for a body
         // that cannot come.
-        const bool digits = !v.empty() && v.size() <= 40 && v.find_first_not_of("0123456789") == std::string::npos;
+        const bool digits =
+            !v.empty() && v.size() <= 40 && v.find_first_not_of("0123456789") == std::string::npos;
         if (digits) {
           throw HttpError{413, "too_large",
-                          "request body of " + v + " bytes exceeds this key's limit of " + std::to_string(limit) +
-                              " bytes"};
+                          "request body of " + v + " bytes exceeds this key's limit of " +
+                              std::to_string(limit) + " bytes"};
         }
         throw HttpError{400, "bad_request", "Content-Length is not a byte count"};
       }
@@ -404,8 +405,9 @@ struct ApiServer::Impl {
     const json* options = field("options");
     if (witness && options) throw HttpError{400, "bad_json", "send \"witness\" or \"options\", not both"};
     if (!options && (!witness || !witness->is_string())) {
-      throw HttpError{400, "bad_json",
-                      "\"witness\" (a base64-encoded .wtns file) or \"options\" (an options request) is required"};
+      throw HttpError{
+          400, "bad_json",
+          "\"witness\" (a base64-encoded .wtns file) or \"options\" (an options request) is required"};
     }
     SubmitRequest sr;
     sr.key_id = key.id;
@@ -441,8 +443,8 @@ struct ApiServer::Impl {
         if (info->n_public != 1 + 6 * n + 4 + n_exp + 2 * n) {
           throw HttpError{422, "invalid_request",
                           "circuit " + info->id + " is not bsm_options -p expiries=" + std::to_string(n_exp) +
-                              " -p options=" + std::to_string(n / n_exp) + " (" + std::to_string(info->n_public) +
-                              " public signals)"};
+                              " -p options=" + std::to_string(n / n_exp) + " (" +
+                              std::to_string(info->n_public) + " public signals)"};
         }
       } catch (const Error& e) {
         throw HttpError{422, "invalid_request", e.what()};
@@ -456,8 +458,8 @@ struct ApiServer::Impl {
         auto w = formats::parse_wtns(*bytes, "witness");
         if (static_cast<std::int64_t>(w.values.size()) != info->n_vars) {
           throw HttpError{422, "invalid_witness",
-                          "witness has " + std::to_string(w.values.size()) + " values but circuit " + info->id +
-                              " has " + std::to_string(info->n_vars) + " wires"};
+                          "witness has " + std::to_string(w.values.size()) + " values but circuit " +
+                              info->id + " has " + std::to_string(info->n_vars) + " wires"};
         }
       } catch (const Error& e) {
         throw HttpError{422, "invalid_witness", e.what()};
