@@ -57,10 +57,13 @@ for entry in "${cases[@]}"; do
   run "$name: snarkjs wtns check" -- "${SNARKJS[@]}" wtns check "$D/c.r1cs" "$D/c.wtns"
   run "$name: snarkjs groth16 setup" -- "${SNARKJS[@]}" groth16 setup "$D/c.r1cs" "$OUT/ptau/$ptau.ptau" "$D/c.zkey"
   run "$name: snarkjs export vk" -- "${SNARKJS[@]}" zkey export verificationkey "$D/c.zkey" "$D/vk.json"
-  run "$name: proofmill circuit prove" -- "$PM" circuit prove "$name" $params "$D/input.json" "$D/c.zkey" "$D/proof.json" "$D/public.json" -q
+  # The key straight from `groth16 setup` has no phase-2 contribution: refused unless declared a
+  # development key.
+  refuse "$name: circuit prove with an uncontributed key" "no phase-2 contribution" -- "$PM" circuit prove "$name" $params "$D/input.json" "$D/c.zkey" "$D/proof.json" "$D/public.json" -q
+  run "$name: proofmill circuit prove" -- "$PM" circuit prove "$name" $params "$D/input.json" "$D/c.zkey" "$D/proof.json" "$D/public.json" -q --allow-dev-key
   run "$name: snarkjs verifies proofmill's proof" -- "${SNARKJS[@]}" groth16 verify "$D/vk.json" "$D/public.json" "$D/proof.json"
   run "$name: snarkjs prove on our witness" -- "${SNARKJS[@]}" groth16 prove "$D/c.zkey" "$D/c.wtns" "$D/proof2.json" "$D/public2.json"
-  run "$name: proofmill verifies snarkjs's proof" -- "$PM" verify "$D/vk.json" "$D/public2.json" "$D/proof2.json"
+  run "$name: proofmill verifies snarkjs's proof" -- "$PM" verify "$D/vk.json" "$D/public2.json" "$D/proof2.json" --allow-dev-key
   cmp -s "$D/public.json" "$D/public2.json" && ok || bad "$name: public signals differ between proofmill and snarkjs"
   # A tampered public signal is rejected by snarkjs.
   node -e 'const f=process.argv[1];const p=require(f);p[0]=(BigInt(p[0])+1n).toString();require("fs").writeFileSync(f+".bad.json",JSON.stringify(p))' "$D/public.json"

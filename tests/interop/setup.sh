@@ -92,7 +92,8 @@ run "proofmill prove" -- "$PM" prove multiplier.3.zkey "$W" proof.json public.js
 run "snarkjs verifies" -- "${SNARKJS[@]}" groth16 verify vk.json public.json proof.json
 run "snarkjs prove" -- "${SNARKJS[@]}" groth16 prove multiplier.3.zkey "$W" proof2.json public2.json
 run "proofmill verifies" -- "$PM" verify vk.json public2.json proof2.json
-run "proofmill prove with the key before the contributions" -- "$PM" prove multiplier.0.zkey "$W" proof0.json public0.json
+refuse "proofmill prove with the key before the contributions, undeclared" "no phase-2 contribution" -- "$PM" prove multiplier.0.zkey "$W" proof0.json public0.json
+run "proofmill prove with the key before the contributions" -- "$PM" prove multiplier.0.zkey "$W" proof0.json public0.json --allow-dev-key
 refuse "that proof against the final key's vk" "INVALID: pairing check failed" -- "$PM" verify vk.json public0.json proof0.json
 
 # Bad inputs to setup.

@@ -27,7 +27,14 @@ PARAMS=$("$PM" options input request.json input.json)
 [ "$PARAMS" = "bsm_options -p expiries=1 -p options=2" ] || { echo "unexpected parameters: $PARAMS"; exit 1; }
 "$PM" circuit export-r1cs bsm_options -p expiries=1 -p options=2 bsm.r1cs -q
 "$PM" powersoftau dev-new 16 dev.ptau -q 2>/dev/null  # (its DEV-ONLY warning is for people)
-"$PM" groth16 setup bsm.r1cs dev.ptau bsm.zkey -q
+"$PM" groth16 setup bsm.r1cs dev.ptau bsm0.zkey -q
+# A key without a phase-2 contribution (delta = gamma) is refused: anyone could forge its proofs.
+if "$PM" options prove request.json bsm0.zkey proof.json public.json -q 2>err.txt; then
+  echo "options prove accepted an uncontributed key"; exit 1
+fi
+grep -q "no phase-2 contribution" err.txt
+if "$PM" export solidity bsm0.zkey V.sol 2>/dev/null; then echo "export solidity accepted an uncontributed key"; exit 1; fi
+"$PM" zkey beacon bsm0.zkey bsm.zkey 0102030405060708 10 -n final -q >/dev/null
 "$PM" options prove request.json bsm.zkey proof.json public.json --results results.json -q
 "$PM" zkey export-vk bsm.zkey vk.json
 "$PM" verify vk.json public.json proof.json >/dev/null
@@ -62,6 +69,8 @@ for _ in $(seq 100); do grep -q '^listening on ' serve.out 2>/dev/null && break;
 URL=$(sed -n 's/^listening on //p' serve.out)
 [ -n "$URL" ] || { echo "the service did not start:"; cat serve.log; exit 1; }
 AUTH="Authorization: Bearer $KEY"
+CODE=$(curl -sS -o up0.out -w '%{http_code}' -H "$AUTH" --data-binary @bsm0.zkey "$URL/v1/circuits")
+[ "$CODE" = 422 ] && grep -q uncontributed_key up0.out || { echo "upload of an uncontributed key: HTTP $CODE"; exit 1; }
 CIRCUIT=$(curl -sS --fail-with-body -H "$AUTH" --data-binary @bsm.zkey "$URL/v1/circuits" |
   sed -n 's/.*"id":"\([0-9a-f]*\)".*/\1/p')
 printf '{"circuit": "%s", "options": %s}' "$CIRCUIT" "$(cat request.json)" >job.json

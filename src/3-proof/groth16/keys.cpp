@@ -1,6 +1,21 @@
 #include "groth16/keys.hpp"
 
+#include "base/error.hpp"
+
 namespace pm::groth16 {
+
+bool is_uncontributed(const VerifyingKey& vk) {
+  return vk.delta2 == vk.gamma2 || vk.delta2 == ec::g2_generator();
+}
+
+void require_contributed(const VerifyingKey& vk, const std::string& what, bool allow_dev_key) {
+  if (allow_dev_key || !is_uncontributed(vk)) return;
+  throw Error(Errc::invalid_argument,
+              what + " has no phase-2 contribution (its delta is " +
+                  (vk.delta2 == vk.gamma2 ? "gamma" : "the generator") +
+                  "): anyone can forge proofs for it. Contribute to it first (proofmill zkey contribute, "
+                  "or zkey beacon), or pass --allow-dev-key if it is a development key");
+}
 
 Coefficient StoredCoefficient::decode() const {
   // The limbs read as a Montgomery element are value * R; one more reduction gives value.

@@ -8,6 +8,7 @@
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <string>
 #include <vector>
 
 #include "base/table.hpp"
@@ -24,6 +25,14 @@ struct VerifyingKey {
 
   std::size_t n_public() const { return ic.size() - 1; }
 };
+
+/// True for a key without a phase-2 contribution: delta2 equal to gamma2 or to the generator
+/// (what `groth16 setup` and `snarkjs zkey new` leave). With delta = gamma anyone can forge a
+/// proof of any public signals for such a key.
+bool is_uncontributed(const VerifyingKey& vk);
+/// Throws Error(Errc::invalid_argument) naming `what` for an uncontributed key, unless
+/// `allow_dev_key` (a known development key, for tests).
+void require_contributed(const VerifyingKey& vk, const std::string& what, bool allow_dev_key);
 
 /// One non-zero entry of the QAP matrices A or B, as stored in a zkey.
 struct Coefficient {

@@ -194,5 +194,28 @@ TEST(DevGroth16Setup, MappedKeyProvesLikeTheInMemoryOne) {
   expect_refused(z, "G2 point 1: coordinate >= q");
 }
 
+// A key whose delta is gamma (or the generator: what `groth16 setup` leaves) lets anyone forge
+// proofs: it is recognised, and refused unless declared a development key.
+TEST(DevGroth16Setup, UncontributedKeysAreRecognised) {
+  auto pk = dev_groth16_setup(cubic(), dev_groth16_secrets_from_seed("unit test"));
+  auto vk = pk.verifying_key();
+  EXPECT_FALSE(groth16::is_uncontributed(vk));
+  EXPECT_NO_THROW(groth16::require_contributed(vk, "key", false));
+  auto same = vk;
+  same.delta2 = same.gamma2;
+  EXPECT_TRUE(groth16::is_uncontributed(same));
+  auto gen = vk;
+  gen.delta2 = ec::g2_generator();
+  EXPECT_TRUE(groth16::is_uncontributed(gen));
+  try {
+    groth16::require_contributed(gen, "zkey 'x.zkey'", false);
+    ADD_FAILURE() << "accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("zkey 'x.zkey' has no phase-2 contribution"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_NO_THROW(groth16::require_contributed(gen, "key", true));
+}
+
 }  // namespace
 }  // namespace pm::setup

@@ -25,7 +25,7 @@ struct CircuitArgs {
   std::string name;
   std::vector<std::string> params;
   std::string input, out, sym, zkey, proof, pub;
-  bool json = false, force_progress = false, quiet = false;
+  bool json = false, force_progress = false, quiet = false, allow_dev_key = false;
   circuit::Circuit build() const {
     return catalog::build(catalog::find(name), catalog::parse_params(params));
   }
@@ -118,7 +118,7 @@ int run_prove(const CircuitArgs& a) {
   Progress p(!a.quiet && (a.force_progress || stderr_is_terminal()));
   p.stage("building " + a.name, "build");
   auto c = a.build();
-  (void)prove_circuit(c, formats::read_json_file(a.input), a.zkey, a.proof, a.pub, p);
+  (void)prove_circuit(c, formats::read_json_file(a.input), a.zkey, a.proof, a.pub, p, a.allow_dev_key);
   p.done();
   return 0;
 }
@@ -127,11 +127,12 @@ int run_prove(const CircuitArgs& a) {
 
 std::vector<ff::Fr> prove_circuit(const circuit::Circuit& c, const nlohmann::ordered_json& input,
                                   const std::string& zkey, const std::string& proof_out,
-                                  const std::string& public_out, Progress& p) {
+                                  const std::string& public_out, Progress& p, bool allow_dev_key) {
   p.stage("solving the witness", "witness");
   auto w = c.witness(c.solve(input));
   p.stage("loading " + zkey, "load zkey");
   auto pk = std::make_shared<const groth16::ProvingKey>(formats::load_zkey(zkey));
+  groth16::require_contributed(pk->verifying_key(), "zkey '" + zkey + "'", allow_dev_key);
   if (pk->n_vars != c.num_wires() || pk->n_public != c.num_public()) {
     throw Error(Errc::mismatch, "zkey '" + zkey + "' (" + std::to_string(pk->n_vars) + " wires, " +
                                     std::to_string(pk->n_public) + " public) is not a key of circuit " +
@@ -192,6 +193,7 @@ void register_circuit_commands(CLI::App& app, std::function<int()>& run_slot) {
     c->add_option("public", a->pub, "Output public.json")->required();
     c->add_flag("--progress", a->force_progress, "Show progress on stderr even when it is not a terminal");
     c->add_flag("-q,--quiet", a->quiet, "No progress output");
+    add_dev_key_flag(c, a->allow_dev_key);
     c->final_callback([a, &run_slot] { run_slot = [a] { return run_prove(*a); }; });
   }
   {

@@ -40,7 +40,7 @@ struct ProgressFlags {
 
 struct ProveArgs {
   std::string zkey, wtns, proof, pub, r1cs;
-  bool json = false;
+  bool json = false, allow_dev_key = false;
   ProgressFlags progress;
 };
 
@@ -48,6 +48,7 @@ int run_prove(const ProveArgs& a) {
   Progress p(a.progress.enabled());
   p.stage("loading " + a.zkey, "load zkey");
   auto pk = std::make_shared<const groth16::ProvingKey>(formats::load_zkey(a.zkey));
+  groth16::require_contributed(pk->verifying_key(), "zkey '" + a.zkey + "'", a.allow_dev_key);
   p.stage("loading " + a.wtns, "load wtns");
   auto w = formats::load_wtns(a.wtns);
   if (w.values.size() != pk->n_vars) {
@@ -90,7 +91,7 @@ int run_prove(const ProveArgs& a) {
 
 struct VerifyArgs {
   std::string vk, pub, proof;
-  bool json = false;
+  bool json = false, allow_dev_key = false;
 };
 
 int run_verify(const VerifyArgs& a) {
@@ -98,6 +99,7 @@ int run_verify(const VerifyArgs& a) {
   if (std::string err = groth16::check_verifying_key(vk); !err.empty()) {
     throw Error(Errc::invalid_point, "verification key '" + a.vk + "': " + err);
   }
+  groth16::require_contributed(vk, "verification key '" + a.vk + "'", a.allow_dev_key);
   auto pub = formats::public_from_json(formats::read_json_file(a.pub), a.pub);
   groth16::Proof proof;
   groth16::VerifyResult res;
@@ -195,6 +197,12 @@ int run_wtns_check(const std::string& r1cs_path, const std::string& wtns_path, b
 
 }  // namespace
 
+void add_dev_key_flag(CLI::App* c, bool& flag) {
+  c->add_flag("--allow-dev-key", flag,
+              "Accept a key without a phase-2 contribution (delta = gamma): a development key only, since "
+              "anyone can forge proofs for it");
+}
+
 void register_commands(CLI::App& app) {
   {
     auto a = std::make_shared<ProveArgs>();
@@ -208,6 +216,7 @@ void register_commands(CLI::App& app) {
     c->add_option("--r1cs", a->r1cs, "Check the witness against this .r1cs before proving")
         ->check(CLI::ExistingFile);
     c->add_flag("--json", a->json, "Print a JSON summary on stdout");
+    add_dev_key_flag(c, a->allow_dev_key);
     a->progress.add(c);
     c->final_callback([a] { g_run = [a] { return run_prove(*a); }; });
   }
@@ -219,6 +228,7 @@ void register_commands(CLI::App& app) {
     c->add_option("public", a->pub, "public.json")->required()->check(CLI::ExistingFile);
     c->add_option("proof", a->proof, "proof.json")->required()->check(CLI::ExistingFile);
     c->add_flag("--json", a->json, "Print {\"valid\": ...} on stdout");
+    add_dev_key_flag(c, a->allow_dev_key);
     c->final_callback([a] { g_run = [a] { return run_verify(*a); }; });
   }
   {

@@ -27,11 +27,14 @@ void register_circuit_commands(CLI::App& app, std::function<int()>& run_slot);
 /// Adds `oracle` (keygen, sign) and `options` (input, prove, decode): option prices and Greeks.
 void register_options_commands(CLI::App& app, std::function<int()>& run_slot);
 class Progress;
-/// Solves `input` (every constraint checked), proves with `zkey` (which must be this circuit's) and
+/// --allow-dev-key: accept a key without a phase-2 contribution (groth16::require_contributed).
+void add_dev_key_flag(CLI::App* c, bool& flag);
+/// Solves `input` (every constraint checked), proves with `zkey` (which must be this circuit's, with a
+/// phase-2 contribution unless allow_dev_key) and
 /// writes snarkjs's proof.json and public.json; returns the public signals.
 std::vector<ff::Fr> prove_circuit(const circuit::Circuit& c, const nlohmann::ordered_json& input,
                                   const std::string& zkey, const std::string& proof_out,
-                                  const std::string& public_out, Progress& p);
+                                  const std::string& public_out, Progress& p, bool allow_dev_key);
 /// Adds `serve`, `worker` and `keys` (the proving service) to `app` (of proofmill-service).
 void register_service_commands(CLI::App& app, std::function<int()>& run_slot);
 /// Runs the subcommand the user chose; returns the process exit code.

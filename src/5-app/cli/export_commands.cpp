@@ -23,6 +23,7 @@ namespace {
 
 struct SolidityArgs {
   std::string key, out;
+  bool allow_dev_key = false;
   std::string precompile_gas = "istanbul";
   evm::SolidityOptions options;
 };
@@ -45,6 +46,7 @@ groth16::VerifyingKey load_verifying_key(const std::string& path) {
 
 int run_solidity(const SolidityArgs& a) {
   auto vk = load_verifying_key(a.key);
+  groth16::require_contributed(vk, "key '" + a.key + "'", a.allow_dev_key);
   evm::SolidityOptions options = a.options;
   options.precompile_gas = evm::PrecompileGas::parse(a.precompile_gas);
   write_file(a.out, evm::solidity_verifier(vk, options));
@@ -99,6 +101,7 @@ void register_export_commands(CLI::App& app, std::function<int()>& run_slot) {
          "Gas forwarded to each precompile call: istanbul (EIP-1108's prices), byzantium (EIP-196/197's), "
          "or ECADD,ECMUL,PAIRING_BASE,PAIRING_PER_PAIR for a chain with other prices")
         ->capture_default_str();
+    add_dev_key_flag(c, a->allow_dev_key);
     c->final_callback([a, &run_slot] { run_slot = [a] { return run_solidity(*a); }; });
   }
   {

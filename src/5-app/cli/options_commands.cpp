@@ -25,7 +25,7 @@ using formats::ordered_json;
 
 struct OptionsArgs {
   std::string snapshot, key, request, zkey, proof, pub, out, results;
-  bool force_progress = false, quiet = false;
+  bool force_progress = false, quiet = false, allow_dev_key = false;
 };
 
 std::string hex(std::span<const std::uint8_t> b) {
@@ -133,7 +133,7 @@ int run_prove(const OptionsArgs& a) {
   auto prepared = catalog::options::prepare(request);
   p.stage("building bsm_options " + params_line(prepared), "build");
   auto c = catalog::build(catalog::find("bsm_options"), prepared.params);
-  auto pub = prove_circuit(c, prepared.input, a.zkey, a.proof, a.pub, p);
+  auto pub = prove_circuit(c, prepared.input, a.zkey, a.proof, a.pub, p, a.allow_dev_key);
   p.done();
   emit(catalog::options::decode(request, pub), a.results);
   return 0;
@@ -202,6 +202,7 @@ void register_options_commands(CLI::App& app, std::function<int()>& run_slot) {
     c->add_option("--results", a->results, "Write the decoded results here instead of stdout");
     c->add_flag("--progress", a->force_progress, "Show progress on stderr even when it is not a terminal");
     c->add_flag("-q,--quiet", a->quiet, "No progress output");
+    add_dev_key_flag(c, a->allow_dev_key);
     c->final_callback([a, &run_slot] { run_slot = [a] { return run_prove(*a); }; });
   }
   {

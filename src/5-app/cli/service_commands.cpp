@@ -84,6 +84,7 @@ struct ServeArgs {
   std::int64_t max_attempts = 3;
   std::size_t max_request_mb = 1024;
   unsigned http_threads = 32;
+  bool allow_dev_keys = false;
 };
 
 std::pair<std::string, int> split_listen(const std::string& s) {
@@ -174,6 +175,7 @@ int run_serve(const ServeArgs& a) {
   ao.poll_ms = a.db.sqlite() && a.w.workers > 0 ? 250 : 50;
   ao.http_threads = a.http_threads;
   ao.max_request_bytes = static_cast<std::uint64_t>(a.max_request_mb) << 20;
+  ao.allow_dev_keys = a.allow_dev_keys;
   fs::create_directories(ao.tmp_dir);
   ApiServer api(*store, notifier, ao);
   int bound = api.bind(host, port);
@@ -343,6 +345,10 @@ void register_service_commands(CLI::App& app, std::function<int()>& run_slot) {
     c->add_option("--http-threads", a->http_threads, "HTTP handler threads")
         ->check(CLI::Range(1, 1024))
         ->capture_default_str();
+    c->add_flag(
+        "--allow-dev-keys", a->allow_dev_keys,
+        "Accept zkeys without a phase-2 contribution (delta = gamma): for tests only, since anyone can "
+        "forge proofs for them");
     c->final_callback([a, &run_slot] { run_slot = [a] { return run_serve(*a); }; });
   }
   {

@@ -17,6 +17,7 @@
 #include "catalog/bsm_request.hpp"
 #include "formats/wtns.hpp"
 #include "formats/zkey.hpp"
+#include "groth16/keys.hpp"
 #include "service/log.hpp"
 #include "service/metrics.hpp"
 #include "service/util.hpp"
@@ -337,6 +338,12 @@ struct ApiServer::Impl {
     CircuitInfo info;
     try {
       auto pk = formats::load_zkey(tmp.string(), "uploaded zkey");  // checks it without copying
+      if (!opt.allow_dev_keys && groth16::is_uncontributed(pk.verifying_key())) {
+        throw HttpError{
+            422, "uncontributed_key",
+            "this zkey has no phase-2 contribution (delta = gamma): anyone can forge proofs for it; "
+            "contribute to it first (proofmill zkey contribute or zkey beacon)"};
+      }
       info = {id, static_cast<std::int64_t>(size), pk.n_vars, pk.n_public, pk.log_domain, 0};
     } catch (const Error& e) {
       throw HttpError{422, "invalid_zkey", e.what()};

@@ -19,7 +19,8 @@ struct ApiOptions {
   std::int64_t poll_ms = 50;  ///< long-poll re-check interval for jobs finished by other processes
   unsigned http_threads = 32;
   std::uint64_t max_request_bytes = std::uint64_t{1} << 30;  ///< hard cap, whatever a key allows
-  bool api_routes = true;  ///< false: only /healthz, /readyz, /metrics (a worker process)
+  bool api_routes = true;       ///< false: only /healthz, /readyz, /metrics (a worker process)
+  bool allow_dev_keys = false;  ///< accept zkeys without a phase-2 contribution (tests only)
 };
 
 class ApiServer {
