@@ -203,6 +203,7 @@ Prepared prepare(const json& request) {
     fail("options", "has more than " + std::to_string(kMaxPerExpiry) + " options on one expiry");
 
   Prepared p;
+  p.message = m;
   p.params = {{"expiries", n_exp}, {"options", per}};
   p.slot.assign(opts.size(), 0);
   ordered_json strike = ordered_json::array(), call = ordered_json::array();
@@ -261,6 +262,9 @@ ordered_json decode(const json& request, std::span<const Fr> pub) {
       throw Error(Errc::mismatch, "public signals: input " + std::to_string(i) +
                                       " is not this request's (another snapshot, key or option list)");
     }
+  }
+  if (pub[0] != p.message) {
+    throw Error(Errc::mismatch, "public signals: the proof's snapshot is not this request's (another signed snapshot)");
   }
   const json& opts = request["options"];
   const char* names[6] = {"price", "delta", "gamma", "vega", "theta", "rho"};

@@ -31,6 +31,7 @@ nlohmann::ordered_json public_key(std::span<const std::uint8_t> private_key);
 struct Prepared {
   Params params;                 ///< expiries, options (per expiry)
   nlohmann::ordered_json input;  ///< bsm_options's input JSON
+  ff::Fr message;                ///< the snapshot's signed message (the circuit's `snapshot` output)
   /// For each request option, its slot in the circuit (expiry-major; short expiries are padded
   /// with copies of their last option, whose results decode() leaves out).
   std::vector<std::size_t> slot;
@@ -41,7 +42,8 @@ Prepared prepare(const nlohmann::json& request);
 
 /// The decoded results: {"snapshot": M, "feed_id", "timestamp", "oracle_key", "options": [{id,
 /// strike, expiry, type, price, delta, gamma, vega, theta, rho}]} as decimal strings. The
-/// public signals' inputs must be the request's (Error(Errc::mismatch) otherwise).
+/// public signals' inputs and their `snapshot` output must be the request's (Error(Errc::mismatch)
+/// otherwise: a proof from another snapshot of the same feed and time does not decode as this one).
 nlohmann::ordered_json decode(const nlohmann::json& request, std::span<const ff::Fr> public_signals);
 
 /// raw / 2^48 as the shortest decimal (at most 15 places) that reads back (encode_decimal) as

@@ -58,7 +58,11 @@ TEST(OptionsRequest, SignProveDecodeAgainstQuantLib) {
   near(out["options"][2]["price"], 7716.20321843955, 65e-6);
   near(out["options"][2]["theta"], -27254.694596192436, 65000e-7);
   EXPECT_EQ(out["options"][3]["strike"], "65000.5");
-  // Public signals of another request (another strike) are refused.
+  // A proof of another signed snapshot (its `snapshot` output) is refused, as are the public
+  // signals of another request (another strike).
+  auto other_snapshot = pub;
+  other_snapshot[0] += ff::Fr::one();
+  EXPECT_THROW((void)decode(req, other_snapshot), Error);
   json other = req;
   other["options"][0]["strike"] = "71000";
   EXPECT_THROW((void)decode(other, pub), Error);

@@ -180,12 +180,16 @@ Fixed implied_vol(Builder& b, const Market& m, const Fixed& tau, const Expr& str
     out[0] = fixed::encode((lo + hi) / 2, kFrac);
   });
   Expiry e = expiry(b, m, tau, sigma_raw);
+  // An expired option is worth its intrinsic value whatever sigma is: no implied volatility.
+  b.assert_equal(e.expired, Expr(0), "option not expired");
   b.assert_equal(fixed::less_or_equal(constant_decimal(kVolFloor, kUnit), e.sigma * e.sqrt_tau), Expr(1),
                  "implied volatility above the floor");
   Greeks g = european(b, m, e, strike_raw, is_call);
   Fixed quote = fixed::from_raw(b, quote_raw, kMoney);
   Fixed eps = fixed::from_raw(b, eps_raw, kMoney);
   Fixed vega_floor = fixed::from_raw(b, vega_floor_raw, kMoney);
+  // A vega floor of 0 would let a flat quote (deep out of the money) admit almost any sigma.
+  b.assert_equal(fixed::less_than(constant_ratio(0, 1, kMoney), vega_floor), Expr(1), "vega floor is positive");
   Fixed miss = fixed::abs(g.price - quote);
   b.assert_equal(fixed::less_or_equal(miss, eps), Expr(1), "price within eps of the quote");
   b.assert_equal(fixed::less_or_equal(vega_floor, g.vega), Expr(1), "vega at least the floor");

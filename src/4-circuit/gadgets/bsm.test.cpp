@@ -210,7 +210,7 @@ TEST(Bsm, ImpliedVolatilityMatchesQuantLib) {
   double worst = 0;
   for (const auto& v : vectors()["iv_cases"]) {
     const double S = std::stod(v["S"].get<std::string>()), vega = std::stod(v["vega"].get<std::string>());
-    auto pub = c.public_signals(c.solve(iv_inputs(v, 1e-9, "0")));
+    auto pub = c.public_signals(c.solve(iv_inputs(v, 1e-9, "0.000001")));
     const double got = static_cast<double>(decode(pub[0], kFrac));
     const double want = std::stod(v["implied_vol"].get<std::string>());
     // (2 eps + 2 delta) / vega, delta = 1e-9 S the price's bound; and QuantLib's own 1e-12.
@@ -227,11 +227,21 @@ TEST(Bsm, ImpliedVolatilityMatchesQuantLib) {
   off.hint_overrides["implied volatility"] = [wrong](std::span<const Fr>, std::span<Fr> out) {
     out[0] = fixed::encode(wrong, kFrac);
   };
-  circuit::testing::expect_rejected(c, iv_inputs(v, 1e-9, "0"), off, "price within eps of the quote");
+  circuit::testing::expect_rejected(c, iv_inputs(v, 1e-9, "0.000001"), off, "price within eps of the quote");
   circuit::testing::expect_rejected(c, iv_inputs(v, 1e-9, "1000000"), {}, "vega at least the floor");
   json low{{"S", "100"},          {"K", "100"},   {"sigma", "0.00001"}, {"r", "0.05"}, {"q", "0.01"},
            {"tau_seconds", 3600}, {"call", true}, {"price", "0.002"}};  // sigma sqrt(tau) about 4e-5
-  circuit::testing::expect_rejected(c, iv_inputs(low, 1e-9, "0"), {}, "implied volatility above the floor");
+  circuit::testing::expect_rejected(c, iv_inputs(low, 1e-9, "0.000001"), {}, "implied volatility above the floor");
+  // A vega floor of 0 (a flat quote would admit almost any sigma) and an expired option (worth its
+  // intrinsic value whatever sigma is, so a cheating prover could claim any sigma) are refused.
+  circuit::testing::expect_rejected(c, iv_inputs(v, 1e-9, "0"), {}, "vega floor is positive");
+  json expired{{"S", "100"}, {"K", "90"}, {"sigma", "0.5"}, {"r", "0.05"}, {"q", "0.01"}, {"tau_seconds", 0},
+               {"call", true}, {"price", "10"}};
+  circuit::SolveOptions any_sigma;
+  any_sigma.hint_overrides["implied volatility"] = [](std::span<const Fr>, std::span<Fr> out) {
+    out[0] = fixed::encode(3.0L, kFrac);
+  };
+  circuit::testing::expect_rejected(c, iv_inputs(expired, 1e-9, "0.000001"), any_sigma, "option not expired");
 }
 
 // Two options in one circuit: a Greek copied from the other option fails a constraint.
@@ -290,8 +300,8 @@ TEST(Bsm, CostsAsDocumented) {
   // docs/STATEMENTS.md: per proof (market), per expiry (years_between, expiry), per option.
   EXPECT_EQ(n_market, 2090u);
   EXPECT_EQ(n_years, 391u);
-  EXPECT_EQ(n_expiry, 6004u);
-  EXPECT_EQ(n_option, 9438u);
+  EXPECT_EQ(n_expiry, 6272u);
+  EXPECT_EQ(n_option, 9572u);
   EXPECT_LE(n_option, 10000u);  // the budget: price and five Greeks
 }
 

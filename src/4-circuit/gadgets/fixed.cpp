@@ -387,12 +387,16 @@ Fixed constant_ratio(std::int64_t num, std::uint64_t den, const Format& fmt) {
   check(fmt);
   need(den > 0, "constant_ratio with a zero denominator");
   const std::uint64_t mag = num < 0 ? 0 - static_cast<std::uint64_t>(num) : static_cast<std::uint64_t>(num);
-  // round(|num| 2^F / den), halves away from zero: |num| 2^F < 2^128.
+  // round(|num| 2^F / den), halves away from zero, without overflow: |num| 2^F < 2^128, and the
+  // remainder test compares rem with den - rem.
   const u128 scaled = static_cast<u128>(mag) << fmt.frac_bits;
-  const u128 q = (2 * scaled + den) / (2 * static_cast<u128>(den));
-  const u128 bound = (static_cast<u128>(mag) / den + 1) * kOneQ;
-  const unsigned bits = std::max(1u, bits_for_q(bound, fmt.frac_bits));
+  u128 q = scaled / den;
+  const u128 rem = scaled % den;
+  if (rem >= den - rem) ++q;
   need(q < (static_cast<u128>(1) << 126), "constant does not fit in 126 bits");
+  // The bound is the value's own bit length (|raw| < 2^bits), as for constant_decimal.
+  unsigned bits = 1;
+  while (bits < 127 && (q >> bits) != 0) ++bits;
   return Access::make(nullptr, Expr(from_u128(q, num < 0)), fmt, bits);
 }
 
@@ -523,7 +527,6 @@ Fixed exp(Builder& b, const Fixed& x, const Format& fmt) {
   check(fmt);
   same_frac(x, fmt);
   const unsigned F = fmt.frac_bits, I = fmt.int_bits, S = F + kGuard;
-  const long double ln2 = std::numbers::ln2_v<long double>;  // the witness hint's only
   auto sc = b.scope("fixed exp");
   // Below lo = -(F + 3) ln 2 the result is under 1/8 ulp: return 0.
   const int kmin = -static_cast<int>(F) - 4, kmax = static_cast<int>(I) + 1;
@@ -534,20 +537,29 @@ Fixed exp(Builder& b, const Fixed& x, const Format& fmt) {
   auto sign = b.to_bits(x.raw() - lo_raw + pow2(dbits + 1), dbits + 2, "exp argument in range");
   Expr below = 1 - sign[dbits + 1];
   Expr xc = b.select(below, Expr(lo_raw), x.raw(), "clamp below");
-  // x = k ln 2 + t, |t| < 1/2; k - kmin in nb bits gives 2^(k - kmin) directly.
+  // x = k ln 2 + t with t in [-ln 2 / 2, ln 2 / 2): a window exactly one ln 2 wide, so k is
+  // unique (a looser |t| < 1/2 would let two values of k, and two results, pass). With L = ln 2
+  // at S + 8 bits and X = x 2^(S + 8 - F): X - k L + floor(L / 2) in [0, L).
   const unsigned nb = bit_length(static_cast<std::uint64_t>(kmax - kmin));
+  const u128 L = round_down_shift(kLn2.mag(), 96 - (S + 8));
+  const u256 L256{static_cast<std::uint64_t>(L), static_cast<std::uint64_t>(L >> 64), 0, 0};
+  const Fr L_fr = from_u128(L, false), half_L = from_u128(L / 2, false);
   Expr k = b.hint1("exp reduction", std::span<const Expr>(&xc, 1),
-                   [F, ln2](std::span<const Fr> v, std::span<Fr> out) {
-                     // Clamped: far outside the format the range check of k rejects the input anyway.
-                     long double kk = std::clamp(std::nearbyint(decode(v[0], F) / ln2), -1000.0L, 1000.0L);
-                     out[0] = kk < 0 ? -Fr::from_u64(static_cast<std::uint64_t>(-kk))
-                                     : Fr::from_u64(static_cast<std::uint64_t>(kk));
+                   [L256, half_L](std::span<const Fr> v, std::span<Fr> out) {
+                     // floor((X + floor(L / 2)) / L), exactly; far outside the format the range
+                     // check of k rejects the input anyway.
+                     SInt t = to_signed(v[0] * pow2(kGuard + 8) + half_L);
+                     out[0] = from_signed(floor_div(t, L256));
                    });
   auto kbits = b.to_bits(k - kmin, nb, "exp argument within the format");
   Expr p = pow2_of_bits(b, kbits);
   const unsigned pbits = (1u << nb) - 1;
-  // t at S + 8 fractional bits (ln 2 to that precision), then rounded to S.
-  Expr t_wide = xc * pow2(kGuard + 8) - k * encode_q(kLn2, S + 8);
+  // t at S + 8 fractional bits, then rounded to S.
+  Expr t_wide = xc * pow2(kGuard + 8) - k * L_fr;
+  const unsigned lbits = static_cast<unsigned>(128 - (L >> 64 != 0 ? __builtin_clzll(static_cast<std::uint64_t>(L >> 64))
+                                                                    : 64 + __builtin_clzll(static_cast<std::uint64_t>(L))));
+  b.assert_range(t_wide + half_L, lbits, "exp reduction window: k unique");
+  b.assert_range(L_fr - Fr::one() - half_L - t_wide, lbits, "exp reduction window: k unique");
   const unsigned twide_bits = std::max(dbits + kGuard + 8, S + 8 + nb) + 1;
   Expr t = round_shift(b, t_wide, twide_bits, 8, S - 1, "exp reduced argument below 1/2");
   // e^t = f(u) with u = 2t in [-1, 1].

@@ -18,7 +18,7 @@
 /// | mul | 100 | 0.5 ulp (rounded to nearest) | 0.50 |
 /// | div (divisor > 0) | 266 | 0.5 ulp | 0.50 |
 /// | sqrt (x >= 0) | 105 | < 1 ulp (rounded down) | exact floor |
-/// | exp | 1,051 | 0.75 ulp + 2^-(F+6) e^x (relative for large results) | 0.50 ulp + 2^-(F+7) e^x |
+/// | exp | 1,153 | 0.75 ulp + 2^-(F+6) e^x (relative for large results) | 0.50 ulp + 2^-(F+7) e^x |
 /// | ln (x > 0) | 1,043 | 0.75 ulp | 0.50 |
 /// | normal_cdf | 1,032 | 0.75 ulp | 0.50 |
 ///

@@ -259,7 +259,13 @@ TEST(Fixed, MaliciousRoundingRejected) {
   off.hint_overrides["exp reduction"] = [](std::span<const Fr>, std::span<Fr> out) {
     out[0] = Fr::from_u64(4);
   };
-  circuit::testing::expect_rejected(ce, ein, off, "exp reduced argument below 1/2");
+  circuit::testing::expect_rejected(ce, ein, off, "exp reduction window: k unique");
+  // At x = 0.3 both k = 0 and k = 1 leave |t| < 1/2: only the ln 2 wide window makes k (and the
+  // result) unique.
+  nlohmann::ordered_json e03{{"x", encode(0.3L, 16).to_decimal()}, {"y", "0"}};
+  circuit::SolveOptions other_k;
+  other_k.hint_overrides["exp reduction"] = [](std::span<const Fr>, std::span<Fr> out) { out[0] = Fr::one(); };
+  circuit::testing::expect_rejected(ce, e03, other_k, "exp reduction window: k unique");
   // A division quotient one too small: its remainder reaches the divisor.
   auto cd = make(fmt, [](auto& b, auto& x, auto& y, auto& f) { return div(b, x, y, f); });
   nlohmann::ordered_json din{{"x", encode(1.0L, 16).to_decimal()}, {"y", encode(3.0L, 16).to_decimal()}};
@@ -290,7 +296,7 @@ TEST(Fixed, CostsAsDocumented) {
   EXPECT_EQ(cost([](auto& b, auto& x, auto& y, auto& f) { return mul(b, x, y, f); }), 100u);
   EXPECT_EQ(cost([](auto& b, auto& x, auto& y, auto& f) { return div(b, x, y, f); }), 266u);
   EXPECT_EQ(cost([](auto& b, auto& x, auto&, auto& f) { return sqrt(b, x, f); }), 105u);
-  EXPECT_EQ(cost([](auto& b, auto& x, auto&, auto& f) { return exp(b, x, f); }), 1051u);
+  EXPECT_EQ(cost([](auto& b, auto& x, auto&, auto& f) { return exp(b, x, f); }), 1153u);
   EXPECT_EQ(cost([](auto& b, auto& x, auto&, auto& f) { return ln(b, x, f); }), 1043u);
   EXPECT_EQ(cost([](auto& b, auto& x, auto&, auto& f) { return normal_cdf(b, x, f); }), 1032u);
   EXPECT_EQ(cost([](auto&, auto& x, auto& y, auto&) { return add(x, y); }), 0u);
@@ -471,13 +477,13 @@ TEST(Fixed, R1csHashesArePinned) {
   };
   const Case cases[] = {
       {"exp", kF32, [](const Fixed& x) { return exp(x); },
-       "be298f6bc5facd55bba08e672603f41b939c5a74f67f6714639cd2b12b095e08"},
+       "7e669135c579ed034fce69a6cb552d666a311f747e08d3a4a414455308725198"},
       {"ln", kF32, [](const Fixed& x) { return ln(x); },
        "77b2b30a48a0041ac31633fd3a5d94a9b2babd60a5535b1a5a5677f9853d8408"},
       {"normal_cdf", kF32, [](const Fixed& x) { return normal_cdf(x); },
        "e3c02ef4f37377807815dd1f8489a4aee5f17881c666a952f0d4a62d51800c99"},
       {"exp", kF16, [](const Fixed& x) { return exp(x); },
-       "14c820707febbc0cdfd462318d7e3083cf64fd2fce1cedb57bb04b12b17a014e"},
+       "11fe10f26d9fb41477c0f55a2037ca9d315dd7b559da3b336f658ed27a5943c6"},
       {"ln", kF16, [](const Fixed& x) { return ln(x); },
        "0e7acc88b7b3ee739dffe8138af821a3af772c37223530252c1fe3dc8613bb05"},
       {"normal_cdf", kF16, [](const Fixed& x) { return normal_cdf(x); },
@@ -485,7 +491,7 @@ TEST(Fixed, R1csHashesArePinned) {
       {"normal_cdf", Format{48, 16}, [](const Fixed& x) { return normal_cdf(x); },
        "6dbcba9b4deccbd1b615a6542a35a6ee24f5c77484aae18aa7a43341460c4c8c"},
       {"exp", Format{64, 32}, [](const Fixed& x) { return exp(x); },
-       "94a3301d71e719c98261d311ecc51c15b5ee2236477943d8a66b742e7283dcef"},
+       "444ecac8a08f5edceeb39b19432d06050befd173d644ee5a088c8b5230456427"},
   };
   for (const auto& c : cases) {
     Builder b(c.name);
