@@ -120,8 +120,8 @@ TEST(Registry, R1csHashesArePinned) {
       {"poseidon_chain", "d61bf619cd250a9b8f198c81d090b64cd7d75af9cad6f1c8d87ea4a6965fa099"},
       {"merkle_inclusion", "b6b237ddfe4f55866ac0d6f5d23fe81c1b5d7ef038ba11077b7cbac88b36ab60"},
       {"eddsa_poseidon", "13a3972f902013cbbbe41c940a571e001dd45fb3e5faad565329855ab24a6e0b"},
-      {"bsm_options", "4aacd3501910e2d5deffd1ed30acf073340cb467518610a165bad9a9f3984605"},
-      {"bsm_implied_vol", "15f84211eb4fcf42a275c6770ea077922033ecd8ee4cb9e6cac3b4d3c307ff2c"},
+      {"bsm_options", "905c6895d3c365f2d6bd46f100767c0874530869cdf48f3c09a7968325322c24"},
+      {"bsm_implied_vol", "e0a8d0c68889c425409625e206abea834b0b2851983a3532a29fd2cd0e8df659"},
   };
   for (const auto& def : all()) {
     auto c = build(def);

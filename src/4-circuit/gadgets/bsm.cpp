@@ -63,7 +63,7 @@ Expr snapshot_message(Builder& b, const Expr& feed_id, const Expr& timestamp, co
 Market market(Builder& b, const Expr& spot_raw, const Expr& rate_raw, const Expr& yield_raw) {
   auto s = b.scope("bsm market");
   Fixed spot = fixed::from_raw(b, spot_raw, Format{kFrac, 40});
-  b.assert_equal(fixed::less_than(constant_ratio(0, 1, spot.format()), spot), Expr(1), "spot is positive");
+  // S > 0 is ln's own constraint ("ln of a positive number").
   return {fixed::narrow(b, spot, kMoney), fixed::from_raw(b, rate_raw, kUnit),
           fixed::from_raw(b, yield_raw, kUnit), fixed::ln(spot)};
 }
@@ -86,7 +86,8 @@ Expiry expiry(Builder& b, const Market& m, const Fixed& tau_in, const Expr& sigm
   Fixed sigma = fixed::from_raw(b, sigma_raw, kUnit);
   b.assert_equal(fixed::less_than(zero(), sigma), Expr(1), "volatility is positive");
   Fixed sqrt_tau = fixed::sqrt(tau);
-  Fixed v = fixed::max(sigma * sqrt_tau, constant_decimal(kVolFloor, kUnit));
+  Fixed sd = sigma * sqrt_tau;
+  Fixed v = fixed::max(sd, constant_decimal(kVolFloor, kUnit));
   Fixed inv_v = fixed::div(b, one(), v, kUnit);
   // Black's d1 = (ln(F / K) + v^2 / 2) / v with ln F / S = (r - q) tau: v^2, not sigma^2 tau, so
   // that below the floor the option is priced at the standard deviation v throughout.
@@ -103,8 +104,8 @@ Expiry expiry(Builder& b, const Market& m, const Fixed& tau_in, const Expr& sigm
   Fixed vega_factor = fixed::mul(b, s_disc_q, sqrt_tau, kMoney);
   Fixed theta_factor = fixed::mul(b, s_disc_q, fixed::div(b, sigma, sqrt_tau * 2, kUnit), kMoney);
   Fixed gamma_factor = fixed::div(b, disc_q * inv_v, m.spot, kMoney);
-  return {expired, tau,      sqrt_tau,    sigma,        v,           drift, disc_r,
-          disc_q,  s_disc_q, vega_factor, theta_factor, gamma_factor};
+  return {expired, tau,    sqrt_tau, sigma,       sd,           v,           drift,
+          disc_r,  disc_q, s_disc_q, vega_factor, theta_factor, gamma_factor};
 }
 
 Greeks european(Builder& b, const Market& m, const Expiry& e, const Expr& strike_raw, const Expr& is_call) {
@@ -182,14 +183,15 @@ Fixed implied_vol(Builder& b, const Market& m, const Fixed& tau, const Expr& str
   Expiry e = expiry(b, m, tau, sigma_raw);
   // An expired option is worth its intrinsic value whatever sigma is: no implied volatility.
   b.assert_equal(e.expired, Expr(0), "option not expired");
-  b.assert_equal(fixed::less_or_equal(constant_decimal(kVolFloor, kUnit), e.sigma * e.sqrt_tau), Expr(1),
+  b.assert_equal(fixed::less_or_equal(constant_decimal(kVolFloor, kUnit), e.sd), Expr(1),
                  "implied volatility above the floor");
   Greeks g = european(b, m, e, strike_raw, is_call);
   Fixed quote = fixed::from_raw(b, quote_raw, kMoney);
   Fixed eps = fixed::from_raw(b, eps_raw, kMoney);
   Fixed vega_floor = fixed::from_raw(b, vega_floor_raw, kMoney);
   // A vega floor of 0 would let a flat quote (deep out of the money) admit almost any sigma.
-  b.assert_equal(fixed::less_than(constant_ratio(0, 1, kMoney), vega_floor), Expr(1), "vega floor is positive");
+  b.assert_equal(fixed::less_than(constant_ratio(0, 1, kMoney), vega_floor), Expr(1),
+                 "vega floor is positive");
   Fixed miss = fixed::abs(g.price - quote);
   b.assert_equal(fixed::less_or_equal(miss, eps), Expr(1), "price within eps of the quote");
   b.assert_equal(fixed::less_or_equal(vega_floor, g.vega), Expr(1), "vega at least the floor");

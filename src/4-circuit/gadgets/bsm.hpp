@@ -61,7 +61,10 @@ Fixed years_between(Builder& b, const Expr& from, const Expr& to);
 /// Terms shared by the options of one expiry (money: times S).
 struct Expiry {
   Expr expired;  ///< boolean: tau <= 0
-  Fixed tau, sqrt_tau, sigma, v, drift, disc_r, disc_q;
+  Fixed tau, sqrt_tau, sigma;
+  Fixed sd;  ///< sigma sqrt(tau), before the floor
+  Fixed v;   ///< max(sd, kVolFloor)
+  Fixed drift, disc_r, disc_q;
   Fixed s_disc_q;      ///< S Dq
   Fixed vega_factor;   ///< S Dq sqrt(tau)
   Fixed theta_factor;  ///< S Dq sigma / (2 sqrt(tau))

@@ -42,6 +42,10 @@ Fr pow2(unsigned k) {
 }
 
 unsigned bit_length(std::uint64_t v) { return v == 0 ? 0 : 64 - static_cast<unsigned>(__builtin_clzll(v)); }
+unsigned bit_length(u128 v) {
+  const auto hi = static_cast<std::uint64_t>(v >> 64);
+  return hi != 0 ? 64 + bit_length(hi) : bit_length(static_cast<std::uint64_t>(v));
+}
 
 Fr from_u128(u128 m, bool neg) {
   Fr f = Fr::from_canonical_reduced(
@@ -62,12 +66,7 @@ Fr encode_q(const Q96& q, unsigned s, std::uint64_t k = 1) {
 // The smallest k >= 0 with 2^k >= bound * 2^s, the bound given as an integer over 2^96 (so the
 // circuit's bounds never depend on floating point).
 unsigned bits_for_q(u128 bound_q, unsigned s) {
-  unsigned m = 0;  // smallest m with 2^m >= bound_q
-  if (bound_q > 1) {
-    const u128 v = bound_q - 1;
-    const auto hi = static_cast<std::uint64_t>(v >> 64), lo = static_cast<std::uint64_t>(v);
-    m = hi != 0 ? 128 - static_cast<unsigned>(__builtin_clzll(hi)) : bit_length(lo);
-  }
+  const unsigned m = bound_q > 1 ? bit_length(bound_q - 1) : 0;  // smallest m with 2^m >= bound_q
   return m + s > 96 ? m + s - 96 : 0;
 }
 
@@ -186,13 +185,13 @@ Series segment_series(Builder& b, std::span<const Expr> seg, std::span<const Tab
   const std::size_t n = tables.size();
   PM_ASSERT(n == (std::size_t{1} << seg.size()));
   const std::size_t degree = series_degree(tables, S);
+  // mono[T] = the product of the bits in T, each from the subset without T's top bit: one
+  // product per subset of two or more bits (11 for four bits).
   std::vector<Expr> mono(n);
-  for (unsigned T = 0; T < n; ++T) {
-    Expr m(1);
-    for (unsigned i = 0; i < seg.size(); ++i) {
-      if (T & (1u << i)) m = b.mul(m, seg[i], "segment selection");
-    }
-    mono[T] = m;
+  mono[0] = Expr(1);
+  for (unsigned T = 1; T < n; ++T) {
+    const unsigned top = 31 - static_cast<unsigned>(__builtin_clz(T));
+    mono[T] = b.mul(mono[T ^ (1u << top)], seg[top], "segment selection");
   }
   Series series;
   for (std::size_t k = 0; k <= degree; ++k) {
@@ -395,8 +394,7 @@ Fixed constant_ratio(std::int64_t num, std::uint64_t den, const Format& fmt) {
   if (rem >= den - rem) ++q;
   need(q < (static_cast<u128>(1) << 126), "constant does not fit in 126 bits");
   // The bound is the value's own bit length (|raw| < 2^bits), as for constant_decimal.
-  unsigned bits = 1;
-  while (bits < 127 && (q >> bits) != 0) ++bits;
+  const unsigned bits = std::max(1u, bit_length(q));
   return Access::make(nullptr, Expr(from_u128(q, num < 0)), fmt, bits);
 }
 
@@ -556,8 +554,7 @@ Fixed exp(Builder& b, const Fixed& x, const Format& fmt) {
   const unsigned pbits = (1u << nb) - 1;
   // t at S + 8 fractional bits, then rounded to S.
   Expr t_wide = xc * pow2(kGuard + 8) - k * L_fr;
-  const unsigned lbits = static_cast<unsigned>(128 - (L >> 64 != 0 ? __builtin_clzll(static_cast<std::uint64_t>(L >> 64))
-                                                                    : 64 + __builtin_clzll(static_cast<std::uint64_t>(L))));
+  const unsigned lbits = bit_length(L);  // L < 2^lbits
   b.assert_range(t_wide + half_L, lbits, "exp reduction window: k unique");
   b.assert_range(L_fr - Fr::one() - half_L - t_wide, lbits, "exp reduction window: k unique");
   const unsigned twide_bits = std::max(dbits + kGuard + 8, S + 8 + nb) + 1;
@@ -582,7 +579,7 @@ Fixed ln(Builder& b, const Fixed& x, const Format& fmt) {
   const int kmin = -static_cast<int>(F);
   const int kmax = static_cast<int>(x.bits()) - static_cast<int>(F);
   const unsigned span = static_cast<unsigned>(kmax - kmin);
-  const unsigned nb = std::max(1u, bit_length(span));
+  const unsigned nb = std::max(1u, bit_length(static_cast<std::uint64_t>(span)));
   need(x.bits() + S + 2 <= kMaxProductBits, "operand too wide for ln");
   Expr k_off = b.hint1("ln exponent", std::span<const Expr>(&x.raw(), 1),
                        [F](std::span<const Fr> v, std::span<Fr> out) {

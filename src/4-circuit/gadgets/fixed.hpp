@@ -20,7 +20,7 @@
 /// | sqrt (x >= 0) | 105 | < 1 ulp (rounded down) | exact floor |
 /// | exp | 1,153 | 0.75 ulp + 2^-(F+6) e^x (relative for large results) | 0.50 ulp + 2^-(F+7) e^x |
 /// | ln (x > 0) | 1,043 | 0.75 ulp | 0.50 |
-/// | normal_cdf | 1,032 | 0.75 ulp | 0.50 |
+/// | normal_cdf | 1,026 | 0.75 ulp | 0.50 |
 ///
 /// Domains are enforced by constraints, not only by the witness code: division by a
 /// non-positive number, the square root of a negative number and the logarithm of a
