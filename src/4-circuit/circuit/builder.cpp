@@ -171,6 +171,13 @@ void Builder::public_outputs(std::string_view name, std::span<const Expr> values
   declare_output(name, values, true, loc);
 }
 
+void Builder::tap(std::string_view name, std::span<const Expr> values) {
+  for (const auto& v : values) check_owner(v);
+  auto [it, fresh] = s_->taps.try_emplace(std::string(name));
+  if (!fresh) throw Error(Errc::invalid_argument, "tap `" + std::string(name) + "` declared twice");
+  it->second.assign(values.begin(), values.end());
+}
+
 Expr Builder::mul(const Expr& a, const Expr& b, std::string_view label, Loc loc) {
   check_owner(a), check_owner(b);
   if (a.is_constant()) return b * a.constant();

@@ -78,6 +78,9 @@ class Builder {
   /// among the public signals, in declaration order.
   void public_output(std::string_view name, const Expr& value, Loc loc = Loc::current());
   void public_outputs(std::string_view name, std::span<const Expr> values, Loc loc = Loc::current());
+  /// Names values that stay private but that the prover reads after solving (Circuit::tap):
+  /// results committed to by a hash rather than published, say. No constraint and no wire.
+  void tap(std::string_view name, std::span<const Expr> values);
 
   // -- Arithmetic. Each returns an expression over a new wire when it costs a constraint.
   /// a * b: one constraint unless a or b is constant.

@@ -67,6 +67,8 @@ class Circuit {
   std::vector<Fr> witness(std::span<const Fr> values) const;
   /// The public signals, outputs then public inputs, as snarkjs's public.json lists them.
   std::vector<Fr> public_signals(std::span<const Fr> values) const;
+  /// The values a Builder::tap named, from solved values; Error(Errc::invalid_argument) for an unknown name.
+  std::vector<Fr> tap(std::string_view name, std::span<const Fr> values) const;
 
   r1cs::R1cs r1cs() const;
   /// The wire-to-label map of the .r1cs file (one label a wire: the builder wire, as in sym()),

@@ -67,6 +67,7 @@ struct BuilderState {
   std::vector<Step> steps;
   std::vector<InputDecl> inputs;
   std::vector<OutputDecl> outputs;
+  std::map<std::string, std::vector<Expr>, std::less<>> taps;
   /// Wires folded away: wire = expression (over wires that may be folded later themselves).
   std::unordered_map<std::uint32_t, Expr> substitutions;
   std::vector<std::string> strings{""};

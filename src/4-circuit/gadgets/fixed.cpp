@@ -451,6 +451,26 @@ Fixed mul(Builder& b, const Fixed& x, const Fixed& y, const Format& fmt) {
   return make(b, round_shift(b, p, pbits, F, out, "product within the format"), fmt, out);
 }
 
+Fixed dot(Builder& b, std::span<const Fixed> xs, std::span<const Fixed> ys, const Format& fmt) {
+  check(fmt);
+  need(!xs.empty() && xs.size() == ys.size(), "dot: two lists of equal, non-zero length");
+  const unsigned w = fmt.int_bits + fmt.frac_bits, F = fmt.frac_bits;
+  auto s = b.scope("fixed dot");
+  unsigned pbits = 0;
+  Expr sum(0);
+  for (std::size_t i = 0; i < xs.size(); ++i) {
+    same_frac(xs[i], fmt), same_frac(ys[i], fmt);
+    pbits = std::max(pbits, xs[i].bits() + ys[i].bits());
+    sum += b.mul(xs[i].raw(), ys[i].raw(), "product");
+  }
+  unsigned n = 0;
+  while ((std::size_t{1} << n) < xs.size()) ++n;
+  pbits += n;  // |sum| <= n 2^pbits
+  need(pbits + 1 <= kMaxProductBits, "operands too wide for dot: narrow() them first");
+  unsigned out = std::min(w, pbits > F ? pbits - F + 1 : 1u);
+  return make(b, round_shift(b, sum, pbits, F, out, "sum within the format"), fmt, out);
+}
+
 Fixed div(Builder& b, const Fixed& x, const Fixed& y, const Format& fmt) {
   check(fmt);
   same_frac(x, fmt), same_frac(y, fmt);

@@ -44,6 +44,7 @@
 /// C++ leaves unspecified; one operation a statement fixes the R1CS across compilers.)
 
 #include <cstdint>
+#include <span>
 #include <string_view>
 #include <utility>
 
@@ -116,6 +117,9 @@ Fixed neg(const Fixed& a);
 Fixed mul_int(const Fixed& a, std::int64_t k);
 
 Fixed mul(Builder& b, const Fixed& x, const Fixed& y, const Format& fmt);
+/// sum_i x_i y_i, rounded once (n products and one rounding: a position-weighted total costs a
+/// constraint a term, not a multiplication a term); xs and ys of equal length, at least one.
+Fixed dot(Builder& b, std::span<const Fixed> xs, std::span<const Fixed> ys, const Format& fmt);
 /// x / y; y > 0 is a constraint ("divisor is positive").
 Fixed div(Builder& b, const Fixed& x, const Fixed& y, const Format& fmt);
 /// floor(sqrt(x) * 2^F) / 2^F; x >= 0 is a constraint.

@@ -91,6 +91,41 @@ TEST(Fixed, MulAndDivRoundToNearest) {
   }
 }
 
+// sum x_i y_i rounded once: exact against integers (|error| <= 1/2 ulp), three products plus one
+// rounding in constraints, and a lying rounding rejected.
+TEST(Fixed, DotRoundsOnce) {
+  const Format fmt = kF16;
+  Builder b("dot");
+  std::vector<Fixed> xs, ys;
+  for (int i = 0; i < 3; ++i) {
+    xs.push_back(from_raw(b, b.private_input("x" + std::to_string(i)), fmt));
+    ys.push_back(from_raw(b, b.private_input("y" + std::to_string(i)), fmt));
+  }
+  const std::size_t before = b.num_constraints();
+  b.public_output("z", dot(b, xs, ys, fmt).raw());
+  EXPECT_EQ(b.num_constraints() - before, 3u + 16u + 1u + 34u);  // products, remainder, result
+  auto c = b.compile();
+  std::mt19937_64 rng(7);
+  for (int t = 0; t < 200; ++t) {
+    nlohmann::ordered_json in;
+    i128 sum = 0;
+    for (int i = 0; i < 3; ++i) {
+      const i128 x = static_cast<i128>(rng() % (1u << 22)) - (1 << 21);
+      const i128 y = static_cast<i128>(rng() % (1u << 22)) - (1 << 21);
+      in["x" + std::to_string(i)] = raw_of(x).to_decimal();
+      in["y" + std::to_string(i)] = raw_of(y).to_decimal();
+      sum += x * y;
+    }
+    const i128 z = to_i128(c.public_signals(c.solve(in))[0]);
+    const i128 err = z * (1 << 16) - sum;
+    EXPECT_LE(err < 0 ? -err : err, 1 << 15) << t;
+  }
+  nlohmann::ordered_json in{{"x0", "65536"}, {"y0", "98304"}, {"x1", "1"}, {"y1", "1"}, {"x2", "0"}, {"y2", "0"}};
+  circuit::SolveOptions up;
+  up.hint_overrides["fixed round"] = [](std::span<const Fr>, std::span<Fr> out) { out[0] = Fr::from_u64(98305); };
+  circuit::testing::expect_rejected(c, in, up, "rounding remainder in range");
+}
+
 TEST(Fixed, SqrtRoundsDown) {
   auto c = make(kF32, [](auto& b, auto& x, auto&, auto& f) { return sqrt(b, x, f); });
   std::mt19937_64 rng(7);
