@@ -87,6 +87,38 @@ for c in cases[::5]:
     iv_cases.append({k: c[k] for k in ("S", "K", "sigma", "r", "q", "tau_seconds", "call", "price", "vega")} |
                     {"implied_vol": repr(sd / math.sqrt(tau))})
 
+# SVI slices (Gatheral's raw form, QuantLib's SviSmileSection: a, b, sigma, rho, m on the total
+# variance at log-moneyness ln(K / F)): each option's volatility from its expiry's slice, then
+# BlackCalculator at that volatility (the Greeks at a fixed sigma, as the circuit computes them).
+# Slices are drawn around an ATM volatility of 30% to 150% and kept arbitrage-free in the wings
+# (a + b sigma sqrt(1 - rho^2) > 0), with parameters rounded to 10 significant digits.
+svi_cases = []
+rng = random.Random(20261208)
+rd = lambda x: float("%.10g" % x)
+while len(svi_cases) < 240:
+    S = rng.choice(spots)
+    secs = int(math.exp(rng.uniform(math.log(86400), math.log(2 * YEAR))))
+    tau = secs / YEAR
+    r, q = rd(rng.uniform(-0.02, 0.25)), rd(rng.uniform(0.0, 0.25))
+    atm = rng.uniform(0.3, 1.5)
+    b = rd(rng.uniform(0.05, 0.6) * math.sqrt(tau))
+    rho = rd(rng.uniform(-0.8, 0.5))
+    m = rd(rng.uniform(-0.2, 0.2))
+    sig = rd(rng.uniform(0.05, 0.5))
+    a = rd(atm * atm * tau - b * (-rho * m + math.sqrt(m * m + sig * sig)))
+    if a + b * sig * math.sqrt(1 - rho * rho) <= 1e-6:
+        continue
+    fwd = S * math.exp((r - q) * tau)
+    smile = ql.SviSmileSection(tau, fwd, [a, b, sig, rho, m])
+    K = rd(S * math.exp(rng.uniform(math.log(0.3), math.log(3.0))))
+    vol = smile.volatility(K)
+    if vol * math.sqrt(tau) < 1e-4:
+        continue
+    c = case(S, K, vol, r, q, secs, rng.random() < 0.5)
+    c["sigma"] = repr(vol)
+    c["svi"] = {"a": repr(a), "b": repr(b), "rho": repr(rho), "m": repr(m), "sigma": repr(sig)}
+    svi_cases.append(c)
+
 out = ['{"generator": "tests/vectors/gen_options_vectors.py (QuantLib %s)",' % ql.__version__,
        '"year_seconds": %d,' % YEAR, '"cases": [']
 out.append(",\n".join(json.dumps(c) for c in cases))
@@ -94,5 +126,7 @@ out.append('], "floor_cases": [')
 out.append(",\n".join(json.dumps(c) for c in floor_cases))
 out.append('], "iv_cases": [')
 out.append(",\n".join(json.dumps(c) for c in iv_cases))
+out.append('], "svi_cases": [')
+out.append(",\n".join(json.dumps(c) for c in svi_cases))
 out.append("]}")
 print("\n".join(out))

@@ -4,6 +4,8 @@
 #include "gadgets/bsm.hpp"
 #include "gadgets/eddsa.hpp"
 
+#include <optional>
+
 namespace pm::catalog {
 
 CircuitDef bsm_options_circuit() {
@@ -13,48 +15,85 @@ CircuitDef bsm_options_circuit() {
           "prices and Greeks (Black-Scholes-Merton) of `options` options on each of `expiries` expiries "
           "from an oracle-signed snapshot (EdDSA-Poseidon); docs/STATEMENTS.md",
       .params = {{"expiries", 1, 1, 8, "expiries in the snapshot"},
-                 {"options", 2, 1, 128, "options per expiry"}},
+                 {"options", 2, 1, 128, "options per expiry"},
+                 {"surface", 0, 0, 1, "volatility per expiry: 0 a flat vol, 1 an SVI slice (a, b, rho, m, sigma)"},
+                 {"commit", 0, 0, 1,
+                  "0: options and results are public signals; 1: they are private, behind one Poseidon "
+                  "commitment (`results`)"}},
       .define =
           [](circuit::Builder& b, const Params& p) {
             using circuit::Expr;
             namespace bsm = gadgets::bsm;
             const std::size_t n_exp = p.at("expiries"), per = p.at("options"), n = n_exp * per;
-            // Public: who signed, which feed, when; the expiries and the options.
+            const bool svi = p.at("surface") == 1, commit = p.at("commit") == 1;
+            // Public: who signed, which feed, when, the expiries; the options unless committed.
             gadgets::babyjub::PointExpr oracle{b.public_input("oracle_ax"), b.public_input("oracle_ay")};
             Expr feed = b.public_input("feed_id");
             Expr timestamp = b.public_input("timestamp");
             auto expiries = b.public_inputs("expiry", n_exp);
-            auto strikes = b.public_inputs("strike", n);
-            auto calls = b.public_inputs("call", n);
+            auto option_inputs = [&](const char* name) {
+              return commit ? b.private_inputs(name, n) : b.public_inputs(name, n);
+            };
+            auto strikes = option_inputs("strike");
+            auto calls = option_inputs("call");
+            auto sizes = option_inputs("size");
             // Private: the signed market data and the signature.
             Expr spot = b.private_input("spot");
             Expr rate = b.private_input("rate");
             Expr yield = b.private_input("yield");
-            auto vols = b.private_inputs("vol", n_exp);
+            auto vols = b.private_inputs(svi ? "svi" : "vol", svi ? 5 * n_exp : n_exp);
             gadgets::babyjub::PointExpr r8{b.private_input("sig_r8x"), b.private_input("sig_r8y")};
             Expr sig_s = b.private_input("sig_s");
 
-            Expr msg = bsm::snapshot_message(b, feed, timestamp, spot, rate, yield, expiries, vols);
+            Expr msg = svi ? bsm::svi_snapshot_message(b, feed, timestamp, spot, rate, yield, expiries, vols)
+                           : bsm::snapshot_message(b, feed, timestamp, spot, rate, yield, expiries, vols);
             gadgets::eddsa_poseidon_verify(b, oracle, r8, sig_s, msg);
             b.public_output("snapshot", msg);
 
             bsm::Market m = bsm::market(b, spot, rate, yield);
-            std::vector<Expr> out[6];
+            std::vector<bsm::Greeks> greeks;
+            std::vector<bsm::Fixed> size_values;
             for (std::size_t e = 0; e < n_exp; ++e) {
               bsm::Fixed tau = bsm::years_between(b, timestamp, expiries[e]);
-              bsm::Expiry ex = bsm::expiry(b, m, tau, vols[e]);
+              bsm::Expiry ex = bsm::expiry(b, m, tau);
+              std::optional<bsm::Vol> flat;
+              std::optional<bsm::Svi> slice;
+              if (svi) {
+                slice = bsm::svi(b, vols[5 * e], vols[5 * e + 1], vols[5 * e + 2], vols[5 * e + 3], vols[5 * e + 4]);
+              } else {
+                flat = bsm::flat_vol(b, m, ex, vols[e]);
+              }
               for (std::size_t j = 0; j < per; ++j) {
-                bsm::Greeks g = bsm::european(b, m, ex, strikes[e * per + j], calls[e * per + j]);
-                const bsm::Fixed* v[6] = {&g.price, &g.delta, &g.gamma, &g.vega, &g.theta, &g.rho};
-                for (int k = 0; k < 6; ++k) out[k].push_back(v[k]->raw());
+                const std::size_t i = e * per + j;
+                bsm::Strike k = bsm::strike(b, m, strikes[i]);
+                bsm::Vol vol = svi ? bsm::svi_vol(b, m, ex, *slice, k) : *flat;
+                greeks.push_back(bsm::european(b, m, ex, vol, k, calls[i]));
+                size_values.push_back(gadgets::fixed::from_raw(b, sizes[i], bsm::kMoney));
               }
             }
-            const char* names[6] = {"price", "delta", "gamma", "vega", "theta", "rho"};
-            for (int k = 0; k < 6; ++k) b.public_outputs(names[k], out[k]);
+            std::vector<Expr> out[6], rows;
+            for (std::size_t i = 0; i < n; ++i) {
+              const auto& g = greeks[i];
+              const bsm::Fixed* v[6] = {&g.price, &g.delta, &g.gamma, &g.vega, &g.theta, &g.rho};
+              for (int k = 0; k < 6; ++k) out[k].push_back(v[k]->raw());
+              rows.insert(rows.end(), {strikes[i], calls[i], sizes[i]});
+              for (int k = 0; k < 6; ++k) rows.push_back(v[k]->raw());
+            }
+            if (commit) {
+              b.public_output("results", bsm::results_commitment(b, rows));
+              b.tap("rows", rows);
+            } else {
+              const char* names[6] = {"price", "delta", "gamma", "vega", "theta", "rho"};
+              for (int k = 0; k < 6; ++k) b.public_outputs(names[k], out[k]);
+            }
+            bsm::Greeks t = bsm::totals(b, size_values, greeks);
+            const Expr totals[6] = {t.price.raw(), t.delta.raw(), t.gamma.raw(),
+                                    t.vega.raw(),  t.theta.raw(), t.rho.raw()};
+            b.public_outputs("totals", totals);
           },
       // A snapshot signed by the oracle key of private key bytes 1..32: S 65,000, r 5%, q 0, one
-      // expiry 30 days out at 65% volatility; a 60,000 call and a 70,000 put (registry.test.cpp
-      // checks the results against QuantLib).
+      // expiry 30 days out at 65% volatility; a 60,000 call and a 70,000 put, one long and two
+      // short (registry.test.cpp checks the results against QuantLib).
       .example_input =
           R"({"oracle_ax": "896065755305476401461808354247786946163791272593759545333566916722200930274",)"
           R"( "oracle_ay": "15593827579675188521151566336279301697448277351142408636415170229435131417113",)"
@@ -63,6 +102,7 @@ CircuitDef bsm_options_circuit() {
           R"( "expiry": ["1767592000"],)"
           R"( "strike": ["16888498602639360000", "19703248369745920000"],)"
           R"( "call": [1, 0],)"
+          R"( "size": ["281474976710656", "-562949953421312"],)"
           R"( "spot": "18295873486192640000",)"
           R"( "rate": "14073748835533",)"
           R"( "yield": "0",)"

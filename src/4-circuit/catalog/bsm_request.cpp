@@ -1,6 +1,7 @@
 #include "catalog/bsm_request.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -79,9 +80,15 @@ struct Snapshot {
   std::uint64_t timestamp = 0;
   Fr spot, rate, yield;
   std::vector<std::uint64_t> expiries;
-  std::vector<Fr> vols;
-  Fr message() const { return bsm::snapshot_message(feed, timestamp, spot, rate, yield, expiries, vols); }
+  bool svi = false;
+  std::vector<Fr> vols;  ///< one an expiry (flat) or five (SVI: a, b, rho, m, sigma)
+  Fr message() const {
+    return svi ? bsm::svi_snapshot_message(feed, timestamp, spot, rate, yield, expiries, vols)
+               : bsm::snapshot_message(feed, timestamp, spot, rate, yield, expiries, vols);
+  }
 };
+
+constexpr const char* kSviFields[5] = {"a", "b", "rho", "m", "sigma"};
 
 Snapshot parse_snapshot(const json& s) {
   const std::string w = "snapshot";
@@ -98,7 +105,16 @@ Snapshot parse_snapshot(const json& s) {
   for (std::size_t i = 0; i < ex.size(); ++i) {
     const std::string f = w + ".expiries[" + std::to_string(i) + "]";
     out.expiries.push_back(seconds_of(member(ex[i], "expiry", f), f + ".expiry"));
-    out.vols.push_back(decimal_of(member(ex[i], "vol", f), f + ".vol"));
+    const bool has_vol = ex[i].contains("vol"), has_svi = ex[i].contains("svi");
+    if (has_vol == has_svi) fail(f, "must have either `vol` (a flat volatility) or `svi` (a slice)");
+    if (i == 0) out.svi = has_svi;
+    if (has_svi != out.svi) fail(f, "mixes `vol` and `svi`: every expiry of a snapshot uses the same kind");
+    if (has_vol) {
+      out.vols.push_back(decimal_of(ex[i]["vol"], f + ".vol"));
+    } else {
+      for (const char* k : kSviFields)
+        out.vols.push_back(decimal_of(member(ex[i]["svi"], k, f + ".svi"), f + ".svi." + k));
+    }
     if (std::count(out.expiries.begin(), out.expiries.end(), out.expiries.back()) > 1)
       fail(f, "repeats an expiry");
   }
@@ -184,7 +200,7 @@ Prepared prepare(const json& request) {
   if (!opts.is_array() || opts.empty()) fail("options", "must be a non-empty array");
   const std::size_t n_exp = s.expiries.size();
   std::vector<std::vector<std::size_t>> by_expiry(n_exp);
-  std::vector<Fr> strikes(opts.size());
+  std::vector<Fr> strikes(opts.size()), sizes(opts.size());
   std::vector<int> calls(opts.size());
   for (std::size_t i = 0; i < opts.size(); ++i) {
     const std::string f = "options[" + std::to_string(i) + "]";
@@ -195,6 +211,7 @@ Prepared prepare(const json& request) {
     const json& type = member(opts[i], "type", f);
     if (type != "call" && type != "put") fail(f + ".type", "must be \"call\" or \"put\"");
     calls[i] = type == "call" ? 1 : 0;
+    sizes[i] = opts[i].contains("size") ? decimal_of(opts[i]["size"], f + ".size") : gadgets::fixed::encode(1, bsm::kFrac);
     by_expiry[static_cast<std::size_t>(it - s.expiries.begin())].push_back(i);
   }
   std::size_t per = 1;
@@ -202,28 +219,36 @@ Prepared prepare(const json& request) {
   if (per > kMaxPerExpiry)
     fail("options", "has more than " + std::to_string(kMaxPerExpiry) + " options on one expiry");
 
+  bool commit = n_exp * per > kAutoCommitSlots;
+  if (request.contains("outputs")) {
+    const json& o = request["outputs"];
+    if (o != "public" && o != "commitment" && o != "auto")
+      fail("outputs", "must be \"public\", \"commitment\" or \"auto\"");
+    if (o != "auto") commit = o == "commitment";
+  }
+
   Prepared p;
   p.message = m;
-  p.params = {{"expiries", n_exp}, {"options", per}};
+  p.params = {{"expiries", n_exp}, {"options", per}, {"surface", s.svi ? 1 : 0}, {"commit", commit ? 1 : 0}};
   p.slot.assign(opts.size(), 0);
-  ordered_json strike = ordered_json::array(), call = ordered_json::array();
+  ordered_json strike = ordered_json::array(), call = ordered_json::array(), size = ordered_json::array();
   for (std::size_t e = 0; e < n_exp; ++e) {
     for (std::size_t j = 0; j < per; ++j) {
       if (j < by_expiry[e].size()) {
         const std::size_t i = by_expiry[e][j];
         p.slot[i] = e * per + j;
-        strike.push_back(dec(strikes[i])), call.push_back(calls[i]);
-      } else if (!by_expiry[e].empty()) {  // padding: the expiry's last option again
+        strike.push_back(dec(strikes[i])), call.push_back(calls[i]), size.push_back(dec(sizes[i]));
+      } else if (!by_expiry[e].empty()) {  // padding: the expiry's last option again, size 0
         const std::size_t i = by_expiry[e].back();
-        strike.push_back(dec(strikes[i])), call.push_back(calls[i]);
-      } else {  // an expiry without options: an at-the-money call
-        strike.push_back(dec(s.spot)), call.push_back(1);
+        strike.push_back(dec(strikes[i])), call.push_back(calls[i]), size.push_back("0");
+      } else {  // an expiry without options: an at-the-money call, size 0
+        strike.push_back(dec(s.spot)), call.push_back(1), size.push_back("0");
       }
     }
   }
   ordered_json expiry = ordered_json::array(), vol = ordered_json::array();
-  for (std::size_t e = 0; e < n_exp; ++e)
-    expiry.push_back(std::to_string(s.expiries[e])), vol.push_back(dec(s.vols[e]));
+  for (std::size_t e = 0; e < n_exp; ++e) expiry.push_back(std::to_string(s.expiries[e]));
+  for (const auto& v : s.vols) vol.push_back(dec(v));
   p.input = {{"oracle_ax", dec(a.x)},
              {"oracle_ay", dec(a.y)},
              {"feed_id", dec(s.feed)},
@@ -231,34 +256,57 @@ Prepared prepare(const json& request) {
              {"expiry", expiry},
              {"strike", strike},
              {"call", call},
+             {"size", size},
              {"spot", dec(s.spot)},
              {"rate", dec(s.rate)},
              {"yield", dec(s.yield)},
-             {"vol", vol},
+             {s.svi ? "svi" : "vol", vol},
              {"sig_r8x", dec(signature.r8.x)},
              {"sig_r8y", dec(signature.r8.y)},
              {"sig_s", dec(Fr::from_canonical_reduced(signature.s))}};
   return p;
 }
 
-ordered_json decode(const json& request, std::span<const Fr> pub) {
+std::size_t public_signal_count(const Params& params) {
+  const std::size_t n_exp = params.at("expiries"), n = n_exp * params.at("options");
+  return params.at("commit") == 1 ? 2 + 6 + 4 + n_exp : 1 + 6 * n + 6 + 4 + n_exp + 3 * n;
+}
+
+ordered_json decode(const json& request, std::span<const Fr> pub, std::span<const Fr> rows) {
   Prepared p = prepare(request);
   const std::size_t n_exp = p.params.at("expiries"), n = n_exp * p.params.at("options");
-  const std::size_t n_out = 1 + 6 * n, n_in = 4 + n_exp + 2 * n;
-  if (pub.size() != n_out + n_in) {
+  const bool commit = p.params.at("commit") == 1;
+  const std::size_t n_all = public_signal_count(p.params);
+  const std::size_t n_out = commit ? 8 : 1 + 6 * n + 6, n_in = n_all - n_out;
+  if (pub.size() != n_all) {
     throw Error(Errc::mismatch, "public signals: " + std::to_string(pub.size()) +
                                     " values, but this request's circuit (" + std::to_string(n_exp) +
-                                    " expiries, " + std::to_string(n / n_exp) + " options each) has " +
-                                    std::to_string(n_out + n_in));
+                                    " expiries, " + std::to_string(n / n_exp) + " options each, " +
+                                    (commit ? "committed" : "public") + " results) has " +
+                                    std::to_string(n_all));
   }
-  // The public inputs must be this request's: key, feed, time, expiries, strikes, calls.
-  std::vector<std::string> want{p.input["oracle_ax"], p.input["oracle_ay"], p.input["feed_id"],
-                                p.input["timestamp"]};
-  for (const auto& v : p.input["expiry"]) want.push_back(v.get<std::string>());
-  for (const auto& v : p.input["strike"]) want.push_back(v.get<std::string>());
-  for (const auto& v : p.input["call"]) want.push_back(std::to_string(v.get<int>()));
+  // The public inputs must be this request's: key, feed, time, expiries (and the options).
+  std::vector<Fr> options_in;  // strike, call, size per slot, as the circuit read them
+  for (std::size_t i = 0; i < n; ++i) {
+    options_in.push_back(*Fr::from_decimal(p.input["strike"][i].get<std::string>()));
+    options_in.push_back(Fr::from_u64(static_cast<std::uint64_t>(p.input["call"][i].get<int>())));
+    options_in.push_back(gadgets::fixed::encode_decimal("0", bsm::kFrac));
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto& t = p.input["size"][i].get_ref<const std::string&>();
+    options_in[3 * i + 2] = t.starts_with("-") ? -*Fr::from_decimal(t.substr(1)) : *Fr::from_decimal(t);
+  }
+  std::vector<Fr> want{*Fr::from_decimal(p.input["oracle_ax"].get<std::string>()),
+                       *Fr::from_decimal(p.input["oracle_ay"].get<std::string>()),
+                       *Fr::from_decimal(p.input["feed_id"].get<std::string>()),
+                       *Fr::from_decimal(p.input["timestamp"].get<std::string>())};
+  for (const auto& v : p.input["expiry"]) want.push_back(*Fr::from_decimal(v.get<std::string>()));
+  if (!commit) {
+    for (std::size_t k = 0; k < 3; ++k)
+      for (std::size_t i = 0; i < n; ++i) want.push_back(options_in[3 * i + k]);
+  }
   for (std::size_t i = 0; i < n_in; ++i) {
-    if (pub[n_out + i].to_decimal() != want[i]) {
+    if (pub[n_out + i] != want[i]) {
       throw Error(Errc::mismatch, "public signals: input " + std::to_string(i) +
                                       " is not this request's (another snapshot, key or option list)");
     }
@@ -266,24 +314,73 @@ ordered_json decode(const json& request, std::span<const Fr> pub) {
   if (pub[0] != p.message) {
     throw Error(Errc::mismatch, "public signals: the proof's snapshot is not this request's (another signed snapshot)");
   }
+  // The results of slot i, k-th of price..rho.
+  std::function<Fr(std::size_t, std::size_t)> result;
+  if (commit) {
+    if (rows.empty()) {
+      throw Error(Errc::mismatch,
+                  "committed results: this proof is in commitment mode; its options and results are the "
+                  "committed_rows of the prover's results JSON (proofmill options decode --values)");
+    }
+    if (rows.size() != bsm::kResultRow * n) {
+      throw Error(Errc::mismatch, "committed results: " + std::to_string(rows.size()) + " values, expected " +
+                                      std::to_string(bsm::kResultRow * n) + " (9 an option slot)");
+    }
+    if (bsm::results_commitment(rows) != pub[1]) {
+      throw Error(Errc::mismatch, "committed results: they do not hash to the proof's `results` commitment");
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      for (std::size_t k = 0; k < 3; ++k) {
+        if (rows[bsm::kResultRow * i + k] != options_in[3 * i + k])
+          throw Error(Errc::mismatch, "committed results: option slot " + std::to_string(i) +
+                                          " is not this request's option");
+      }
+    }
+    result = [rows](std::size_t i, std::size_t k) { return rows[bsm::kResultRow * i + 3 + k]; };
+  } else {
+    result = [pub, n](std::size_t i, std::size_t k) { return pub[1 + k * n + i]; };
+  }
   const json& opts = request["options"];
   const char* names[6] = {"price", "delta", "gamma", "vega", "theta", "rho"};
   ordered_json out_opts = ordered_json::array();
   for (std::size_t i = 0; i < opts.size(); ++i) {
     ordered_json o;
     if (opts[i].contains("id")) o["id"] = opts[i]["id"];
-    o["strike"] = to_decimal(Fr(*ff::Fr::from_decimal(p.input["strike"][p.slot[i]].get<std::string>())));
+    o["strike"] = to_decimal(options_in[3 * p.slot[i]]);
     o["expiry"] = opts[i]["expiry"];
     o["type"] = opts[i]["type"];
-    for (std::size_t k = 0; k < 6; ++k) o[names[k]] = to_decimal(pub[1 + k * n + p.slot[i]]);
+    o["size"] = to_decimal(options_in[3 * p.slot[i] + 2]);
+    for (std::size_t k = 0; k < 6; ++k) o[names[k]] = to_decimal(result(p.slot[i], k));
     out_opts.push_back(o);
   }
+  const char* total_names[6] = {"value", "delta", "gamma", "vega", "theta", "rho"};
+  ordered_json totals;
+  for (std::size_t k = 0; k < 6; ++k) totals[total_names[k]] = to_decimal(pub[n_out - 6 + k]);
   const auto& js = request["snapshot"];
-  return {{"snapshot", dec(pub[0])},
-          {"feed_id", p.input["feed_id"]},
-          {"timestamp", js["timestamp"]},
-          {"oracle_key", {p.input["oracle_ax"], p.input["oracle_ay"]}},
-          {"options", out_opts}};
+  ordered_json out{{"snapshot", dec(pub[0])},
+                   {"feed_id", p.input["feed_id"]},
+                   {"timestamp", js["timestamp"]},
+                   {"oracle_key", {p.input["oracle_ax"], p.input["oracle_ay"]}},
+                   {"outputs", commit ? "commitment" : "public"},
+                   {"options", out_opts},
+                   {"totals", totals}};
+  if (commit) {
+    out["results"] = dec(pub[1]);
+    ordered_json committed = ordered_json::array();
+    for (const auto& v : rows) committed.push_back(dec(v));
+    out["committed_rows"] = committed;
+  }
+  return out;
+}
+
+std::vector<Fr> committed_rows(const json& results) {
+  auto it = results.find("committed_rows");
+  if (it == results.end() || !it->is_array())
+    fail("committed_rows", "is missing: the results of a proof in commitment mode carry the committed values");
+  std::vector<Fr> rows;
+  for (std::size_t i = 0; i < it->size(); ++i)
+    rows.push_back(field_of((*it)[i], "committed_rows[" + std::to_string(i) + "]"));
+  return rows;
 }
 
 }  // namespace pm::catalog::options

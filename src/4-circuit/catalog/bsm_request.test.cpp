@@ -5,7 +5,10 @@
 #include <gtest/gtest.h>
 
 #include "base/error.hpp"
+#include "gadgets/bsm.hpp"
 #include "gadgets/fixed.hpp"
+
+#include <cmath>
 
 namespace pm::catalog::options {
 namespace {
@@ -68,6 +71,78 @@ TEST(OptionsRequest, SignProveDecodeAgainstQuantLib) {
   EXPECT_THROW((void)decode(other, pub), Error);
 }
 
+json svi_request(const char* outputs) {
+  json snap = json::parse(R"({"feed_id": "7", "timestamp": 1765000000, "spot": "3000", "rate": "0.04",
+    "yield": "0.01", "expiries": [
+      {"expiry": 1767592000, "svi": {"a": "0.02", "b": "0.05", "rho": "-0.3", "m": "0.01", "sigma": "0.2"}},
+      {"expiry": 1780000000, "svi": {"a": "0.1", "b": "0.12", "rho": "-0.2", "m": "0", "sigma": "0.3"}}]})");
+  json r;
+  r["snapshot"] = sign_snapshot(snap, key());
+  r["outputs"] = outputs;
+  r["options"] = json::parse(R"([
+    {"id": "C3000", "strike": "3000", "expiry": 1767592000, "type": "call", "size": "2.5"},
+    {"id": "P2500", "strike": "2500", "expiry": 1767592000, "type": "put", "size": "-4"},
+    {"id": "C4000-far", "strike": "4000", "expiry": 1780000000, "type": "call"}])");
+  return r;
+}
+
+// An SVI snapshot, sizes and totals, and commitment mode: the committed values are those the
+// public mode publishes, the totals are the size-weighted sums, and committed values that are
+// not the proof's (or not this request's options) are refused.
+TEST(OptionsRequest, SviSizesAndCommitment) {
+  const json pub_req = svi_request("public"), com_req = svi_request("commitment");
+  Prepared pp = prepare(pub_req), pc = prepare(com_req);
+  EXPECT_EQ(pp.params, (Params{{"expiries", 2}, {"options", 2}, {"surface", 1}, {"commit", 0}}));
+  EXPECT_EQ(pc.params, (Params{{"expiries", 2}, {"options", 2}, {"surface", 1}, {"commit", 1}}));
+  auto cp = build(find("bsm_options"), pp.params);
+  auto cc = build(find("bsm_options"), pc.params);
+  auto values = cc.solve(pc.input);
+  auto pub = cc.public_signals(values);
+  ASSERT_EQ(pub.size(), public_signal_count(pc.params));
+  auto rows = cc.tap("rows", values);
+  ASSERT_EQ(rows.size(), 9u * 4u);
+  auto committed = decode(com_req, pub, rows);
+  auto published = decode(pub_req, cp.public_signals(cp.solve(pp.input)));
+  EXPECT_EQ(committed["outputs"], "commitment");
+  EXPECT_EQ(published["outputs"], "public");
+  EXPECT_EQ(committed["options"], published["options"]);
+  EXPECT_EQ(committed["totals"], published["totals"]);
+  EXPECT_EQ(committed["options"][1]["size"], "-4");
+  EXPECT_EQ(committed["options"][2]["size"], "1");  // the default
+  // The totals: 2.5 C3000 - 4 P2500 + C4000 (the padding slot has size 0), to within rounding.
+  for (const char* g : {"price", "delta", "gamma", "vega", "theta", "rho"}) {
+    auto v = [&](int i) { return std::stod(committed["options"][i][g].get<std::string>()); };
+    const double want = 2.5 * v(0) - 4 * v(1) + v(2);
+    const std::string total = std::string(g) == "price" ? "value" : g;
+    EXPECT_NEAR(std::stod(committed["totals"][total].get<std::string>()), want, 1e-9 * (1 + std::fabs(want))) << g;
+  }
+  // The rows round-trip through the decoded JSON (what a client keeps beside the proof).
+  EXPECT_EQ(committed_rows(committed), rows);
+  auto lie = rows;
+  lie[3] += ff::Fr::one();  // the first price, one ulp up
+  EXPECT_THROW((void)decode(com_req, pub, lie), Error);
+  EXPECT_THROW((void)decode(com_req, pub, std::span<const ff::Fr>(rows).first(27)), Error);
+  EXPECT_THROW((void)decode(com_req, pub), Error);  // no values at all
+  auto other_commitment = pub;
+  other_commitment[1] += ff::Fr::one();
+  EXPECT_THROW((void)decode(com_req, other_commitment, rows), Error);
+  json other = com_req;
+  other["options"][1]["size"] = "-5";  // another position: its rows are not these
+  EXPECT_THROW((void)decode(other, pub, rows), Error);
+}
+
+TEST(OptionsRequest, OutputsModeFollowsTheBatchSize) {
+  json r = request();
+  EXPECT_EQ(prepare(r).params.at("commit"), 0u);
+  json many = json::array();
+  for (int i = 0; i < 33; ++i)
+    many.push_back({{"strike", std::to_string(50000 + 500 * i)}, {"expiry", 1767592000}, {"type", "call"}});
+  r["options"] = many;
+  EXPECT_EQ(prepare(r).params.at("commit"), 1u);  // 66 slots: above kAutoCommitSlots
+  r["outputs"] = "public";
+  EXPECT_EQ(prepare(r).params.at("commit"), 0u);
+}
+
 TEST(OptionsRequest, DecimalsPrintExactly) {
   EXPECT_EQ(to_decimal(pm::gadgets::fixed::encode_decimal("7716.5", 48)), "7716.5");
   EXPECT_EQ(to_decimal(pm::gadgets::fixed::encode_decimal("-0.25", 48)), "-0.25");
@@ -112,6 +187,29 @@ TEST(OptionsRequest, ErrorsNameTheField) {
   r["options"] = json::array();
   EXPECT_NE(message(r).find("`options` must be a non-empty array"), std::string::npos);
   EXPECT_THROW((void)sign_snapshot(snapshot(), std::vector<std::uint8_t>(31)), Error);
+  r = request();
+  r["outputs"] = "both";
+  EXPECT_NE(message(r).find("`outputs` must be"), std::string::npos) << message(r);
+  r = request();
+  r["options"][0]["size"] = "many";
+  EXPECT_NE(message(r).find("`options[0].size` is not a usable decimal"), std::string::npos) << message(r);
+  // A snapshot's expiries are all flat or all SVI; an SVI slice needs its five parameters.
+  json s = snapshot();
+  s["expiries"][1] = json::parse(R"({"expiry": 1773000000, "svi": {"a": "0.1", "b": "0.1", "rho": "0", "m": "0", "sigma": "0.1"}})");
+  EXPECT_THROW((void)sign_snapshot(s, key()), Error);
+  s["expiries"][0] = json::parse(R"({"expiry": 1767592000, "svi": {"a": "0.1", "b": "0.1", "rho": "0", "m": "0"}})");
+  try {
+    (void)sign_snapshot(s, key());
+    ADD_FAILURE() << "a slice without sigma was signed";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("`snapshot.expiries[0].svi.sigma` is missing"), std::string::npos) << e.what();
+  }
+  // A flat snapshot's signature does not verify the same numbers read as an SVI slice (the
+  // domains differ): the message is unambiguous.
+  r = svi_request("auto");
+  r["snapshot"]["expiries"][0] = {{"expiry", 1767592000}, {"vol", "0.02"}};
+  r["snapshot"]["expiries"].erase(1);
+  EXPECT_NE(message(r).find("does not verify"), std::string::npos) << message(r);
 }
 
 }  // namespace

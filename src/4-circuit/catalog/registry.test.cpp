@@ -61,7 +61,14 @@ std::vector<ff::Fr> bsm_example_outputs() {
           << "option " << opt << " output " << k;
     }
   }
-  return {pub.begin(), pub.begin() + 13};
+  // Totals of one long call and two short puts, then the public inputs (sizes last).
+  for (int k = 0; k < 6; ++k) {
+    double got = static_cast<double>(gadgets::fixed::decode(pub[13 + static_cast<std::size_t>(k)], bsm::kFrac));
+    double want_total = want[0][k] - 2 * want[1][k];
+    EXPECT_NEAR(got, want_total, 3 * std::max(bound[k], 1e-8 * std::fabs(want[1][k]))) << "total " << k;
+  }
+  EXPECT_EQ(pub.size(), 19u + 4u + 1u + 6u);
+  return {pub.begin(), pub.begin() + 19};
 }
 
 // The outputs of each circuit's example input, computed directly (not by the circuit). A
@@ -120,9 +127,20 @@ TEST(Registry, R1csHashesArePinned) {
       {"poseidon_chain", "d61bf619cd250a9b8f198c81d090b64cd7d75af9cad6f1c8d87ea4a6965fa099"},
       {"merkle_inclusion", "b6b237ddfe4f55866ac0d6f5d23fe81c1b5d7ef038ba11077b7cbac88b36ab60"},
       {"eddsa_poseidon", "13a3972f902013cbbbe41c940a571e001dd45fb3e5faad565329855ab24a6e0b"},
-      {"bsm_options", "905c6895d3c365f2d6bd46f100767c0874530869cdf48f3c09a7968325322c24"},
-      {"bsm_implied_vol", "e0a8d0c68889c425409625e206abea834b0b2851983a3532a29fd2cd0e8df659"},
+      {"bsm_options", "0d85f32e3e021e05e32d2a06e98afc0e67208a19d5c6636aa24f52a9325ccece"},
+      {"bsm_implied_vol", "2ab76eebf9b947421c363c04ba7c1de7f7224559ff01b6519b4b14205f6d5160"},
   };
+  // Parameters that change a circuit's structure, not only its size, are pinned too.
+  const std::pair<Params, std::string> bsm_variants[] = {
+      {{{"surface", 1}}, "a9e8a5111e178b5d8125c3b256540745cd4cec7aba0e05bc455222c79cb5b88f"},
+      {{{"commit", 1}}, "a406fd74ca6d28e12edc3b99bd5001c3a4eb653ce70e62f26d1e7c2bc2a3d95c"},
+      {{{"surface", 1}, {"commit", 1}}, "41d8d1dff706ca2487f8d401b510f85314544e8d366a6dc6444ddcafad96e248"},
+  };
+  for (const auto& [params, sha] : bsm_variants) {
+    auto c = build(find("bsm_options"), params);
+    EXPECT_EQ(hash::sha256_hex(formats::write_r1cs(c.r1cs(), c.wire_labels())), sha)
+        << "bsm_options surface=" << params.count("surface") << " commit=" << params.count("commit");
+  }
   for (const auto& def : all()) {
     auto c = build(def);
     auto bytes = formats::write_r1cs(c.r1cs(), c.wire_labels());

@@ -21,43 +21,73 @@ Fixed signed_cdf(const Expr& is_call, const Fixed& n) { return fixed::select(is_
 
 }  // namespace
 
-Fr snapshot_domain() {
-  constexpr std::string_view tag = "proofmill/bsm-snapshot/v1";
+namespace {
+Fr tag_value(std::string_view tag) {
   Fr v = Fr::zero();
   for (char c : tag) v = v * Fr::from_u64(256) + Fr::from_u64(static_cast<unsigned char>(c));
   return v;
 }
 
+template <class T, class Time>
+std::vector<T> message_fields(const T& domain, const T& feed_id, const T& timestamp, const T& spot,
+                              const T& rate, const T& yield, std::span<const Time> expiries,
+                              std::span<const T> per_expiry, std::size_t stride, T (*of_time)(const Time&)) {
+  if (per_expiry.size() != expiries.size() * stride)
+    throw Error(Errc::invalid_argument, "snapshot: " + std::to_string(stride) + " volatility values an expiry");
+  std::vector<T> m{domain, feed_id, timestamp, spot, rate, yield, T(Fr::from_u64(expiries.size()))};
+  for (std::size_t i = 0; i < expiries.size(); ++i) {
+    m.push_back(of_time(expiries[i]));
+    for (std::size_t k = 0; k < stride; ++k) m.push_back(per_expiry[i * stride + k]);
+  }
+  return m;
+}
+Fr fr_of_time(const std::uint64_t& t) { return Fr::from_u64(t); }
+Expr expr_of_time(const Expr& t) { return t; }
+}  // namespace
+
+Fr snapshot_domain() { return tag_value("proofmill/bsm-snapshot/v1"); }
+Fr svi_snapshot_domain() { return tag_value("proofmill/bsm-svi-snapshot/v1"); }
+Fr results_domain() { return tag_value("proofmill/bsm-results/v1"); }
+
+Fr svi_snapshot_message(const Fr& feed_id, std::uint64_t timestamp, const Fr& spot, const Fr& rate,
+                        const Fr& yield, std::span<const std::uint64_t> expiries, std::span<const Fr> slices) {
+  return hash::poseidon_sponge(message_fields<Fr, std::uint64_t>(svi_snapshot_domain(), feed_id,
+                                                                 Fr::from_u64(timestamp), spot, rate, yield,
+                                                                 expiries, slices, 5, fr_of_time));
+}
+
+Expr svi_snapshot_message(Builder& b, const Expr& feed_id, const Expr& timestamp, const Expr& spot,
+                          const Expr& rate, const Expr& yield, std::span<const Expr> expiries,
+                          std::span<const Expr> slices) {
+  return poseidon_sponge(b, message_fields<Expr, Expr>(Expr(svi_snapshot_domain()), feed_id, timestamp, spot,
+                                                       rate, yield, expiries, slices, 5, expr_of_time));
+}
+
+Fr results_commitment(std::span<const Fr> rows) {
+  if (rows.size() % kResultRow != 0) throw Error(Errc::invalid_argument, "results: 9 values an option");
+  std::vector<Fr> m{results_domain(), Fr::from_u64(rows.size() / kResultRow)};
+  m.insert(m.end(), rows.begin(), rows.end());
+  return hash::poseidon_sponge(m);
+}
+
+Expr results_commitment(Builder& b, std::span<const Expr> rows) {
+  if (rows.size() % kResultRow != 0) throw Error(Errc::invalid_argument, "results: 9 values an option");
+  std::vector<Expr> m{Expr(results_domain()), Expr(static_cast<std::int64_t>(rows.size() / kResultRow))};
+  m.insert(m.end(), rows.begin(), rows.end());
+  return poseidon_sponge(b, m);
+}
+
 Fr snapshot_message(const Fr& feed_id, std::uint64_t timestamp, const Fr& spot, const Fr& rate,
                     const Fr& yield, std::span<const std::uint64_t> expiries, std::span<const Fr> vols) {
-  if (expiries.size() != vols.size())
-    throw Error(Errc::invalid_argument, "snapshot: one volatility per expiry");
-  std::vector<Fr> m{
-      snapshot_domain(), feed_id, Fr::from_u64(timestamp), spot, rate, yield, Fr::from_u64(expiries.size())};
-  for (std::size_t i = 0; i < expiries.size(); ++i) {
-    m.push_back(Fr::from_u64(expiries[i]));
-    m.push_back(vols[i]);
-  }
-  return hash::poseidon_sponge(m);
+  return hash::poseidon_sponge(message_fields<Fr, std::uint64_t>(
+      snapshot_domain(), feed_id, Fr::from_u64(timestamp), spot, rate, yield, expiries, vols, 1, fr_of_time));
 }
 
 Expr snapshot_message(Builder& b, const Expr& feed_id, const Expr& timestamp, const Expr& spot,
                       const Expr& rate, const Expr& yield, std::span<const Expr> expiries,
                       std::span<const Expr> vols) {
-  if (expiries.size() != vols.size())
-    throw Error(Errc::invalid_argument, "snapshot: one volatility per expiry");
-  std::vector<Expr> m{Expr(snapshot_domain()),
-                      feed_id,
-                      timestamp,
-                      spot,
-                      rate,
-                      yield,
-                      Expr(static_cast<std::int64_t>(expiries.size()))};
-  for (std::size_t i = 0; i < expiries.size(); ++i) {
-    m.push_back(expiries[i]);
-    m.push_back(vols[i]);
-  }
-  return poseidon_sponge(b, m);
+  return poseidon_sponge(b, message_fields<Expr, Expr>(Expr(snapshot_domain()), feed_id, timestamp, spot, rate,
+                                                       yield, expiries, vols, 1, expr_of_time));
 }
 
 Market market(Builder& b, const Expr& spot_raw, const Expr& rate_raw, const Expr& yield_raw) {
@@ -77,44 +107,109 @@ Fixed years_between(Builder& b, const Expr& from, const Expr& to) {
   return fixed::div(b, secs, constant_ratio(kYearSeconds, 1, Format{kFrac, 41}), kUnit);
 }
 
-Expiry expiry(Builder& b, const Market& m, const Fixed& tau_in, const Expr& sigma_raw) {
+Expiry expiry(Builder& b, const Market& m, const Fixed& tau_in) {
   auto s = b.scope("bsm expiry");
   Expr expired = fixed::less_or_equal(tau_in, zero());
   // Expired: the terms at one second, so that nothing below divides by zero.
   const Fixed tau_min = constant_decimal("0.0000000317097919837645865043", kUnit);  // 1 s in years
   Fixed tau = fixed::select(expired, tau_min, tau_in);
-  Fixed sigma = fixed::from_raw(b, sigma_raw, kUnit);
-  b.assert_equal(fixed::less_than(zero(), sigma), Expr(1), "volatility is positive");
   Fixed sqrt_tau = fixed::sqrt(tau);
-  Fixed sd = sigma * sqrt_tau;
-  Fixed v = fixed::max(sd, constant_decimal(kVolFloor, kUnit));
-  Fixed inv_v = fixed::div(b, one(), v, kUnit);
-  // Black's d1 = (ln(F / K) + v^2 / 2) / v with ln F / S = (r - q) tau: v^2, not sigma^2 tau, so
-  // that below the floor the option is priced at the standard deviation v throughout.
   // (One costly operation a statement: C++ leaves the order of operands unspecified, and the
   // R1CS must not depend on the compiler; docs/CIRCUITS.md.)
   Fixed carry = (m.rate - m.yield) * tau;
-  Fixed var = v * v;
-  Fixed drift = carry + var * constant_ratio(1, 2, kUnit);
   Fixed rt = m.rate * tau;
   Fixed disc_r = fixed::exp(-rt);
   Fixed qt = m.yield * tau;
   Fixed disc_q = fixed::exp(-qt);
   Fixed s_disc_q = fixed::mul(b, disc_q, m.spot, kMoney);
   Fixed vega_factor = fixed::mul(b, s_disc_q, sqrt_tau, kMoney);
-  Fixed theta_factor = fixed::mul(b, s_disc_q, fixed::div(b, sigma, sqrt_tau * 2, kUnit), kMoney);
-  Fixed gamma_factor = fixed::div(b, disc_q * inv_v, m.spot, kMoney);
-  return {expired, tau,    sqrt_tau, sigma,       sd,           v,           drift,
-          disc_r,  disc_q, s_disc_q, vega_factor, theta_factor, gamma_factor};
+  Fixed half_inv_tau = fixed::div(b, constant_ratio(1, 2, kWide), tau, kWide);
+  return {expired, tau, sqrt_tau, carry, disc_r, disc_q, s_disc_q, vega_factor, half_inv_tau};
 }
 
-Greeks european(Builder& b, const Market& m, const Expiry& e, const Expr& strike_raw, const Expr& is_call) {
+namespace {
+
+// The terms of a volatility given sd = sigma sqrt(tau); `shared`: priced for many options (a
+// flat volatility), so gamma's division is done here once.
+Vol vol_of_sd(Builder& b, const Market& m, const Expiry& e, const Fixed& sd, bool shared) {
+  Fixed v = fixed::max(sd, constant_decimal(kVolFloor, kUnit));
+  // Black's d1 = (ln(F / K) + v^2 / 2) / v with ln F / S = (r - q) tau: v^2, not sigma^2 tau, so
+  // that below the floor the option is priced at the standard deviation v throughout.
+  Fixed var = v * v;
+  Fixed drift = e.carry + var * constant_ratio(1, 2, kUnit);
+  // sigma / (2 sqrt(tau)) = sd / (2 tau): up to 2^24 (kWide) at tau = 1 s.
+  Fixed half_rate = fixed::mul(b, sd, e.half_inv_tau, kWide);
+  Fixed theta_factor = fixed::mul(b, e.s_disc_q, half_rate, kMoney);
+  Vol out{sd, v, drift, theta_factor, std::nullopt, std::nullopt};
+  if (shared) {
+    Fixed inv_v = fixed::div(b, one(), v, kUnit);
+    Fixed dq_inv_v = e.disc_q * inv_v;
+    out.gamma_factor = fixed::div(b, dq_inv_v, m.spot, kMoney);
+  } else {
+    out.s_v = fixed::mul(b, m.spot, v, kMoney);
+  }
+  return out;
+}
+
+}  // namespace
+
+Vol flat_vol(Builder& b, const Market& m, const Expiry& e, const Expr& sigma_raw) {
+  auto s = b.scope("bsm flat vol");
+  Fixed sigma = fixed::from_raw(b, sigma_raw, kUnit);
+  b.assert_equal(fixed::less_than(zero(), sigma), Expr(1), "volatility is positive");
+  Fixed sd = sigma * e.sqrt_tau;
+  return vol_of_sd(b, m, e, sd, true);
+}
+
+Svi svi(Builder& b, const Expr& a_raw, const Expr& b_raw, const Expr& rho_raw, const Expr& m_raw,
+        const Expr& sigma_raw) {
+  auto s = b.scope("bsm svi slice");
+  Fixed a = fixed::from_raw(b, a_raw, kUnit);
+  Fixed bb = fixed::from_raw(b, b_raw, kUnit);
+  Fixed rho = fixed::from_raw(b, rho_raw, kUnit);
+  Fixed mm = fixed::from_raw(b, m_raw, kUnit);
+  Fixed sigma = fixed::from_raw(b, sigma_raw, kUnit);
+  Expr b_ok = fixed::less_or_equal(zero(), bb);
+  Expr rho_ok = fixed::less_than(fixed::abs(rho), one());
+  Expr sigma_ok = fixed::less_or_equal(zero(), sigma);
+  const Expr checks[3] = {b_ok, rho_ok, sigma_ok};
+  b.assert_equal(b.all_of(checks), Expr(1),
+                 "SVI slice is valid (b >= 0, |rho| < 1, sigma >= 0)");
+  Fixed sigma_sq = sigma * sigma;
+  return {a, bb, rho, mm, sigma, sigma_sq};
+}
+
+Strike strike(Builder& b, const Market& m, const Expr& strike_raw) {
+  auto s = b.scope("bsm strike");
+  Fixed k = fixed::from_raw(b, strike_raw, kMoney);
+  Fixed lnk = fixed::ln(k) - m.ln_spot;  // K > 0 is ln's constraint
+  return {k, lnk};
+}
+
+Vol svi_vol(Builder& b, const Market& m, const Expiry& e, const Svi& sv, const Strike& k) {
+  auto s = b.scope("bsm svi vol");
+  Fixed x = k.ln_moneyness - e.carry - sv.m;  // ln(K / F) - m
+  Fixed x_sq = x * x;
+  Fixed root = fixed::sqrt(x_sq + sv.sigma_sq);
+  Fixed rho_x = sv.rho * x;
+  Fixed wing = sv.b * (rho_x + root);
+  Fixed w = fixed::max(sv.a + wing, zero());
+  Fixed sd = fixed::sqrt(w);
+  return vol_of_sd(b, m, e, sd, false);
+}
+
+Greeks european(Builder& b, const Market& m, const Expiry& e, const Vol& vol, const Expr& strike_raw,
+                const Expr& is_call) {
+  return european(b, m, e, vol, bsm::strike(b, m, strike_raw), is_call);
+}
+
+Greeks european(Builder& b, const Market& m, const Expiry& e, const Vol& vol, const Strike& k,
+                const Expr& is_call) {
   auto s = b.scope("bsm option");
   b.assert_boolean(is_call, "call or put is boolean");
-  Fixed strike = fixed::from_raw(b, strike_raw, kMoney);
-  Fixed lnk = fixed::ln(strike) - m.ln_spot;  // K > 0 is ln's constraint
-  Fixed d1 = fixed::div(b, e.drift - lnk, e.v, kWide);
-  Fixed d2 = d1 - e.v;
+  const Fixed& strike = k.k;
+  Fixed d1 = fixed::div(b, vol.drift - k.ln_moneyness, vol.v, kWide);
+  Fixed d2 = d1 - vol.v;
   Fixed n1w = signed_cdf(is_call, fixed::narrow(b, fixed::normal_cdf(b, d1, kWide), kUnit));
   Fixed n2w = signed_cdf(is_call, fixed::narrow(b, fixed::normal_cdf(b, d2, kWide), kUnit));
   // phi(d1) = e^(-d1^2 / 2) / sqrt(2 pi), with |d1| clamped at 12 (phi(12) < 1e-31).
@@ -128,10 +223,11 @@ Greeks european(Builder& b, const Market& m, const Expiry& e, const Expr& strike
   Fixed c = money(money(strike, e.disc_r), n2w);  // K D w N(w d2)
   Fixed price = a - c;
   Fixed delta = e.disc_q * n1w;
-  Fixed gamma = money(phi, e.gamma_factor);
+  Fixed gamma = vol.gamma_factor ? money(phi, *vol.gamma_factor)
+                                 : fixed::div(b, e.disc_q * phi, *vol.s_v, kMoney);
   Fixed vega = money(phi, e.vega_factor);
   Fixed theta_q = money(m.yield, a);
-  Fixed theta_t = money(phi, e.theta_factor);
+  Fixed theta_t = money(phi, vol.theta_factor);
   Fixed theta_r = money(m.rate, c);
   Fixed theta = theta_q - theta_t - theta_r;
   Fixed rho = money(e.tau, c);
@@ -147,6 +243,21 @@ Greeks european(Builder& b, const Market& m, const Expiry& e, const Expr& strike
   };
   return {pick(intrinsic, price), pick(delta_exp, delta), pick(zero_m, gamma),
           pick(zero_m, vega),     pick(zero_m, theta),    pick(zero_m, rho)};
+}
+
+Greeks totals(Builder& b, std::span<const Fixed> sizes, std::span<const Greeks> greeks) {
+  auto s = b.scope("bsm totals");
+  if (sizes.size() != greeks.size() || sizes.empty())
+    throw Error(Errc::invalid_argument, "totals: one size an option");
+  Fixed Greeks::*fields[6] = {&Greeks::price, &Greeks::delta, &Greeks::gamma,
+                              &Greeks::vega,  &Greeks::theta, &Greeks::rho};
+  std::vector<Fixed> out;
+  for (auto f : fields) {
+    std::vector<Fixed> col;
+    for (const auto& g : greeks) col.push_back(g.*f);
+    out.push_back(fixed::dot(b, sizes, col, kTotal));
+  }
+  return {out[0], out[1], out[2], out[3], out[4], out[5]};
 }
 
 namespace {
@@ -180,12 +291,13 @@ Fixed implied_vol(Builder& b, const Market& m, const Fixed& tau, const Expr& str
     }
     out[0] = fixed::encode((lo + hi) / 2, kFrac);
   });
-  Expiry e = expiry(b, m, tau, sigma_raw);
+  Expiry e = expiry(b, m, tau);
+  Vol vol = flat_vol(b, m, e, sigma_raw);
   // An expired option is worth its intrinsic value whatever sigma is: no implied volatility.
   b.assert_equal(e.expired, Expr(0), "option not expired");
-  b.assert_equal(fixed::less_or_equal(constant_decimal(kVolFloor, kUnit), e.sd), Expr(1),
+  b.assert_equal(fixed::less_or_equal(constant_decimal(kVolFloor, kUnit), vol.sd), Expr(1),
                  "implied volatility above the floor");
-  Greeks g = european(b, m, e, strike_raw, is_call);
+  Greeks g = european(b, m, e, vol, strike_raw, is_call);
   Fixed quote = fixed::from_raw(b, quote_raw, kMoney);
   Fixed eps = fixed::from_raw(b, eps_raw, kMoney);
   Fixed vega_floor = fixed::from_raw(b, vega_floor_raw, kMoney);
@@ -195,7 +307,7 @@ Fixed implied_vol(Builder& b, const Market& m, const Fixed& tau, const Expr& str
   Fixed miss = fixed::abs(g.price - quote);
   b.assert_equal(fixed::less_or_equal(miss, eps), Expr(1), "price within eps of the quote");
   b.assert_equal(fixed::less_or_equal(vega_floor, g.vega), Expr(1), "vega at least the floor");
-  return e.sigma;
+  return fixed::from_raw(b, sigma_raw, kUnit);
 }
 
 }  // namespace pm::gadgets::bsm

@@ -19,6 +19,7 @@
 /// 0 < sigma < 2^16, |r|, |q| < 2^16, tau < 2^16 years.
 
 #include <cstdint>
+#include <optional>
 #include <span>
 
 #include "gadgets/fixed.hpp"
@@ -39,6 +40,8 @@ inline constexpr Format kUnit{kFrac, 16};
 inline constexpr Format kMoney{kFrac, 48};
 /// d1 and d2 before the normal CDF (|d| < 2^24: ln 5 / 1e-4 and more).
 inline constexpr Format kWide{kFrac, 24};
+/// Position totals (|x| < 2^52).
+inline constexpr Format kTotal{kFrac, 52};
 /// Seconds in a year (ACT/365): tau = (expiry - timestamp) / kYearSeconds.
 inline constexpr std::int64_t kYearSeconds = 31536000;
 /// The floor on sigma sqrt(tau), as a decimal.
@@ -58,20 +61,52 @@ Market market(Builder& b, const Expr& spot_raw, const Expr& rate_raw, const Expr
 /// rounded to 2^-48; negative when `to` is earlier.
 Fixed years_between(Builder& b, const Expr& from, const Expr& to);
 
-/// Terms shared by the options of one expiry (money: times S).
+/// Terms shared by the options of one expiry, whatever their volatility (money: times S).
 struct Expiry {
   Expr expired;  ///< boolean: tau <= 0
-  Fixed tau, sqrt_tau, sigma;
-  Fixed sd;  ///< sigma sqrt(tau), before the floor
-  Fixed v;   ///< max(sd, kVolFloor)
-  Fixed drift, disc_r, disc_q;
-  Fixed s_disc_q;      ///< S Dq
-  Fixed vega_factor;   ///< S Dq sqrt(tau)
-  Fixed theta_factor;  ///< S Dq sigma / (2 sqrt(tau))
-  Fixed gamma_factor;  ///< Dq / (S v)
+  Fixed tau, sqrt_tau;
+  Fixed carry;  ///< (r - q) tau = ln(F / S)
+  Fixed disc_r, disc_q;
+  Fixed s_disc_q;     ///< S Dq
+  Fixed vega_factor;  ///< S Dq sqrt(tau)
+  Fixed half_inv_tau;  ///< 1 / (2 tau), kWide (up to 2^24 at tau = 1 s)
 };
-/// sigma_raw in kUnit, range-checked (sigma > 0).
-Expiry expiry(Builder& b, const Market& m, const Fixed& tau, const Expr& sigma_raw);
+Expiry expiry(Builder& b, const Market& m, const Fixed& tau);
+
+/// The volatility an option is priced at, from its standard deviation sd = sigma sqrt(tau).
+struct Vol {
+  Fixed sd;            ///< sigma sqrt(tau), before the floor
+  Fixed v;             ///< max(sd, kVolFloor)
+  Fixed drift;         ///< (r - q) tau + v^2 / 2
+  Fixed theta_factor;  ///< S Dq sigma / (2 sqrt(tau)) = S Dq sd / (2 tau)
+  /// Dq / (S v) where the volatility is shared (a flat one: once per expiry); otherwise S v, and
+  /// each option's gamma is Dq phi(d1) / (S v), one division instead of two.
+  std::optional<Fixed> gamma_factor, s_v;
+};
+/// A flat volatility sigma (sigma_raw in kUnit, range-checked, sigma > 0): once per expiry.
+Vol flat_vol(Builder& b, const Market& m, const Expiry& e, const Expr& sigma_raw);
+
+/// An SVI slice (Gatheral's raw parameterisation, as Derive publishes it): the total implied
+/// variance at log-moneyness k = ln(K / F) is
+///   w(k) = a + b (rho (k - m) + sqrt((k - m)^2 + sigma^2)),
+/// so the option's sigma sqrt(tau) is sqrt(w). Constraints: b >= 0, -1 < rho < 1, sigma >= 0
+/// ("SVI slice is valid"); all in kUnit.
+struct Svi {
+  Fixed a, b, rho, m, sigma, sigma_sq;
+};
+Svi svi(Builder& b, const Expr& a_raw, const Expr& b_raw, const Expr& rho_raw, const Expr& m_raw,
+        const Expr& sigma_raw);
+
+/// A strike and its log-moneyness against spot, ln(K / S) (K > 0 is ln's constraint).
+struct Strike {
+  Fixed k, ln_moneyness;
+};
+Strike strike(Builder& b, const Market& m, const Expr& strike_raw);
+
+/// The option's volatility on an SVI slice: sd = sqrt(max(w(k), 0)) at k = ln(K / S) - (r - q) tau.
+/// A slice negative at this strike (not arbitrage-free there) prices at the floor, not an
+/// unprovable batch.
+Vol svi_vol(Builder& b, const Market& m, const Expiry& e, const Svi& s, const Strike& k);
 
 /// The oracle's signed message for a snapshot: the Poseidon sponge of
 ///   [kSnapshotDomain, feed_id, timestamp, spot, rate, yield, n, expiry_1, vol_1, ..., expiry_n, vol_n]
@@ -86,11 +121,40 @@ Expr snapshot_message(Builder& b, const Expr& feed_id, const Expr& timestamp, co
 /// that no other message the oracle signs can be read as a snapshot.
 Fr snapshot_domain();
 
+/// The same for a snapshot whose expiries carry SVI slices:
+///   [kSviSnapshotDomain, feed_id, timestamp, spot, rate, yield, n,
+///    expiry_1, a_1, b_1, rho_1, m_1, sigma_1, ..., expiry_n, ..., sigma_n]
+/// with "proofmill/bsm-svi-snapshot/v1" as the domain: a flat snapshot never reads as an SVI one.
+/// slices: five raw values an expiry.
+Fr svi_snapshot_message(const Fr& feed_id, std::uint64_t timestamp, const Fr& spot, const Fr& rate,
+                        const Fr& yield, std::span<const std::uint64_t> expiries, std::span<const Fr> slices);
+Expr svi_snapshot_message(Builder& b, const Expr& feed_id, const Expr& timestamp, const Expr& spot,
+                          const Expr& rate, const Expr& yield, std::span<const Expr> expiries,
+                          std::span<const Expr> slices);
+Fr svi_snapshot_domain();
+
 struct Greeks {
   Fixed price, delta, gamma, vega, theta, rho;
 };
-/// One option; strike_raw in kMoney (K > 0), is_call boolean (asserted unless known).
-Greeks european(Builder& b, const Market& m, const Expiry& e, const Expr& strike_raw, const Expr& is_call);
+/// One option; strike in kMoney (K > 0), is_call boolean (asserted unless known).
+Greeks european(Builder& b, const Market& m, const Expiry& e, const Vol& vol, const Strike& k,
+                const Expr& is_call);
+Greeks european(Builder& b, const Market& m, const Expiry& e, const Vol& vol, const Expr& strike_raw,
+                const Expr& is_call);
+
+/// Totals of positions: each option's size (kMoney; negative for a short position) times its price
+/// and Greeks, summed and rounded once (fixed::dot: one constraint an option and Greek). price is
+/// the position's value. In kTotal.
+Greeks totals(Builder& b, std::span<const Fixed> sizes, std::span<const Greeks> greeks);
+
+/// A batch's options and results as one field element (the circuit's commitment mode): the
+/// Poseidon sponge of [results_domain(), n, then per option strike, call, size, price, delta,
+/// gamma, vega, theta, rho] (raw values; negative ones mod r). rows: kResultRow values an option.
+inline constexpr std::size_t kResultRow = 9;
+Fr results_commitment(std::span<const Fr> rows);
+Expr results_commitment(Builder& b, std::span<const Expr> rows);
+/// "proofmill/bsm-results/v1" as a big-endian integer.
+Fr results_domain();
 
 /// The implied-volatility statement: sigma comes from a hint (bisection on the price, natively)
 /// and is constrained instead of iterated: the option priced at sigma is within `eps` of

@@ -40,8 +40,9 @@ circuit::Circuit option_circuit() {
   Builder b("bsm");
   Market m = market(b, b.private_input("S"), b.private_input("r"), b.private_input("q"));
   Fixed tau = years_between(b, b.private_input("now"), b.private_input("expiry"));
-  Expiry e = expiry(b, m, tau, b.private_input("sigma"));
-  Greeks g = european(b, m, e, b.private_input("K"), b.private_input("call"));
+  Expiry e = expiry(b, m, tau);
+  Vol vol = flat_vol(b, m, e, b.private_input("sigma"));
+  Greeks g = european(b, m, e, vol, b.private_input("K"), b.private_input("call"));
   for (auto [name, v] : {std::pair{"price", &g.price},
                          {"delta", &g.delta},
                          {"gamma", &g.gamma},
@@ -244,14 +245,101 @@ TEST(Bsm, ImpliedVolatilityMatchesQuantLib) {
   circuit::testing::expect_rejected(c, iv_inputs(expired, 1e-9, "0.000001"), any_sigma, "option not expired");
 }
 
+// One option on an SVI slice: market, expiry, slice and option inputs; the six results as outputs.
+circuit::Circuit svi_circuit() {
+  Builder b("bsm svi");
+  Market m = market(b, b.private_input("S"), b.private_input("r"), b.private_input("q"));
+  Fixed tau = years_between(b, b.private_input("now"), b.private_input("expiry"));
+  Expiry e = expiry(b, m, tau);
+  Svi slice = svi(b, b.private_input("svi_a"), b.private_input("svi_b"), b.private_input("svi_rho"),
+                  b.private_input("svi_m"), b.private_input("svi_s"));
+  Strike k = strike(b, m, b.private_input("K"));
+  Vol vol = svi_vol(b, m, e, slice, k);
+  Greeks g = european(b, m, e, vol, k, b.private_input("call"));
+  for (auto [name, v] : {std::pair{"price", &g.price},
+                         {"delta", &g.delta},
+                         {"gamma", &g.gamma},
+                         {"vega", &g.vega},
+                         {"theta", &g.theta},
+                         {"rho", &g.rho}}) {
+    b.public_output(name, v->raw());
+  }
+  b.public_output("sd", vol.sd.raw());
+  return b.compile();
+}
+
+json svi_inputs(const json& c) {
+  auto raw = [](const json& v) { return encode_decimal(v.get<std::string>(), kFrac).to_decimal(); };
+  json in = inputs(c);
+  in.erase("sigma");
+  for (const char* k : {"a", "b", "rho", "m"}) in[std::string("svi_") + k] = raw(c["svi"][k]);
+  in["svi_s"] = raw(c["svi"]["sigma"]);
+  return in;
+}
+
+// Each option's volatility from its expiry's SVI slice (QuantLib's SviSmileSection), then the
+// price and Greeks at that volatility, within the same bounds as a flat volatility.
+TEST(Bsm, SviSlicesMatchQuantLib) {
+  static const circuit::Circuit c = svi_circuit();
+  ASSERT_GE(vectors()["svi_cases"].size(), 200u);
+  double worst[7] = {0, 0, 0, 0, 0, 0, 0};
+  for (const auto& v : vectors()["svi_cases"]) {
+    auto pub = c.public_signals(c.solve(svi_inputs(v)));
+    const double S = std::stod(v["S"].get<std::string>());
+    for (int i = 0; i < 6; ++i) {
+      const Bound& bd = kBounds[i];
+      double got = static_cast<double>(decode(pub[static_cast<std::size_t>(i)], kFrac));
+      double want = std::stod(v[bd.name].get<std::string>());
+      if (bd.times_spot) got *= S, want *= S;
+      const double allowed = std::max(bd.abs * (bd.per_spot ? S : 1.0), 1e-8 * std::fabs(want));
+      worst[i] = std::max(worst[i], std::fabs(got - want) / allowed);
+      EXPECT_LE(std::fabs(got - want), allowed)
+          << bd.name << ": circuit " << got << ", QuantLib " << want << " at " << v.dump();
+    }
+    // The standard deviation itself: QuantLib's volatility times sqrt(tau), to 1e-12.
+    const double tau = v["tau_seconds"].get<double>() / 31536000.0;
+    const double sd = std::stod(v["sigma"].get<std::string>()) * std::sqrt(tau);
+    const double err = std::fabs(static_cast<double>(decode(pub[6], kFrac)) - sd);
+    worst[6] = std::max(worst[6], err / 1e-12);
+    EXPECT_LE(err, 1e-12) << v.dump();
+  }
+  for (int i = 0; i < 7; ++i)
+    std::printf("svi %-5s worst error / bound = %.3g\n", i < 6 ? kBounds[i].name : "sd", worst[i]);
+}
+
+// A slice outside SVI's domain is refused by name; a slice negative at a strike (not
+// arbitrage-free there) prices that option at the floor instead of making the batch unprovable;
+// a lying square root (the variance's) is rejected.
+TEST(Bsm, SviEdgesAndLies) {
+  static const circuit::Circuit c = svi_circuit();
+  const json& v = vectors()["svi_cases"][7];
+  const json in = svi_inputs(v);
+  auto raw = [](const char* d) { return encode_decimal(d, kFrac).to_decimal(); };
+  for (auto [field, value] : {std::pair{"svi_b", "-0.01"}, {"svi_rho", "1"}, {"svi_rho", "-1.5"}, {"svi_s", "-0.1"}}) {
+    json bad = in;
+    bad[field] = raw(value);
+    circuit::testing::expect_rejected(c, bad, {}, "SVI slice is valid");
+  }
+  json negative = in;
+  negative["svi_a"] = raw("-5");  // w < 0 everywhere
+  auto pub = c.public_signals(c.solve(negative));
+  EXPECT_EQ(decode(pub[6], kFrac), 0.0L);  // sd = 0: priced at the floor
+  circuit::SolveOptions lie;
+  lie.hint_overrides["fixed sqrt"] = [](std::span<const Fr> x, std::span<Fr> out) {
+    out[0] = Fr::from_u64(1) + x[0] * Fr::zero();
+  };
+  circuit::testing::expect_rejected(c, in, lie, "");
+}
+
 // Two options in one circuit: a Greek copied from the other option fails a constraint.
 TEST(Bsm, AGreekFromAnotherOptionIsRejected) {
   Builder b("bsm2");
   Market m = market(b, b.private_input("S"), b.private_input("r"), b.private_input("q"));
   Fixed tau = years_between(b, b.private_input("now"), b.private_input("expiry"));
-  Expiry e = expiry(b, m, tau, b.private_input("sigma"));
-  Greeks g1 = european(b, m, e, b.private_input("K1"), Expr(1));
-  Greeks g2 = european(b, m, e, b.private_input("K2"), Expr(1));
+  Expiry e = expiry(b, m, tau);
+  Vol vol = flat_vol(b, m, e, b.private_input("sigma"));
+  Greeks g1 = european(b, m, e, vol, b.private_input("K1"), Expr(1));
+  Greeks g2 = european(b, m, e, vol, b.private_input("K2"), Expr(1));
   b.public_output("delta1", g1.delta.raw());
   b.public_output("delta2", g2.delta.raw());
   auto c = b.compile();
@@ -293,16 +381,25 @@ TEST(Bsm, CostsAsDocumented) {
   const auto n_market = step("market");
   Fixed tau = years_between(b, b.private_input("now"), b.private_input("expiry"));
   const auto n_years = step("years_between");
-  Expiry e = expiry(b, m, tau, b.private_input("sigma"));
+  Expiry e = expiry(b, m, tau);
+  Vol vol = flat_vol(b, m, e, b.private_input("sigma"));
   const auto n_expiry = step("expiry");
-  (void)european(b, m, e, b.private_input("K"), b.private_input("call"));
+  (void)european(b, m, e, vol, b.private_input("K"), b.private_input("call"));
   const auto n_option = step("option");
+  Svi slice = svi(b, b.private_input("a"), b.private_input("b"), b.private_input("rho"), b.private_input("m"),
+                  b.private_input("s"));
+  const auto n_slice = step("svi slice");
+  Strike k = strike(b, m, b.private_input("K2"));
+  (void)european(b, m, e, svi_vol(b, m, e, slice, k), k, b.private_input("call2"));
+  const auto n_svi_option = step("svi option");
   // docs/STATEMENTS.md: per proof (market), per expiry (years_between, expiry), per option.
   EXPECT_EQ(n_market, 1997u);
   EXPECT_EQ(n_years, 391u);
-  EXPECT_EQ(n_expiry, 6272u);
+  EXPECT_EQ(n_expiry, 6419u);
   EXPECT_EQ(n_option, 9560u);
   EXPECT_LE(n_option, 10000u);  // the budget: price and five Greeks
+  EXPECT_EQ(n_slice, 721u);
+  EXPECT_EQ(n_svi_option, 11572u);
 }
 
 }  // namespace
