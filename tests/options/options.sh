@@ -24,7 +24,8 @@ printf '{"snapshot": %s, "options": [
   {"id": "P70", "strike": "70000", "expiry": 1767592000, "type": "put"}]}\n' "$(cat signed.json)" >request.json
 
 PARAMS=$("$PM" options input request.json input.json)
-[ "$PARAMS" = "bsm_options -p expiries=1 -p options=2" ] || { echo "unexpected parameters: $PARAMS"; exit 1; }
+[ "$PARAMS" = "bsm_options -p commit=0 -p expiries=1 -p options=2 -p surface=0" ] ||
+  { echo "unexpected parameters: $PARAMS"; exit 1; }
 "$PM" circuit export-r1cs bsm_options -p expiries=1 -p options=2 bsm.r1cs -q
 "$PM" powersoftau dev-new 16 dev.ptau -q 2>/dev/null  # (its DEV-ONLY warning is for people)
 "$PM" groth16 setup bsm.r1cs dev.ptau bsm0.zkey -q
@@ -59,6 +60,43 @@ grep -q "not this request's" err.txt
 sed 's/"spot": "65000"/"spot": "65001"/' request.json >changed.json
 if "$PM" options input changed.json x.json 2>err.txt; then echo "a changed snapshot was accepted"; exit 1; fi
 grep -q "snapshot.signature. does not verify" err.txt
+
+# An SVI surface, positions with sizes, and commitment mode: the options and their results stay
+# private behind one Poseidon commitment; the values travel beside the proof and are checked
+# against it.
+cat >svi-snapshot.json <<'JSON'
+{"feed_id": "7", "timestamp": 1765000000, "spot": "3000", "rate": "0.04", "yield": "0.01",
+ "expiries": [{"expiry": 1767592000, "svi": {"a": "0.02", "b": "0.05", "rho": "-0.3", "m": "0.01", "sigma": "0.2"}}]}
+JSON
+"$PM" oracle sign svi-snapshot.json oracle.key svi-signed.json
+printf '{"snapshot": %s, "outputs": "commitment", "options": [
+  {"id": "C3000", "strike": "3000", "expiry": 1767592000, "type": "call", "size": "2.5"},
+  {"id": "P2500", "strike": "2500", "expiry": 1767592000, "type": "put", "size": "-4"}]}\n' "$(cat svi-signed.json)" >svi-request.json
+PARAMS=$("$PM" options input svi-request.json svi-input.json)
+[ "$PARAMS" = "bsm_options -p commit=1 -p expiries=1 -p options=2 -p surface=1" ] ||
+  { echo "unexpected parameters: $PARAMS"; exit 1; }
+"$PM" circuit export-r1cs bsm_options -p expiries=1 -p options=2 -p surface=1 -p commit=1 svi.r1cs -q
+"$PM" groth16 setup svi.r1cs dev.ptau svi0.zkey -q
+"$PM" zkey beacon svi0.zkey svi.zkey 0102030405060708 10 -n final -q >/dev/null
+"$PM" options prove svi-request.json svi.zkey svi-proof.json svi-public.json --results svi-results.json -q
+"$PM" zkey export-vk svi.zkey svi-vk.json
+"$PM" verify svi-vk.json svi-public.json svi-proof.json >/dev/null
+[ "$(node -e 'console.log(JSON.parse(require("fs").readFileSync("svi-public.json")).length)')" = 13 ] ||
+  { echo "commitment mode: not 13 public signals"; exit 1; }
+"$PM" options decode svi-request.json svi-public.json --values svi-results.json >svi-decoded.json
+cmp <(tr -d ' \n' <svi-decoded.json) <(tr -d ' \n' <svi-results.json)
+# Without the values, or with one committed value changed, nothing decodes.
+if "$PM" options decode svi-request.json svi-public.json 2>err.txt; then echo "decoded without values"; exit 1; fi
+grep -q "committed_rows" err.txt
+node -e '
+  const fs = require("fs");
+  const r = JSON.parse(fs.readFileSync("svi-results.json", "utf8"));
+  r.committed_rows[3] = (BigInt(r.committed_rows[3]) + 1n).toString();
+  fs.writeFileSync("svi-lie.json", JSON.stringify(r));'
+if "$PM" options decode svi-request.json svi-public.json --values svi-lie.json 2>err.txt; then
+  echo "a changed committed value decoded"; exit 1
+fi
+grep -q "do not hash to the proof" err.txt
 # The proving service: the same request as a job (no witness upload; the worker solves it).
 DATA="$T/service"
 KEY=$("$PM" keys create --data "$DATA" --name options)
@@ -89,6 +127,20 @@ node -e '
   if (!same || job.results.snapshot !== cli.snapshot)
     throw new Error("service results differ from the CLI: " + JSON.stringify(job.results) + " vs " + JSON.stringify(cli));'
 "$PM" verify vk.json job-public.json job-proof.json >/dev/null
+# Commitment mode as a job: the committed values come back beside the proof, as the CLI made them.
+SVI_CIRCUIT=$(curl -sS --fail-with-body -H "$AUTH" --data-binary @svi.zkey "$URL/v1/circuits" |
+  sed -n 's/.*"id":"\([0-9a-f]*\)".*/\1/p')
+printf '{"circuit": "%s", "options": %s}' "$SVI_CIRCUIT" "$(cat svi-request.json)" >svi-job.json
+JOB=$(curl -sS --fail-with-body -H "$AUTH" -H 'Content-Type: application/json' --data-binary @svi-job.json \
+  "$URL/v1/jobs" | sed -n 's/.*"id":"\([0-9a-f]*\)".*/\1/p')
+curl -sS --fail-with-body -H "$AUTH" "$URL/v1/jobs/$JOB?wait=60" >svi-job-result.json
+node -e '
+  const fs = require("fs");
+  const job = JSON.parse(fs.readFileSync("svi-job-result.json", "utf8"));
+  const cli = JSON.parse(fs.readFileSync("svi-results.json", "utf8"));
+  if (job.state !== "succeeded") throw new Error("svi job: " + JSON.stringify(job));
+  if (JSON.stringify(job.results) !== JSON.stringify(cli))
+    throw new Error("service results differ from the CLI: " + JSON.stringify(job.results) + " vs " + JSON.stringify(cli));'
 # A request changed after signing is refused at submission, naming the field (422).
 printf '{"circuit": "%s", "options": %s}' "$CIRCUIT" "$(cat changed.json)" >bad-job.json
 CODE=$(curl -sS -o bad-job.out -w '%{http_code}' -H "$AUTH" -H 'Content-Type: application/json' \
@@ -99,8 +151,10 @@ CODE=$(curl -sS -o bad-job.out -w '%{http_code}' -H "$AUTH" -H 'Content-Type: ap
 ANVIL="$ROOT/tools/peers/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil"
 if [ -x "$ANVIL" ] && [ -d "$ROOT/tools/peers/node_modules/solc" ]; then
   node "$ROOT/tests/options/options_evm.mjs" --proofmill "$PM" --zkey bsm.zkey --proof proof.json \
-    --public public.json --request request.json --work "$T"
+    --public public.json --request request.json --per 2 --committed 0 --work "$T"
+  node "$ROOT/tests/options/options_evm.mjs" --proofmill "$PM" --zkey svi.zkey --proof svi-proof.json \
+    --public svi-public.json --request svi-request.json --per 2 --committed 1 --work "$T"
 elif [ "${CI:-}" = true ]; then
   echo "anvil and solc (npm test peers) are missing: run scripts/setup.sh"; exit 1
 fi
-echo "options: keygen, sign, prove, verify (Proofmill and snarkjs), decode, four refusals, service job, on-chain consumer OK"
+echo "options: keygen, sign, prove, verify (Proofmill and snarkjs), decode, refusals, SVI and commitment mode, service jobs, on-chain consumer OK"

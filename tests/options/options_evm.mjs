@@ -3,7 +3,7 @@
 // proof are refused. Used by tests/options/options.sh.
 //
 // usage: node options_evm.mjs --proofmill BIN --zkey bsm.zkey --proof proof.json --public public.json
-//        --request request.json --work DIR
+//        --request request.json --per P --committed 0|1 --work DIR
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -45,8 +45,10 @@ try {
   const [from] = await rpc.call('eth_accounts');
   const chain = new Chain(rpc, from);
   const vAddr = await chain.deploy(verifier.bytecode);
+  const E = BigInt(request.snapshot.expiries.length), P = BigInt(opt.per), committed = opt.committed === '1';
+  const feed = BigInt(request.snapshot.feed_id);
   const deployMarks = async (key) => {
-    const args = [vAddr, key[0], key[1], 1n, 1n, 2n, 3600n].map(word).join('');
+    const args = [vAddr, key[0], key[1], feed, E, P, 3600n, committed ? 1n : 0n].map(word).join('');
     return chain.deploy(marks.bytecode + args);
   };
   const at = async (t) => {
@@ -74,16 +76,27 @@ try {
   check('a snapshot from the future is refused', await submit(early, proofWords, pub, ts - 50n), 'snapshot from the future');
   const good = await deployMarks([ax, ay]);
   check('a fresh snapshot is accepted', await submit(good, proofWords, pub, ts + 60n), 'ok');
-  // The stored mark of the first option (a call at the first strike): its price, as public.json has it.
-  const n = 2;
-  const strike = pub[1 + 6 * n + 4 + 1];
-  const key = encodeCall(marks.selectors['markKey(uint256,uint256,bool)'], [
-    { words: [pub[1 + 6 * n + 4], strike, pub[1 + 6 * n + 4 + 1 + n]] }]);
-  const mk = await rpc.call('eth_call', [{ to: good, data: key }, 'latest']);
-  const read = encodeCall(marks.selectors['marks(bytes32)'], [{ words: [BigInt(mk)] }]);
-  const stored = await rpc.call('eth_call', [{ to: good, data: read }, 'latest']);
-  const price = BigInt('0x' + stored.slice(2, 66));
-  check('the stored price is the proof\'s (a positive call price)', price, pub[1]);
+  const call = async (data) => rpc.call('eth_call', [{ to: good, data }, 'latest']);
+  const n = Number(E * P);
+  const outputs = committed ? 8 : 1 + 6 * n + 6;
+  // The book's total value, as public.json has it (the first of the six totals).
+  const total = await call(encodeCall(marks.selectors['totals(uint256)'], [{ words: [0n] }]));
+  const R = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
+  const asInt256 = (v) => (v > R / 2n ? (1n << 256n) - (R - v) : v);  // the contract's _signed, as a word
+  check("the stored total value is the proof's", BigInt(total), asInt256(pub[outputs - 6]));
+  if (committed) {
+    const c = await call(encodeCall(marks.selectors['resultsCommitment()'], []));
+    check("the stored commitment is the proof's", BigInt(c), pub[1]);
+  } else {
+    // The stored mark of the first option (a call at the first strike): its price, as public.json has it.
+    const strike = pub[outputs + 4 + Number(E)];
+    const key = encodeCall(marks.selectors['markKey(uint256,uint256,bool)'], [
+      { words: [pub[outputs + 4], strike, pub[outputs + 4 + Number(E) + n]] }]);
+    const mk = await call(key);
+    const stored = await call(encodeCall(marks.selectors['marks(bytes32)'], [{ words: [BigInt(mk)] }]));
+    const price = BigInt('0x' + stored.slice(2, 66));
+    check("the stored price is the proof's (a positive call price)", price, pub[1]);
+  }
   check('a replayed snapshot is refused', await submit(good, proofWords, pub, ts + 120n), 'replayed or older snapshot');
 
   const late = await deployMarks([ax, ay]);

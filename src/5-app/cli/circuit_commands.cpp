@@ -127,9 +127,12 @@ int run_prove(const CircuitArgs& a) {
 
 std::vector<ff::Fr> prove_circuit(const circuit::Circuit& c, const nlohmann::ordered_json& input,
                                   const std::string& zkey, const std::string& proof_out,
-                                  const std::string& public_out, Progress& p, bool allow_dev_key) {
+                                  const std::string& public_out, Progress& p, bool allow_dev_key,
+                                  std::vector<ff::Fr>* solved) {
   p.stage("solving the witness", "witness");
-  auto w = c.witness(c.solve(input));
+  auto values = c.solve(input);
+  auto w = c.witness(values);
+  if (solved) *solved = std::move(values);
   p.stage("loading " + zkey, "load zkey");
   auto pk = std::make_shared<const groth16::ProvingKey>(formats::load_zkey(zkey));
   groth16::require_contributed(pk->verifying_key(), "zkey '" + zkey + "'", allow_dev_key);

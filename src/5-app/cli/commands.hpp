@@ -31,10 +31,12 @@ class Progress;
 void add_dev_key_flag(CLI::App* c, bool& flag);
 /// Solves `input` (every constraint checked), proves with `zkey` (which must be this circuit's, with a
 /// phase-2 contribution unless allow_dev_key) and
-/// writes snarkjs's proof.json and public.json; returns the public signals.
+/// writes snarkjs's proof.json and public.json; returns the public signals (and, with `solved`,
+/// every builder wire's value, for Circuit::tap).
 std::vector<ff::Fr> prove_circuit(const circuit::Circuit& c, const nlohmann::ordered_json& input,
                                   const std::string& zkey, const std::string& proof_out,
-                                  const std::string& public_out, Progress& p, bool allow_dev_key);
+                                  const std::string& public_out, Progress& p, bool allow_dev_key,
+                                  std::vector<ff::Fr>* solved = nullptr);
 /// Adds `serve`, `worker` and `keys` (the proving service) to `app` (of proofmill-service).
 void register_service_commands(CLI::App& app, std::function<int()>& run_slot);
 /// Runs the subcommand the user chose; returns the process exit code.

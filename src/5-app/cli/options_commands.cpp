@@ -24,7 +24,7 @@ namespace {
 using formats::ordered_json;
 
 struct OptionsArgs {
-  std::string snapshot, key, request, zkey, proof, pub, out, results;
+  std::string snapshot, key, request, zkey, proof, pub, out, results, values;
   bool force_progress = false, quiet = false, allow_dev_key = false;
 };
 
@@ -107,8 +107,9 @@ int run_sign(const OptionsArgs& a) {
 }
 
 std::string params_line(const catalog::options::Prepared& p) {
-  return "-p expiries=" + std::to_string(p.params.at("expiries")) +
-         " -p options=" + std::to_string(p.params.at("options"));
+  std::string line;
+  for (const auto& [k, v] : p.params) line += (line.empty() ? "-p " : " -p ") + k + "=" + std::to_string(v);
+  return line;
 }
 
 int run_input(const OptionsArgs& a) {
@@ -133,9 +134,12 @@ int run_prove(const OptionsArgs& a) {
   auto prepared = catalog::options::prepare(request);
   p.stage("building bsm_options " + params_line(prepared), "build");
   auto c = catalog::build(catalog::find("bsm_options"), prepared.params);
-  auto pub = prove_circuit(c, prepared.input, a.zkey, a.proof, a.pub, p, a.allow_dev_key);
+  std::vector<ff::Fr> values;
+  auto pub = prove_circuit(c, prepared.input, a.zkey, a.proof, a.pub, p, a.allow_dev_key, &values);
   p.done();
-  emit(catalog::options::decode(request, pub), a.results);
+  std::vector<ff::Fr> rows;
+  if (prepared.params.at("commit") == 1) rows = c.tap("rows", values);
+  emit(catalog::options::decode(request, pub, rows), a.results);
   return 0;
 }
 
@@ -150,7 +154,9 @@ int run_decode(const OptionsArgs& a) {
       throw Error(Errc::invalid_argument, "'" + a.pub + "': every signal must be a decimal string below r");
     pub.push_back(*f);
   }
-  emit(catalog::options::decode(request, pub), a.results);
+  std::vector<ff::Fr> rows;
+  if (!a.values.empty()) rows = catalog::options::committed_rows(formats::read_json_file(a.values));
+  emit(catalog::options::decode(request, pub, rows), a.results);
   return 0;
 }
 
@@ -207,11 +213,16 @@ void register_options_commands(CLI::App& app, std::function<int()>& run_slot) {
   }
   {
     auto a = std::make_shared<OptionsArgs>();
-    auto* c = g->add_subcommand("decode", "Decode a proof's public.json into decimal prices and Greeks");
+    auto* c = g->add_subcommand("decode", "Decode a proof's public.json (and, in commitment mode, check the committed values) into decimal "
+                                "prices and Greeks");
     c->add_option("request", a->request, "The request it was proven for")
         ->required()
         ->check(CLI::ExistingFile);
     c->add_option("public", a->pub, "public.json")->required()->check(CLI::ExistingFile);
+    c->add_option("--values", a->values,
+                  "Commitment mode: the prover's results JSON, whose committed_rows are checked against the "
+                  "proof's commitment")
+        ->check(CLI::ExistingFile);
     c->add_option("--results", a->results, "Write the results here instead of stdout");
     c->final_callback([a, &run_slot] { run_slot = [a] { return run_decode(*a); }; });
   }

@@ -372,7 +372,9 @@ struct ApiServer::Impl {
     json request = json::parse(input.begin(), input.end());
     std::vector<ff::Fr> pub;
     for (const auto& v : json::parse(*job.pub)) pub.push_back(*ff::Fr::from_decimal(v.get<std::string>()));
-    out["results"] = catalog::options::decode(request, pub);
+    std::vector<ff::Fr> rows;
+    if (job.results) rows = catalog::options::committed_rows(json::parse(*job.results));
+    out["results"] = catalog::options::decode(request, pub, rows);
   }
 
   void submit_job(const httplib::Request& req, httplib::Response& res, const ApiKey& key,
@@ -445,12 +447,11 @@ struct ApiServer::Impl {
       // the worker solves the witness natively.
       try {
         auto p = catalog::options::prepare(*options);
-        const std::int64_t n_exp = static_cast<std::int64_t>(p.params.at("expiries"));
-        const std::int64_t n = n_exp * static_cast<std::int64_t>(p.params.at("options"));
-        if (info->n_public != 1 + 6 * n + 4 + n_exp + 2 * n) {
+        if (info->n_public != static_cast<std::int64_t>(catalog::options::public_signal_count(p.params))) {
+          std::string params;
+          for (const auto& [k, v] : p.params) params += " -p " + k + "=" + std::to_string(v);
           throw HttpError{422, "invalid_request",
-                          "circuit " + info->id + " is not bsm_options -p expiries=" + std::to_string(n_exp) +
-                              " -p options=" + std::to_string(n / n_exp) + " (" +
+                          "circuit " + info->id + " is not bsm_options" + params + " (" +
                               std::to_string(info->n_public) + " public signals)"};
         }
       } catch (const Error& e) {

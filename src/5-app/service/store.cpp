@@ -76,6 +76,11 @@ CREATE TABLE job_events (
 );
 CREATE INDEX job_events_job ON job_events (job_id, seq);
 )sql",
+    // 2: what a job's proof leaves private but its client needs (an options batch's committed
+    // values in commitment mode), as JSON.
+    R"sql(
+ALTER TABLE jobs ADD COLUMN results TEXT;
+)sql",
 };
 
 std::string dialect_sql(std::string sql, Dialect d) {

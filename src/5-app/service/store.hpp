@@ -42,6 +42,7 @@ struct JobRecord {
   JobState state = JobState::queued;
   std::int64_t key_id = 0, priority = 0, attempts = 0, max_attempts = 0, created_at = 0;
   std::optional<std::string> idempotency_key, error, proof, pub;
+  std::optional<std::string> results;  ///< JSON the proof leaves private (options: committed rows)
   std::optional<std::int64_t> started_at, finished_at, prove_ms;
 };
 
@@ -121,9 +122,11 @@ class Store {
   /// Extends the lease; false when the lease is gone (expired and re-claimed, or cancelled).
   bool renew(const Claim& c, std::int64_t lease_ms);
   /// Writes the result if `c` still holds the lease; returns submit-to-finish milliseconds, or
-  /// nullopt when the lease was lost (the result is dropped).
+  /// nullopt when the lease was lost (the result is dropped). `results`: JSON the proof leaves
+  /// private but the client needs (JobRecord::results).
   std::optional<std::int64_t> complete(const Claim& c, const std::string& worker, const std::string& proof,
-                                       const std::string& pub, std::int64_t prove_ms);
+                                       const std::string& pub, std::int64_t prove_ms,
+                                       const std::optional<std::string>& results = std::nullopt);
   /// Records a failed attempt. `retry`: back to the queue while attempts remain; otherwise (or
   /// when exhausted) the job fails. Returns the job's new state (nullopt if the lease was lost).
   std::optional<JobState> fail(const Claim& c, const std::string& worker, const std::string& reason, bool retry);

@@ -51,16 +51,17 @@ bool Store::renew(const Claim& cl, std::int64_t lease_ms) {
 
 std::optional<std::int64_t> Store::complete(const Claim& cl, const std::string& worker,
                                             const std::string& proof, const std::string& pub,
-                                            std::int64_t prove_ms) {
+                                            std::int64_t prove_ms,
+                                            const std::optional<std::string>& results) {
   std::optional<std::int64_t> latency;
   db_->transact([&](Connection& c) {
     auto r = c.query(
-        "UPDATE jobs SET state = 'succeeded', proof = ?, public = ?, prove_ms = ?, error = NULL, "
+        "UPDATE jobs SET state = 'succeeded', proof = ?, public = ?, prove_ms = ?, results = ?, error = NULL, "
         "finished_at = " +
             db_->now_ms() +
             ", lease_expires_at = NULL WHERE id = ? AND lease_token = ? AND state = 'running' "
             "RETURNING finished_at - created_at",
-        {proof, pub, prove_ms, cl.job_id, cl.token});
+        {proof, pub, prove_ms, Param::opt(results), cl.job_id, cl.token});
     if (!r.rows.empty()) {
       latency = r.rows[0].integer(0);
       event(c, cl.job_id, "succeeded", worker, "prove " + std::to_string(prove_ms) + " ms");

@@ -13,7 +13,7 @@ namespace pm::service::store_rows {
 inline const char* kJobColumns =
     "seq, id, circuit_id, state, key_id, priority, attempts, max_attempts, created_at, idempotency_key, "
     "error, "
-    "proof, public, started_at, finished_at, prove_ms";
+    "proof, public, started_at, finished_at, prove_ms, results";
 
 // A state read back from the database; anything else there is a corrupt row.
 inline JobState state_of(const std::string& text) {
@@ -42,6 +42,7 @@ inline JobRecord job_from_row(const Row& r, bool with_result) {
   j.started_at = r.opt_integer(13);
   j.finished_at = r.opt_integer(14);
   j.prove_ms = r.opt_integer(15);
+  if (with_result) j.results = r.opt(16);
   return j;
 }
 

@@ -297,13 +297,21 @@ void WorkerPool::process(const Claim& c, const std::string& worker) {
     auto cached = cache_.get(c.circuit);
     auto bytes = with_retry([&] { return store_.witness(c.job_id); }, retry_limit);
     formats::Witness w;
+    std::optional<std::string> results;
     if (is_options_request(bytes)) {
       // An options job: the witness is solved here, natively, from the request (checked when it
-      // was submitted; a constraint that fails now is named in the job's error).
+      // was submitted; a constraint that fails now is named in the job's error). In commitment
+      // mode the committed values are kept beside the proof (the job's `results`).
       auto request = nlohmann::json::parse(bytes.begin(), bytes.end());
       auto p = catalog::options::prepare(request);
       auto circuit = catalog::build(catalog::find("bsm_options"), p.params);
-      w.values = circuit.witness(circuit.solve(p.input));
+      auto values = circuit.solve(p.input);
+      w.values = circuit.witness(values);
+      if (p.params.at("commit") == 1) {
+        nlohmann::json rows = nlohmann::json::array();
+        for (const auto& v : circuit.tap("rows", values)) rows.push_back(v.to_decimal());
+        results = nlohmann::json{{"committed_rows", rows}}.dump();
+      }
     } else {
       try {
         w = formats::parse_wtns(bytes, "witness of job " + c.job_id);
@@ -332,7 +340,7 @@ void WorkerPool::process(const Claim& c, const std::string& worker) {
     std::string pub_json = formats::dump_snarkjs(
         formats::public_to_json(std::span<const ff::Fr>(w.values.data() + 1, pk.n_public)));
     auto latency =
-        with_retry([&] { return store_.complete(c, worker, proof_json, pub_json, prove_ms); }, retry_limit);
+        with_retry([&] { return store_.complete(c, worker, proof_json, pub_json, prove_ms, results); }, retry_limit);
     if (!latency) {
       log(LogLevel::warn, "result dropped: the lease was lost before completion", {{"job", c.job_id}});
       metrics().failures.inc({"lease_lost"});
