@@ -141,6 +141,31 @@ std::string host_name() {
 }
 }  // namespace
 
+std::shared_ptr<const circuit::Circuit> CircuitCache::get(const std::string& name,
+                                                          const std::map<std::string, std::uint64_t, std::less<>>& params) {
+  std::string key = name;
+  for (const auto& [k, v] : params) key += " " + k + "=" + std::to_string(v);
+  {
+    std::lock_guard lock(mu_);
+    for (auto it = entries_.begin(); it != entries_.end(); ++it) {
+      if (it->first == key) {
+        entries_.splice(entries_.begin(), entries_, it);
+        return entries_.front().second;
+      }
+    }
+  }
+  // Built outside the lock (other parameter sets stay available); two workers missing together
+  // both build, and one copy is kept.
+  auto built = std::make_shared<const circuit::Circuit>(catalog::build(catalog::find(name), params));
+  std::lock_guard lock(mu_);
+  for (const auto& e : entries_) {
+    if (e.first == key) return e.second;
+  }
+  entries_.emplace_front(key, built);
+  if (entries_.size() > capacity_) entries_.pop_back();
+  return built;
+}
+
 WorkerPool::WorkerPool(Store& store, Notifier& notifier, WorkerOptions opt)
     : store_(store),
       notifier_(notifier),
@@ -304,12 +329,12 @@ void WorkerPool::process(const Claim& c, const std::string& worker) {
       // mode the committed values are kept beside the proof (the job's `results`).
       auto request = nlohmann::json::parse(bytes.begin(), bytes.end());
       auto p = catalog::options::prepare(request);
-      auto circuit = catalog::build(catalog::find("bsm_options"), p.params);
-      auto values = circuit.solve(p.input);
-      w.values = circuit.witness(values);
+      auto circuit = circuits_.get("bsm_options", p.params);
+      auto values = circuit->solve(p.input);
+      w.values = circuit->witness(values);
       if (p.params.at("commit") == 1) {
         nlohmann::json rows = nlohmann::json::array();
-        for (const auto& v : circuit.tap("rows", values)) rows.push_back(v.to_decimal());
+        for (const auto& v : circuit->tap("rows", values)) rows.push_back(v.to_decimal());
         results = nlohmann::json{{"committed_rows", rows}}.dump();
       }
     } else {

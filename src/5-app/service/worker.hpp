@@ -24,6 +24,9 @@
 namespace pm::groth16 {
 class Prover;
 }
+namespace pm::circuit {
+class Circuit;
+}
 
 namespace pm::service {
 
@@ -79,6 +82,20 @@ struct WorkerOptions {
   std::size_t cache_bytes = std::size_t{4} << 30;
 };
 
+/// Built-in circuits built once per parameter set and shared by the workers (an options job's
+/// circuit takes a second or two to build; a service proves the same parameters many times).
+/// Keeps the `capacity` most recently used.
+class CircuitCache {
+ public:
+  explicit CircuitCache(std::size_t capacity) : capacity_(capacity) {}
+  std::shared_ptr<const circuit::Circuit> get(const std::string& name, const std::map<std::string, std::uint64_t, std::less<>>& params);
+
+ private:
+  std::size_t capacity_;
+  std::mutex mu_;
+  std::list<std::pair<std::string, std::shared_ptr<const circuit::Circuit>>> entries_;  // front = most recent
+};
+
 class WorkerPool {
  public:
   WorkerPool(Store& store, Notifier& notifier, WorkerOptions opt);
@@ -101,6 +118,7 @@ class WorkerPool {
   Notifier& notifier_;
   WorkerOptions opt_;
   ProverCache cache_;
+  CircuitCache circuits_{2};
   std::string name_;
   std::atomic<bool> stopping_{false};
   std::atomic<unsigned> busy_{0};
