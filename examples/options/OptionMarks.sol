@@ -23,7 +23,10 @@ interface IGroth16Verifier {
 /// totals: value, delta, gamma, vega, theta, rho of the positions (sizes times the per-contract
 /// values). Values are fixed point with 48 fractional bits, negative ones as r - |v|. In
 /// commitment mode the per-option values travel off chain beside the proof and `results` binds
-/// them (`proofmill options decode --values` checks them against it).
+/// them (`proofmill options decode --values` checks them against it). The proof shows the numbers
+/// are right for the book it priced, not that it is the venue's book: only `submitter` (the
+/// account that deployed the contract) may submit, so no one else can replace the totals with
+/// those of another book priced on the same snapshot.
 contract OptionMarks {
     uint256 internal constant R = 21888242871839275222246405745257275088548364400416034343698204186575808495617;
 
@@ -38,6 +41,7 @@ contract OptionMarks {
     }
 
     IGroth16Verifier public immutable verifier;
+    address public immutable submitter;
     uint256 public immutable oracleAx;
     uint256 public immutable oracleAy;
     uint256 public immutable feedId;
@@ -69,6 +73,7 @@ contract OptionMarks {
         bool committed_
     ) {
         verifier = verifier_;
+        submitter = msg.sender;
         oracleAx = oracleAx_;
         oracleAy = oracleAy_;
         feedId = feedId_;
@@ -88,6 +93,7 @@ contract OptionMarks {
         uint256[2] calldata pC,
         uint256[] calldata pub
     ) external {
+        require(msg.sender == submitter, "not the submitter");
         uint256 n = expiries * perExpiry;
         uint256 outputs = committed ? 8 : 1 + 6 * n + 6; // index of the first public input
         uint256 inputs = outputs + 4 + expiries + (committed ? 0 : 3 * n);

@@ -69,7 +69,9 @@ cat >svi-snapshot.json <<'JSON'
  "expiries": [{"expiry": 1767592000, "svi": {"a": "0.02", "b": "0.05", "rho": "-0.3", "m": "0.01", "sigma": "0.2"}}]}
 JSON
 "$PM" oracle sign svi-snapshot.json oracle.key svi-signed.json
-printf '{"snapshot": %s, "outputs": "commitment", "options": [
+# (a fixed salt, so that the service's results can be compared with the CLI's; without one each
+# proof draws its own)
+printf '{"snapshot": %s, "outputs": "commitment", "salt": "123456789", "options": [
   {"id": "C3000", "strike": "3000", "expiry": 1767592000, "type": "call", "size": "2.5"},
   {"id": "P2500", "strike": "2500", "expiry": 1767592000, "type": "put", "size": "-4"}]}\n' "$(cat svi-signed.json)" >svi-request.json
 PARAMS=$("$PM" options input svi-request.json svi-input.json)
@@ -91,7 +93,7 @@ grep -q "committed_rows" err.txt
 node -e '
   const fs = require("fs");
   const r = JSON.parse(fs.readFileSync("svi-results.json", "utf8"));
-  r.committed_rows[3] = (BigInt(r.committed_rows[3]) + 1n).toString();
+  r.committed_rows[4] = (BigInt(r.committed_rows[4]) + 1n).toString();  // the first price, one ulp
   fs.writeFileSync("svi-lie.json", JSON.stringify(r));'
 if "$PM" options decode svi-request.json svi-public.json --values svi-lie.json 2>err.txt; then
   echo "a changed committed value decoded"; exit 1

@@ -42,7 +42,7 @@ const submitData = (words, signals) =>
 const anvil = await startAnvil(ANVIL, ['--timestamp', String(ts - 1000n)], path.join(opt.work, 'anvil.pid'));
 try {
   const rpc = anvil.rpc;
-  const [from] = await rpc.call('eth_accounts');
+  const [from, stranger] = await rpc.call('eth_accounts');
   const chain = new Chain(rpc, from);
   const vAddr = await chain.deploy(verifier.bytecode);
   const E = BigInt(request.snapshot.expiries.length), P = BigInt(opt.per), committed = opt.committed === '1';
@@ -55,11 +55,11 @@ try {
     await rpc.call('evm_setNextBlockTimestamp', [Number(t)]);
   };
   // Sends submit(); returns 'ok' or the revert reason.
-  const submit = async (to, words, signals, t) => {
+  const submit = async (to, words, signals, t, sender = from) => {
     await at(t);
     const data = submitData(words, signals);
     try {
-      await rpc.call('eth_estimateGas', [{ from, to, data }]);
+      await rpc.call('eth_estimateGas', [{ from: sender, to, data }]);
     } catch (e) {
       const m = /revert(?:ed)?:? ?(.*)$/.exec(e.message);
       await rpc.call('evm_mine', []);  // keep the block clock moving as if the call was made
@@ -75,6 +75,8 @@ try {
   const early = await deployMarks([ax, ay]);
   check('a snapshot from the future is refused', await submit(early, proofWords, pub, ts - 50n), 'snapshot from the future');
   const good = await deployMarks([ax, ay]);
+  check('another sender is refused (it could replace the totals with another book\'s)',
+    await submit(good, proofWords, pub, ts + 30n, stranger), 'not the submitter');
   check('a fresh snapshot is accepted', await submit(good, proofWords, pub, ts + 60n), 'ok');
   const call = async (data) => rpc.call('eth_call', [{ to: good, data }, 'latest']);
   const n = Number(E * P);

@@ -44,6 +44,8 @@ CircuitDef bsm_options_circuit() {
             auto vols = b.private_inputs(svi ? "svi" : "vol", svi ? 5 * n_exp : n_exp);
             gadgets::babyjub::PointExpr r8{b.private_input("sig_r8x"), b.private_input("sig_r8y")};
             Expr sig_s = b.private_input("sig_s");
+            std::optional<Expr> salt;
+            if (commit) salt = b.private_input("salt");
 
             Expr msg = svi ? bsm::svi_snapshot_message(b, feed, timestamp, spot, rate, yield, expiries, vols)
                            : bsm::snapshot_message(b, feed, timestamp, spot, rate, yield, expiries, vols);
@@ -72,6 +74,7 @@ CircuitDef bsm_options_circuit() {
               }
             }
             std::vector<Expr> out[6], rows;
+            if (commit) rows.push_back(*salt);
             for (std::size_t i = 0; i < n; ++i) {
               const auto& g = greeks[i];
               const bsm::Fixed* v[6] = {&g.price, &g.delta, &g.gamma, &g.vega, &g.theta, &g.rho};
@@ -80,7 +83,7 @@ CircuitDef bsm_options_circuit() {
               for (int k = 0; k < 6; ++k) rows.push_back(v[k]->raw());
             }
             if (commit) {
-              b.public_output("results", bsm::results_commitment(b, rows));
+              b.public_output("results", bsm::results_commitment(b, msg, n_exp, per, rows));
               b.tap("rows", rows);
             } else {
               const char* names[6] = {"price", "delta", "gamma", "vega", "theta", "rho"};

@@ -1,11 +1,13 @@
 #include "catalog/bsm_request.hpp"
 
 #include <algorithm>
+#include <array>
 #include <functional>
 #include <string>
 #include <vector>
 
 #include "base/error.hpp"
+#include "base/random.hpp"
 #include "ff/signed.hpp"
 #include "gadgets/bsm.hpp"
 #include "gadgets/eddsa.hpp"
@@ -46,6 +48,15 @@ Fr decimal_of(const json& v, const std::string& field) {
   } catch (const Error& e) {
     fail(field, std::string("is not a usable decimal: ") + e.what());
   }
+}
+
+// The circuit's domains, checked here so that a request outside them is refused by field name
+// before any proving (the circuit refuses it too, by constraint).
+long double value_of(const Fr& raw) { return gadgets::fixed::decode(raw, bsm::kFrac); }
+void check_within(const Fr& raw, long double lo, bool lo_open, long double hi, const std::string& field,
+                  const std::string& domain) {
+  const long double v = value_of(raw);
+  if (v < lo || (lo_open && v == lo) || v >= hi) fail(field, "must be " + domain);
 }
 
 std::uint64_t seconds_of(const json& v, const std::string& field) {
@@ -96,8 +107,11 @@ Snapshot parse_snapshot(const json& s) {
   out.feed = field_of(member(s, "feed_id", w), w + ".feed_id");
   out.timestamp = seconds_of(member(s, "timestamp", w), w + ".timestamp");
   out.spot = decimal_of(member(s, "spot", w), w + ".spot");
+  check_within(out.spot, 0, true, 1099511627776.0L, w + ".spot", "positive and below 2^40");
   out.rate = decimal_of(member(s, "rate", w), w + ".rate");
+  check_within(out.rate, -65536, false, 65536, w + ".rate", "within (-2^16, 2^16)");
   out.yield = decimal_of(member(s, "yield", w), w + ".yield");
+  check_within(out.yield, -65536, false, 65536, w + ".yield", "within (-2^16, 2^16)");
   const json& ex = member(s, "expiries", w);
   if (!ex.is_array() || ex.empty() || ex.size() > kMaxExpiries) {
     fail(w + ".expiries", "must be an array of 1 to " + std::to_string(kMaxExpiries) + " expiries");
@@ -111,9 +125,17 @@ Snapshot parse_snapshot(const json& s) {
     if (has_svi != out.svi) fail(f, "mixes `vol` and `svi`: every expiry of a snapshot uses the same kind");
     if (has_vol) {
       out.vols.push_back(decimal_of(ex[i]["vol"], f + ".vol"));
+      check_within(out.vols.back(), 0, true, 65536, f + ".vol", "positive and below 2^16");
     } else {
-      for (const char* k : kSviFields)
-        out.vols.push_back(decimal_of(member(ex[i]["svi"], k, f + ".svi"), f + ".svi." + k));
+      // a, m within (-2^16, 2^16); b in [0, 2^16); |rho| < 1; sigma in [0, 2^8) (sigma^2 < 2^16).
+      const long double lo[5] = {-65536, 0, -1, -65536, 0}, hi[5] = {65536, 65536, 1, 65536, 256};
+      const char* domain[5] = {"within (-2^16, 2^16)", "in [0, 2^16)", "within (-1, 1)",
+                               "within (-2^16, 2^16)", "in [0, 2^8)"};
+      for (int k = 0; k < 5; ++k) {
+        const std::string fk = f + ".svi." + kSviFields[k];
+        out.vols.push_back(decimal_of(member(ex[i]["svi"], kSviFields[k], f + ".svi"), fk));
+        check_within(out.vols.back(), lo[k], k == 2, hi[k], fk, domain[k]);
+      }
     }
     if (std::count(out.expiries.begin(), out.expiries.end(), out.expiries.back()) > 1)
       fail(f, "repeats an expiry");
@@ -205,13 +227,16 @@ Prepared prepare(const json& request) {
   for (std::size_t i = 0; i < opts.size(); ++i) {
     const std::string f = "options[" + std::to_string(i) + "]";
     strikes[i] = decimal_of(member(opts[i], "strike", f), f + ".strike");
+    check_within(strikes[i], 0, true, 281474976710656.0L, f + ".strike", "positive and below 2^48");
     const std::uint64_t e = seconds_of(member(opts[i], "expiry", f), f + ".expiry");
     auto it = std::find(s.expiries.begin(), s.expiries.end(), e);
     if (it == s.expiries.end()) fail(f + ".expiry", "is not one of the snapshot's expiries");
     const json& type = member(opts[i], "type", f);
     if (type != "call" && type != "put") fail(f + ".type", "must be \"call\" or \"put\"");
     calls[i] = type == "call" ? 1 : 0;
-    sizes[i] = opts[i].contains("size") ? decimal_of(opts[i]["size"], f + ".size") : gadgets::fixed::encode(1, bsm::kFrac);
+    sizes[i] = opts[i].contains("size") ? decimal_of(opts[i]["size"], f + ".size")
+                                        : gadgets::fixed::encode(1, bsm::kFrac);
+    check_within(sizes[i], -281474976710656.0L, false, 281474976710656.0L, f + ".size", "within [-2^48, 2^48)");
     by_expiry[static_cast<std::size_t>(it - s.expiries.begin())].push_back(i);
   }
   std::size_t per = 1;
@@ -241,8 +266,9 @@ Prepared prepare(const json& request) {
       } else if (!by_expiry[e].empty()) {  // padding: the expiry's last option again, size 0
         const std::size_t i = by_expiry[e].back();
         strike.push_back(dec(strikes[i])), call.push_back(calls[i]), size.push_back("0");
-      } else {  // an expiry without options: an at-the-money call, size 0
-        strike.push_back(dec(s.spot)), call.push_back(1), size.push_back("0");
+      } else {  // an expiry without options: the request's first option, size 0 (a strike
+                // that is public anyway; never the private spot)
+        strike.push_back(dec(strikes[0])), call.push_back(calls[0]), size.push_back("0");
       }
     }
   }
@@ -264,6 +290,22 @@ Prepared prepare(const json& request) {
              {"sig_r8x", dec(signature.r8.x)},
              {"sig_r8y", dec(signature.r8.y)},
              {"sig_s", dec(Fr::from_canonical_reduced(signature.s))}};
+  if (commit) {
+    // The commitment's salt: the request's (reproducible results), or a fresh random one.
+    Fr salt;
+    if (request.contains("salt")) {
+      salt = field_of(request["salt"], "salt");
+    } else {
+      std::array<std::uint8_t, 32> bytes{};
+      os_random_bytes(bytes.data(), bytes.size());
+      ff::u256 u{};
+      for (int i = 0; i < 4; ++i)
+        for (int k = 0; k < 8; ++k) u[i] |= static_cast<std::uint64_t>(bytes[8 * i + k]) << (8 * k);
+      u[3] &= (std::uint64_t{1} << 61) - 1;  // below 2^253 < r
+      salt = Fr::from_canonical_reduced(u);
+    }
+    p.input["salt"] = dec(salt);
+  }
   return p;
 }
 
@@ -290,12 +332,10 @@ ordered_json decode(const json& request, std::span<const Fr> pub, std::span<cons
   for (std::size_t i = 0; i < n; ++i) {
     options_in.push_back(*Fr::from_decimal(p.input["strike"][i].get<std::string>()));
     options_in.push_back(Fr::from_u64(static_cast<std::uint64_t>(p.input["call"][i].get<int>())));
-    options_in.push_back(gadgets::fixed::encode_decimal("0", bsm::kFrac));
+    options_in.push_back(Fr::zero());
   }
-  for (std::size_t i = 0; i < n; ++i) {
-    const auto& t = p.input["size"][i].get_ref<const std::string&>();
-    options_in[3 * i + 2] = t.starts_with("-") ? -*Fr::from_decimal(t.substr(1)) : *Fr::from_decimal(t);
-  }
+  for (std::size_t i = 0; i < n; ++i)
+    options_in[3 * i + 2] = *Fr::from_decimal(p.input["size"][i].get<std::string>());
   std::vector<Fr> want{*Fr::from_decimal(p.input["oracle_ax"].get<std::string>()),
                        *Fr::from_decimal(p.input["oracle_ay"].get<std::string>()),
                        *Fr::from_decimal(p.input["feed_id"].get<std::string>()),
@@ -322,21 +362,21 @@ ordered_json decode(const json& request, std::span<const Fr> pub, std::span<cons
                   "committed results: this proof is in commitment mode; its options and results are the "
                   "committed_rows of the prover's results JSON (proofmill options decode --values)");
     }
-    if (rows.size() != bsm::kResultRow * n) {
+    if (rows.size() != 1 + bsm::kResultRow * n) {
       throw Error(Errc::mismatch, "committed results: " + std::to_string(rows.size()) + " values, expected " +
-                                      std::to_string(bsm::kResultRow * n) + " (9 an option slot)");
+                                      std::to_string(1 + bsm::kResultRow * n) + " (a salt, then 9 an option slot)");
     }
-    if (bsm::results_commitment(rows) != pub[1]) {
+    if (bsm::results_commitment(p.message, n_exp, n / n_exp, rows) != pub[1]) {
       throw Error(Errc::mismatch, "committed results: they do not hash to the proof's `results` commitment");
     }
     for (std::size_t i = 0; i < n; ++i) {
       for (std::size_t k = 0; k < 3; ++k) {
-        if (rows[bsm::kResultRow * i + k] != options_in[3 * i + k])
+        if (rows[1 + bsm::kResultRow * i + k] != options_in[3 * i + k])
           throw Error(Errc::mismatch, "committed results: option slot " + std::to_string(i) +
                                           " is not this request's option");
       }
     }
-    result = [rows](std::size_t i, std::size_t k) { return rows[bsm::kResultRow * i + 3 + k]; };
+    result = [rows](std::size_t i, std::size_t k) { return rows[1 + bsm::kResultRow * i + 3 + k]; };
   } else {
     result = [pub, n](std::size_t i, std::size_t k) { return pub[1 + k * n + i]; };
   }

@@ -9,6 +9,7 @@
 ///   (an expiry may instead carry an SVI slice: {"expiry": T, "svi": {"a", "b", "rho", "m", "sigma"}};
 ///   every expiry of a snapshot the same kind)
 /// Request: {"snapshot": <signed snapshot>, "outputs": "auto" | "public" | "commitment",
+///           "salt": (commitment mode, optional: a field element; random when absent),
 ///           "options": [{"id": "BTC-60000-C", "strike": "60000", "expiry": 1767592000, "type": "call",
 ///                        "size": "-2"}]}   (size: contracts, negative for short; default 1)
 /// Decimals are strings ("0.05", "1e-4") or JSON numbers, read exactly at 48 fractional bits;
@@ -54,8 +55,8 @@ std::size_t public_signal_count(const Params& params);
 /// The decoded results: {"snapshot": M, "feed_id", "timestamp", "oracle_key", "outputs",
 /// "options": [{id, strike, expiry, type, size, price, delta, gamma, vega, theta, rho}],
 /// "totals": {value, delta, gamma, vega, theta, rho}} as decimal strings; in commitment mode
-/// also "results" (the commitment) and "committed_rows" (its preimage: strike, call, size, price,
-/// delta, gamma, vega, theta, rho a slot, raw). The public signals' inputs and their `snapshot`
+/// also "results" (the commitment) and "committed_rows" (its preimage: the salt, then strike,
+/// call, size, price, delta, gamma, vega, theta, rho a slot, raw). The public signals' inputs and their `snapshot`
 /// output must be the request's, and in commitment mode `rows` must hash to the proof's
 /// commitment and hold the request's options (Error(Errc::mismatch) otherwise).
 nlohmann::ordered_json decode(const nlohmann::json& request, std::span<const ff::Fr> public_signals,

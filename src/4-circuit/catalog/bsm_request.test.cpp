@@ -100,7 +100,7 @@ TEST(OptionsRequest, SviSizesAndCommitment) {
   auto pub = cc.public_signals(values);
   ASSERT_EQ(pub.size(), public_signal_count(pc.params));
   auto rows = cc.tap("rows", values);
-  ASSERT_EQ(rows.size(), 9u * 4u);
+  ASSERT_EQ(rows.size(), 1u + 9u * 4u);  // the salt, then 9 a slot
   auto committed = decode(com_req, pub, rows);
   auto published = decode(pub_req, cp.public_signals(cp.solve(pp.input)));
   EXPECT_EQ(committed["outputs"], "commitment");
@@ -118,10 +118,16 @@ TEST(OptionsRequest, SviSizesAndCommitment) {
   }
   // The rows round-trip through the decoded JSON (what a client keeps beside the proof).
   EXPECT_EQ(committed_rows(committed), rows);
+  // Without a salt in the request, each preparation draws its own: two commitments to one book
+  // differ, so a book cannot be found by trying candidates against its commitment.
+  EXPECT_NE(prepare(com_req).input["salt"], prepare(com_req).input["salt"]);
   auto lie = rows;
-  lie[3] += ff::Fr::one();  // the first price, one ulp up
+  lie[4] += ff::Fr::one();  // the first price, one ulp up
   EXPECT_THROW((void)decode(com_req, pub, lie), Error);
-  EXPECT_THROW((void)decode(com_req, pub, std::span<const ff::Fr>(rows).first(27)), Error);
+  EXPECT_THROW((void)decode(com_req, pub, std::span<const ff::Fr>(rows).first(28)), Error);
+  auto other_salt = rows;
+  other_salt[0] += ff::Fr::one();
+  EXPECT_THROW((void)decode(com_req, pub, other_salt), Error);
   EXPECT_THROW((void)decode(com_req, pub), Error);  // no values at all
   auto other_commitment = pub;
   other_commitment[1] += ff::Fr::one();
@@ -187,6 +193,22 @@ TEST(OptionsRequest, ErrorsNameTheField) {
   r["options"] = json::array();
   EXPECT_NE(message(r).find("`options` must be a non-empty array"), std::string::npos);
   EXPECT_THROW((void)sign_snapshot(snapshot(), std::vector<std::uint8_t>(31)), Error);
+  // The circuit's domains are checked before proving, by field.
+  r = request();
+  r["options"][0]["strike"] = "-5";
+  EXPECT_NE(message(r).find("`options[0].strike` must be positive"), std::string::npos) << message(r);
+  r = request();
+  r["options"][3]["size"] = "3e14";
+  EXPECT_NE(message(r).find("`options[3].size` must be within [-2^48, 2^48)"), std::string::npos) << message(r);
+  json bad_svi = json::parse(R"({"feed_id": "7", "timestamp": 1765000000, "spot": "3000", "rate": "0.04",
+    "yield": "0", "expiries": [{"expiry": 1767592000, "svi": {"a": "0.02", "b": "0.05", "rho": "-1", "m": "0", "sigma": "0.2"}}]})");
+  try {
+    (void)sign_snapshot(bad_svi, key());
+    ADD_FAILURE() << "an SVI slice with rho = -1 was signed";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("`snapshot.expiries[0].svi.rho` must be within (-1, 1)"), std::string::npos)
+        << e.what();
+  }
   r = request();
   r["outputs"] = "both";
   EXPECT_NE(message(r).find("`outputs` must be"), std::string::npos) << message(r);

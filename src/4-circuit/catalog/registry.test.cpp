@@ -127,14 +127,14 @@ TEST(Registry, R1csHashesArePinned) {
       {"poseidon_chain", "d61bf619cd250a9b8f198c81d090b64cd7d75af9cad6f1c8d87ea4a6965fa099"},
       {"merkle_inclusion", "b6b237ddfe4f55866ac0d6f5d23fe81c1b5d7ef038ba11077b7cbac88b36ab60"},
       {"eddsa_poseidon", "13a3972f902013cbbbe41c940a571e001dd45fb3e5faad565329855ab24a6e0b"},
-      {"bsm_options", "0d85f32e3e021e05e32d2a06e98afc0e67208a19d5c6636aa24f52a9325ccece"},
-      {"bsm_implied_vol", "2ab76eebf9b947421c363c04ba7c1de7f7224559ff01b6519b4b14205f6d5160"},
+      {"bsm_options", "0b2aba537adfa01097509759dd4d0931cd81e87ccf985e030fbf7b6f89d4437c"},
+      {"bsm_implied_vol", "3f6a0c3cebc71ad2f47544ecdc486d5d78cb03743a80d2898cc0ea3ddcd80e3e"},
   };
   // Parameters that change a circuit's structure, not only its size, are pinned too.
   const std::pair<Params, std::string> bsm_variants[] = {
-      {{{"surface", 1}}, "a9e8a5111e178b5d8125c3b256540745cd4cec7aba0e05bc455222c79cb5b88f"},
-      {{{"commit", 1}}, "a406fd74ca6d28e12edc3b99bd5001c3a4eb653ce70e62f26d1e7c2bc2a3d95c"},
-      {{{"surface", 1}, {"commit", 1}}, "41d8d1dff706ca2487f8d401b510f85314544e8d366a6dc6444ddcafad96e248"},
+      {{{"surface", 1}}, "ccd6081a417edb1423973948154961b17b68d37759dce7e8e752f3b1c18b2c01"},
+      {{{"commit", 1}}, "3149bfe50208ee4e631fcd9f3c69e428fc93f3817955c108178a0378e15658bf"},
+      {{{"surface", 1}, {"commit", 1}}, "ed2b771fd5a30f22e533c8caf6c485faed0411c84c695074c5b1977ae2336bc7"},
   };
   for (const auto& [params, sha] : bsm_variants) {
     auto c = build(find("bsm_options"), params);

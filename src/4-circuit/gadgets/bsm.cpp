@@ -63,17 +63,21 @@ Expr svi_snapshot_message(Builder& b, const Expr& feed_id, const Expr& timestamp
                                                        rate, yield, expiries, slices, 5, expr_of_time));
 }
 
-Fr results_commitment(std::span<const Fr> rows) {
-  if (rows.size() % kResultRow != 0) throw Error(Errc::invalid_argument, "results: 9 values an option");
-  std::vector<Fr> m{results_domain(), Fr::from_u64(rows.size() / kResultRow)};
-  m.insert(m.end(), rows.begin(), rows.end());
+Fr results_commitment(const Fr& message, std::size_t expiries, std::size_t per, std::span<const Fr> committed) {
+  if (committed.size() != 1 + kResultRow * expiries * per)
+    throw Error(Errc::invalid_argument, "results: a salt and 9 values an option slot");
+  std::vector<Fr> m{results_domain(), message, Fr::from_u64(expiries), Fr::from_u64(per)};
+  m.insert(m.end(), committed.begin(), committed.end());
   return hash::poseidon_sponge(m);
 }
 
-Expr results_commitment(Builder& b, std::span<const Expr> rows) {
-  if (rows.size() % kResultRow != 0) throw Error(Errc::invalid_argument, "results: 9 values an option");
-  std::vector<Expr> m{Expr(results_domain()), Expr(static_cast<std::int64_t>(rows.size() / kResultRow))};
-  m.insert(m.end(), rows.begin(), rows.end());
+Expr results_commitment(Builder& b, const Expr& message, std::size_t expiries, std::size_t per,
+                        std::span<const Expr> committed) {
+  if (committed.size() != 1 + kResultRow * expiries * per)
+    throw Error(Errc::invalid_argument, "results: a salt and 9 values an option slot");
+  std::vector<Expr> m{Expr(results_domain()), message, Expr(static_cast<std::int64_t>(expiries)),
+                      Expr(static_cast<std::int64_t>(per))};
+  m.insert(m.end(), committed.begin(), committed.end());
   return poseidon_sponge(b, m);
 }
 
@@ -131,7 +135,10 @@ namespace {
 
 // The terms of a volatility given sd = sigma sqrt(tau); `shared`: priced for many options (a
 // flat volatility), so gamma's division is done here once.
-Vol vol_of_sd(Builder& b, const Market& m, const Expiry& e, const Fixed& sd, bool shared) {
+Vol vol_of_sd(Builder& b, const Market& m, const Expiry& e, const Fixed& sd_in, bool shared) {
+  // Expired: the selection discards the results, but the terms below must stay in their formats
+  // at tau = 1 s whatever the volatility (sd / (2 tau) would leave kWide for sd > 1.06).
+  Fixed sd = fixed::select(e.expired, zero(), sd_in);
   Fixed v = fixed::max(sd, constant_decimal(kVolFloor, kUnit));
   // Black's d1 = (ln(F / K) + v^2 / 2) / v with ln F / S = (r - q) tau: v^2, not sigma^2 tau, so
   // that below the floor the option is priced at the standard deviation v throughout.

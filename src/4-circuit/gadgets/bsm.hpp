@@ -148,11 +148,15 @@ Greeks european(Builder& b, const Market& m, const Expiry& e, const Vol& vol, co
 Greeks totals(Builder& b, std::span<const Fixed> sizes, std::span<const Greeks> greeks);
 
 /// A batch's options and results as one field element (the circuit's commitment mode): the
-/// Poseidon sponge of [results_domain(), n, then per option strike, call, size, price, delta,
-/// gamma, vega, theta, rho] (raw values; negative ones mod r). rows: kResultRow values an option.
+/// Poseidon sponge of [results_domain(), M, E, n, salt, then per option slot strike, call, size,
+/// price, delta, gamma, vega, theta, rho] (raw values; negative ones mod r): M the snapshot's
+/// message, E expiries of n slots each. `committed` is [salt, rows...]: 1 + kResultRow E n values.
+/// The salt (a private random field element) keeps a small book from being found by trying
+/// candidates against the commitment.
 inline constexpr std::size_t kResultRow = 9;
-Fr results_commitment(std::span<const Fr> rows);
-Expr results_commitment(Builder& b, std::span<const Expr> rows);
+Fr results_commitment(const Fr& message, std::size_t expiries, std::size_t per, std::span<const Fr> committed);
+Expr results_commitment(Builder& b, const Expr& message, std::size_t expiries, std::size_t per,
+                        std::span<const Expr> committed);
 /// "proofmill/bsm-results/v1" as a big-endian integer.
 Fr results_domain();
 
