@@ -17,6 +17,8 @@ want_peers=1
 [ "$want_peers" = 1 ] && PKGS+=(python3-mpmath)
 # Option prices and Greeks are checked against QuantLib (vectors.options_quantlib).
 [ "$want_peers" = 1 ] && PKGS+=(quantlib-python)
+# The fuzz preset: libFuzzer comes with clang (Debian's clang-16 and its runtime libraries).
+[ "$want_peers" = 1 ] && PKGS+=(clang-16 libclang-rt-16-dev)
 command -v node >/dev/null 2>&1 || PKGS+=(nodejs)
 command -v npm >/dev/null 2>&1 || PKGS+=(npm)
 

@@ -27,7 +27,9 @@
 // GCC 12's AVX-512 shift intrinsics start from _mm512_undefined_epi32(), which it then reports
 // as "may be used uninitialized" once inlined. A false positive; off for the including file
 // (only the IFMA translation units include this header).
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 
 #include <array>
 #include <cstdint>

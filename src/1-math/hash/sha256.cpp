@@ -5,6 +5,7 @@
 #include <cstring>
 
 #if defined(__x86_64__)
+#include <cpuid.h>
 #include <immintrin.h>
 #endif
 
@@ -87,8 +88,11 @@ __attribute__((target("sha,sse4.1,ssse3"))) void compress_shani(std::uint32_t h[
 }
 
 bool detect_shani() noexcept {
-  __builtin_cpu_init();
-  if (!__builtin_cpu_supports("sha") || !__builtin_cpu_supports("sse4.1")) return false;
+  // CPUID leaf 7 EBX bit 29 SHA, leaf 1 ECX bit 19 SSE4.1 (read directly: clang's
+  // __builtin_cpu_supports knows no "sha").
+  unsigned a = 0, b = 0, c = 0, d = 0;
+  if (!__get_cpuid_count(7, 0, &a, &b, &c, &d) || (b >> 29 & 1) == 0) return false;
+  if (!__get_cpuid(1, &a, &b, &c, &d) || (c >> 19 & 1) == 0) return false;
   const char* v = std::getenv("PROOFMILL_NO_ASM");
   return v == nullptr || *v == '\0' || std::strcmp(v, "0") == 0;
 }

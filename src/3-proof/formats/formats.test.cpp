@@ -156,5 +156,20 @@ TEST(Json, PublicSignalsKeepOutOfRangeValues) {
   EXPECT_EQ(error_code_of([&] { public_from_json(ordered_json::parse(R"([1])"), "p"); }), Errc::format);
 }
 
+// Found by fuzzing (fuzz_snarkjs_json, fuzz_options_request): a number no double holds is
+// nlohmann's out_of_range, not a parse_error, and reached the user unnamed. Now both kinds are
+// an Errc::format error naming the input.
+TEST(Json, UnparsableNumbersNameTheInput) {
+  for (const char* text : {"[1e999]", "{\"a\": -78696612379E632}", "[1", "nul"}) {
+    try {
+      (void)parse_json(text, "'public.json'");
+      ADD_FAILURE() << text << " parsed";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), Errc::format) << text;
+      EXPECT_NE(std::string(e.what()).find("'public.json' is not valid JSON"), std::string::npos) << e.what();
+    }
+  }
+}
+
 }  // namespace
 }  // namespace pm::formats

@@ -173,14 +173,18 @@ VerifyingKey vk_from_json(const ordered_json& j, const std::string& what) {
   return vk;
 }
 
+ordered_json parse_json(std::string_view text, const std::string& what) {
+  try {
+    return ordered_json::parse(text.begin(), text.end());
+  } catch (const nlohmann::json::exception& e) {  // parse_error, and out_of_range for 1e999
+    throw Error(Errc::format, what + " is not valid JSON: " + e.what());
+  }
+}
+
 ordered_json read_json_file(const std::string& path) {
   MappedFile m(path);
   auto bytes = m.bytes();
-  try {
-    return ordered_json::parse(bytes.begin(), bytes.end());
-  } catch (const nlohmann::json::parse_error& e) {
-    throw Error(Errc::format, "'" + path + "' is not valid JSON: " + e.what());
-  }
+  return parse_json(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), "'" + path + "'");
 }
 
 std::string dump_snarkjs(const ordered_json& j) {

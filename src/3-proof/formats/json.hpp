@@ -9,6 +9,7 @@
 #include <nlohmann/json_fwd.hpp>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ff/u256.hpp"
@@ -28,6 +29,9 @@ groth16::Proof proof_from_json(const ordered_json& j, const std::string& what);
 std::vector<ff::u256> public_from_json(const ordered_json& j, const std::string& what);
 groth16::VerifyingKey vk_from_json(const ordered_json& j, const std::string& what);
 
+/// Parses JSON text; any parser error (syntax, and a number too large for a double such as 1e999)
+/// becomes Error(Errc::format) naming `what` and the parser's position.
+ordered_json parse_json(std::string_view text, const std::string& what);
 /// Reads and parses a JSON file; throws Error(Errc::io / format) with the parser's position.
 ordered_json read_json_file(const std::string& path);
 /// snarkjs's formatting: JSON.stringify(x, null, 1).

@@ -298,7 +298,7 @@ Fr encode_decimal(std::string_view text, unsigned frac) {
   bool neg = false;
   if (i < text.size() && (text[i] == '-' || text[i] == '+')) neg = text[i++] == '-';
   u256 mant{};
-  int exp10 = 0, digits = 0, significant = 0;
+  int exp10 = 0, significant = 0;
   bool dot = false, any = false;
   for (; i < text.size(); ++i) {
     const char c = text[i];
@@ -311,7 +311,6 @@ Fr encode_decimal(std::string_view text, unsigned frac) {
     if (significant > 0 || c != '0') ++significant;
     if (significant > 38) throw bad("more than 38 significant digits");
     (void)mul_add_small(mant, 10, static_cast<std::uint64_t>(c - '0'));
-    ++digits;
     if (dot) --exp10;
   }
   if (!any) throw bad("no digits");
@@ -465,7 +464,7 @@ Fixed dot(Builder& b, std::span<const Fixed> xs, std::span<const Fixed> ys, cons
   }
   unsigned n = 0;
   while ((std::size_t{1} << n) < xs.size()) ++n;
-  pbits += n;  // |sum| <= n 2^pbits
+  pbits += n;  // |sum| <= count 2^pbits <= 2^(pbits + n), n = ceil(log2 count)
   need(pbits + 1 <= kMaxProductBits, "operands too wide for dot: narrow() them first");
   unsigned out = std::min(w, pbits > F ? pbits - F + 1 : 1u);
   return make(b, round_shift(b, sum, pbits, F, out, "sum within the format"), fmt, out);
@@ -602,7 +601,7 @@ Fixed ln(Builder& b, const Fixed& x, const Format& fmt) {
   const unsigned nb = std::max(1u, bit_length(static_cast<std::uint64_t>(span)));
   need(x.bits() + S + 2 <= kMaxProductBits, "operand too wide for ln");
   Expr k_off = b.hint1("ln exponent", std::span<const Expr>(&x.raw(), 1),
-                       [F](std::span<const Fr> v, std::span<Fr> out) {
+                       [](std::span<const Fr> v, std::span<Fr> out) {
                          SInt t = to_signed(v[0]);
                          if (t.neg || ff::is_zero(t.mag))
                            throw Error(Errc::unsatisfied, "logarithm of a non-positive number");

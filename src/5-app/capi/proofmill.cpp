@@ -193,13 +193,7 @@ pm_status pm_verify(const char* vk_json, const char* public_json, const char* pr
     if (vk_json == nullptr || public_json == nullptr || proof_json == nullptr) {
       throw pm::Error(Errc::invalid_argument, "NULL argument");
     }
-    auto parse = [](const char* text, const char* what) {
-      try {
-        return pm::formats::ordered_json::parse(text);
-      } catch (const nlohmann::json::parse_error& e) {
-        throw pm::Error(Errc::format, std::string(what) + " is not valid JSON: " + e.what());
-      }
-    };
+    auto parse = [](const char* text, const char* what) { return pm::formats::parse_json(text, what); };
     auto vk = pm::formats::vk_from_json(parse(vk_json, "verification key"), "verification key");
     if (std::string bad = pm::groth16::check_verifying_key(vk); !bad.empty())
       throw pm::Error(Errc::invalid_point, bad);

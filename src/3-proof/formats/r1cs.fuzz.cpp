@@ -1,0 +1,16 @@
+// libFuzzer target: an arbitrary .r1cs image. Malformed input must end in pm::Error (naming the
+// problem), never a crash, a hang, an out-of-bounds read or memory out of proportion to it.
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include "base/error.hpp"
+#include "formats/r1cs.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  try {
+    (void)pm::formats::parse_r1cs(std::span<const std::uint8_t>(data, size), "fuzz.r1cs");
+  } catch (const pm::Error&) {
+  }
+  return 0;
+}
