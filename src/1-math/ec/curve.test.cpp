@@ -5,6 +5,7 @@
 #include <random>
 
 #include "ec/bn254.hpp"
+#include "ec/consttime.hpp"
 #include "ff/bn254.hpp"
 
 namespace pm::ec {
@@ -48,6 +49,28 @@ void check_group_law(const Affine<Cfg>& g) {
   batch_to_affine<Cfg>(pts, aff);
   for (std::size_t i = 0; i < pts.size(); ++i) EXPECT_EQ(aff[i], pts[i].to_affine());
 }
+
+// The constant-time multiplication agrees with double-and-add on random and edge scalars (0, 1,
+// r - 1, r, 2^256 - 1) and points (the generator, a random multiple, a Jacobian with z != 1,
+// the identity).
+template <class Cfg>
+void check_consttime(const Affine<Cfg>& g) {
+  using J = Jacobian<Cfg>;
+  std::mt19937_64 rng(29);
+  const u256 r = ff::FrParams::kModulus;
+  u256 r_minus_1 = r;
+  r_minus_1[0] -= 1;
+  const J p2 = J::from_affine(g).mul_vartime(random_scalar(rng));
+  for (const J& p : {J::from_affine(g), p2, p2.add(p2).add(J::from_affine(g)), J::identity()}) {
+    std::vector<u256> ks{u256{0, 0, 0, 0}, u256{1, 0, 0, 0}, r_minus_1, r, u256{~0ull, ~0ull, ~0ull, ~0ull}};
+    for (int i = 0; i < 8; ++i) ks.push_back(random_scalar(rng));
+    for (const auto& k : ks) EXPECT_EQ(mul_consttime(p, k), p.mul_vartime(k)) << ff::to_decimal(k);
+  }
+  EXPECT_TRUE(mul_consttime(J::from_affine(g), r).is_identity());
+}
+
+TEST(G1, ConstantTimeMultiplicationAgrees) { check_consttime(g1_generator()); }
+TEST(G2, ConstantTimeMultiplicationAgrees) { check_consttime(g2_generator()); }
 
 TEST(G1, GroupLaw) { check_group_law(g1_generator()); }
 TEST(G2, GroupLaw) { check_group_law(g2_generator()); }

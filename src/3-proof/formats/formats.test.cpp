@@ -156,6 +156,29 @@ TEST(Json, PublicSignalsKeepOutOfRangeValues) {
   EXPECT_EQ(error_code_of([&] { public_from_json(ordered_json::parse(R"([1])"), "p"); }), Errc::format);
 }
 
+// Nesting and size are checked in a streaming pass before anything is built.
+TEST(Json, DepthAndValueLimitsBeforeBuilding) {
+  std::string ok = std::string(kMaxJsonDepth, '[') + std::string(kMaxJsonDepth, ']');
+  EXPECT_NO_THROW((void)parse_json(ok, "x"));
+  std::string deep = std::string(kMaxJsonDepth + 1, '[') + std::string(kMaxJsonDepth + 1, ']');
+  try {
+    (void)parse_json(deep, "'deep.json'");
+    ADD_FAILURE() << "65 levels parsed";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("'deep.json' is not valid JSON: nested deeper than 64"), std::string::npos)
+        << e.what();
+  }
+  // 16 MB of '[' (which took 1.3 GB as a DOM) stops at level 65.
+  EXPECT_THROW(check_json(std::string(16 << 20, '['), "x"), Error);
+  EXPECT_NO_THROW((void)parse_json(R"(["1", "2"])", "p", 3));
+  try {
+    (void)parse_json(R"(["1", "2", "3"])", "'public.json'", 3);
+    ADD_FAILURE() << "4 values parsed under a limit of 3";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("more than 3 values"), std::string::npos) << e.what();
+  }
+}
+
 // Found by fuzzing (fuzz_snarkjs_json, fuzz_options_request): a number no double holds is
 // nlohmann's out_of_range, not a parse_error, and reached the user unnamed. Now both kinds are
 // an Errc::format error naming the input.

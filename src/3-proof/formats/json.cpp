@@ -173,7 +173,59 @@ VerifyingKey vk_from_json(const ordered_json& j, const std::string& what) {
   return vk;
 }
 
-ordered_json parse_json(std::string_view text, const std::string& what) {
+namespace {
+
+// A SAX handler that only counts nesting (nlohmann's sax_parse): nothing is stored.
+struct DepthCheck {
+  explicit DepthCheck(std::size_t max) : max_values(max) {}
+  std::size_t max_values;
+  std::size_t depth = 0, values = 0;
+  std::string error;
+  bool value() {
+    if (++values <= max_values) return true;
+    error = "more than " + std::to_string(max_values) + " values";
+    return false;
+  }
+  bool null() { return value(); }
+  bool boolean(bool) { return value(); }
+  bool number_integer(nlohmann::json::number_integer_t) { return value(); }
+  bool number_unsigned(nlohmann::json::number_unsigned_t) { return value(); }
+  bool number_float(nlohmann::json::number_float_t, const std::string&) { return value(); }
+  bool string(std::string&) { return value(); }
+  bool binary(nlohmann::json::binary_t&) { return value(); }
+  bool key(std::string&) { return true; }
+  bool open() {
+    if (++depth > kMaxJsonDepth) {
+      error = "nested deeper than " + std::to_string(kMaxJsonDepth) + " levels";
+      return false;
+    }
+    return value();
+  }
+  bool start_object(std::size_t) { return open(); }
+  bool start_array(std::size_t) { return open(); }
+  bool end_object() { return --depth, true; }
+  bool end_array() { return --depth, true; }
+  bool parse_error(std::size_t pos, const std::string&, const nlohmann::json::exception& e) {
+    error = std::string(e.what()) + " (byte " + std::to_string(pos) + ")";
+    return false;
+  }
+};
+
+}  // namespace
+
+void check_json(std::string_view text, const std::string& what, std::size_t max_values) {
+  DepthCheck sax(max_values);
+  bool ok = false;
+  try {
+    ok = nlohmann::json::sax_parse(text.begin(), text.end(), &sax);
+  } catch (const nlohmann::json::exception& e) {
+    sax.error = e.what();
+  }
+  if (!ok) throw Error(Errc::format, what + " is not valid JSON: " + (sax.error.empty() ? "malformed" : sax.error));
+}
+
+ordered_json parse_json(std::string_view text, const std::string& what, std::size_t max_values) {
+  check_json(text, what, max_values);
   try {
     return ordered_json::parse(text.begin(), text.end());
   } catch (const nlohmann::json::exception& e) {  // parse_error, and out_of_range for 1e999
@@ -181,10 +233,11 @@ ordered_json parse_json(std::string_view text, const std::string& what) {
   }
 }
 
-ordered_json read_json_file(const std::string& path) {
+ordered_json read_json_file(const std::string& path, std::size_t max_values) {
   MappedFile m(path);
   auto bytes = m.bytes();
-  return parse_json(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), "'" + path + "'");
+  return parse_json(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), "'" + path + "'",
+                    max_values);
 }
 
 std::string dump_snarkjs(const ordered_json& j) {

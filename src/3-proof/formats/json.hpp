@@ -6,6 +6,8 @@
 /// writes and rejects, with a message naming the field, anything malformed: a coordinate that
 /// is not a decimal string < q, a projective z other than 1 (0 for infinity), a missing key.
 
+#include <cstddef>
+#include <cstdint>
 #include <nlohmann/json_fwd.hpp>
 #include <span>
 #include <string>
@@ -29,11 +31,17 @@ groth16::Proof proof_from_json(const ordered_json& j, const std::string& what);
 std::vector<ff::u256> public_from_json(const ordered_json& j, const std::string& what);
 groth16::VerifyingKey vk_from_json(const ordered_json& j, const std::string& what);
 
-/// Parses JSON text; any parser error (syntax, and a number too large for a double such as 1e999)
-/// becomes Error(Errc::format) naming `what` and the parser's position.
-ordered_json parse_json(std::string_view text, const std::string& what);
-/// Reads and parses a JSON file; throws Error(Errc::io / format) with the parser's position.
-ordered_json read_json_file(const std::string& path);
+/// JSON nested deeper than this is refused before any of it is built: a DOM costs about 80 bytes
+/// a nesting level, so 16 MB of `[` would take 1.3 GB. Proofmill's own files nest 5 levels.
+inline constexpr std::size_t kMaxJsonDepth = 64;
+/// Checks JSON text in one streaming pass that builds nothing (memory independent of the
+/// input): well-formed, nested at most kMaxJsonDepth, numbers that fit a double, and at most
+/// `max_values` values (arrays and objects included). Throws Error(Errc::format) naming `what`.
+void check_json(std::string_view text, const std::string& what, std::size_t max_values = SIZE_MAX);
+/// check_json, then the parse: any problem is Error(Errc::format) naming `what`.
+ordered_json parse_json(std::string_view text, const std::string& what, std::size_t max_values = SIZE_MAX);
+/// Reads and parses a JSON file (parse_json); throws Error(Errc::io / format) with the position.
+ordered_json read_json_file(const std::string& path, std::size_t max_values = SIZE_MAX);
 /// snarkjs's formatting: JSON.stringify(x, null, 1).
 std::string dump_snarkjs(const ordered_json& j);
 

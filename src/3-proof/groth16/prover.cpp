@@ -5,6 +5,7 @@
 #include "base/error.hpp"
 #include "base/parallel.hpp"
 #include "base/random.hpp"
+#include "ec/consttime.hpp"
 #include "msm/msm.hpp"
 #include "poly/ntt.hpp"
 
@@ -150,10 +151,15 @@ Proof Prover::prove(std::span<const Fr> witness, const Blinding& blinding, const
   const u256 rs = (blinding.r * blinding.s).to_canonical();
   const G1 delta1 = G1::from_affine(pk.delta1);
 
-  G1 pi_a = a1.add_mixed(pk.alpha1).add(delta1.mul_vartime(r));
-  G2 pi_b = b2.add_mixed(pk.beta2).add(G2::from_affine(pk.delta2).mul_vartime(s));
-  G1 pi_b1 = b1.add_mixed(pk.beta1).add(delta1.mul_vartime(s));
-  G1 pi_c = c1.add(h1).add(pi_a.mul_vartime(s)).add(pi_b1.mul_vartime(r)).add(delta1.mul_vartime(rs).neg());
+  // The blinding factors are secrets (with them and the proof, the witness's MSMs are exposed):
+  // multiplied in constant time (ec/consttime.hpp).
+  G1 pi_a = a1.add_mixed(pk.alpha1).add(ec::mul_consttime(delta1, r));
+  G2 pi_b = b2.add_mixed(pk.beta2).add(ec::mul_consttime(G2::from_affine(pk.delta2), s));
+  G1 pi_b1 = b1.add_mixed(pk.beta1).add(ec::mul_consttime(delta1, s));
+  G1 pi_c = c1.add(h1)
+                .add(ec::mul_consttime(pi_a, s))
+                .add(ec::mul_consttime(pi_b1, r))
+                .add(ec::mul_consttime(delta1, rs).neg());
   report("done", 6);
   return {pi_a.to_affine(), pi_b.to_affine(), pi_c.to_affine()};
 }

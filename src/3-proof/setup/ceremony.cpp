@@ -4,6 +4,7 @@
 
 #include "base/error.hpp"
 #include "base/random.hpp"
+#include "ec/consttime.hpp"
 #include "pairing/pairing.hpp"
 
 namespace pm::setup {
@@ -337,13 +338,13 @@ bool same_ratio(const G1Affine& a1, const G1Affine& b1, const G2Affine& a2, cons
 
 G1Affine mul(const G1Affine& p, const Fr& k) {
   u256 c = k.to_canonical();
-  G1Affine r = ec::G1::from_affine(p).mul_vartime(c).to_affine();
+  G1Affine r = ec::mul_consttime(ec::G1::from_affine(p), c).to_affine();  // k is a secret
   wipe(c);
   return r;
 }
 G2Affine mul(const G2Affine& p, const Fr& k) {
   u256 c = k.to_canonical();
-  G2Affine r = ec::G2::from_affine(p).mul_vartime(c).to_affine();
+  G2Affine r = ec::mul_consttime(ec::G2::from_affine(p), c).to_affine();
   wipe(c);
   return r;
 }

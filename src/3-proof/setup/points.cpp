@@ -5,6 +5,7 @@
 #include "base/error.hpp"
 #include "base/parallel.hpp"
 #include "base/random.hpp"
+#include "ec/consttime.hpp"
 #include "ec/glv.hpp"
 #include "msm/msm.hpp"
 #include "poly/ntt.hpp"
@@ -50,7 +51,7 @@ void scale_points(std::span<const A> in, std::span<const Fr> k, std::span<A> out
     std::vector<Jac<A>> j(e - b);
     for (std::size_t i = b; i < e; ++i) {
       u256 kc = k[i].to_canonical();
-      j[i - b] = ec::glv_mul_vartime(Jac<A>::from_affine(in[i]), kc);
+      j[i - b] = ec::mul_consttime(Jac<A>::from_affine(in[i]), kc);  // the scalars are secrets
       wipe(kc);
     }
     ec::batch_to_affine<CurveOf<A>>(j, out.subspan(b, e - b));

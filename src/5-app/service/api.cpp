@@ -15,6 +15,7 @@
 
 #include "base/mapped_file.hpp"
 #include "catalog/bsm_request.hpp"
+#include "formats/json.hpp"
 #include "formats/wtns.hpp"
 #include "formats/zkey.hpp"
 #include "groth16/keys.hpp"
@@ -394,6 +395,13 @@ struct ApiServer::Impl {
     if (too_large) {
       throw HttpError{413, "too_large",
                       "request exceeds this key's limit of " + std::to_string(limit) + " bytes"};
+    }
+    // Checked in one streaming pass first (nesting at most 64 levels): a DOM of deeply nested
+    // arrays costs about 80 bytes a byte of body.
+    try {
+      formats::check_json(body, "the request body");
+    } catch (const Error& e) {
+      throw HttpError{400, "bad_json", e.what()};
     }
     json j = json::parse(body, nullptr, false);
     if (j.is_discarded()) throw HttpError{400, "bad_json", "the request body is not valid JSON"};
