@@ -1,6 +1,8 @@
 #include <benchmark/benchmark.h>
 
 #include "ec/bn254.hpp"
+#include "ec/consttime.hpp"
+#include "ec/glv.hpp"
 
 namespace pm::ec {
 namespace {
@@ -30,6 +32,23 @@ void BM_Double(benchmark::State& state, const Affine<Cfg>& g) {
     benchmark::DoNotOptimize(acc);
   }
 }
+// A secret-sized scalar (254 bits): constant time against GLV's variable time.
+const ff::u256 kScalar{0x2b3c4d5e6f708192ull, 0xa1b2c3d4e5f60718ull, 0x1122334455667788ull, 0x1fedcba987654321ull};
+template <class Cfg>
+void BM_MulConstTime(benchmark::State& state, const Affine<Cfg>& g) {
+  auto p = Jacobian<Cfg>::from_affine(g);
+  for (auto _ : state) benchmark::DoNotOptimize(mul_consttime(p, kScalar));
+}
+template <class Cfg>
+void BM_MulGlvVartime(benchmark::State& state, const Affine<Cfg>& g) {
+  auto p = Jacobian<Cfg>::from_affine(g);
+  for (auto _ : state) benchmark::DoNotOptimize(glv_mul_vartime(p, kScalar));
+}
+BENCHMARK_CAPTURE(BM_MulConstTime, g1, g1_generator());
+BENCHMARK_CAPTURE(BM_MulGlvVartime, g1, g1_generator());
+BENCHMARK_CAPTURE(BM_MulConstTime, g2, g2_generator());
+BENCHMARK_CAPTURE(BM_MulGlvVartime, g2, g2_generator());
+
 BENCHMARK_CAPTURE(BM_AddMixed, g1, g1_generator());
 BENCHMARK_CAPTURE(BM_Add, g1, g1_generator());
 BENCHMARK_CAPTURE(BM_Double, g1, g1_generator());
