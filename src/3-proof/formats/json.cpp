@@ -183,7 +183,7 @@ struct DepthCheck {
   std::string error;
   bool value() {
     if (++values <= max_values) return true;
-    error = "more than " + std::to_string(max_values) + " values";
+    error = "has more than " + std::to_string(max_values) + " values";
     return false;
   }
   bool null() { return value(); }
@@ -196,7 +196,7 @@ struct DepthCheck {
   bool key(std::string&) { return true; }
   bool open() {
     if (++depth > kMaxJsonDepth) {
-      error = "nested deeper than " + std::to_string(kMaxJsonDepth) + " levels";
+      error = "is nested deeper than " + std::to_string(kMaxJsonDepth) + " levels";
       return false;
     }
     return value();
@@ -206,7 +206,7 @@ struct DepthCheck {
   bool end_object() { return --depth, true; }
   bool end_array() { return --depth, true; }
   bool parse_error(std::size_t pos, const std::string&, const nlohmann::json::exception& e) {
-    error = std::string(e.what()) + " (byte " + std::to_string(pos) + ")";
+    error = "is not valid JSON: " + std::string(e.what()) + " (byte " + std::to_string(pos) + ")";
     return false;
   }
 };
@@ -219,9 +219,9 @@ void check_json(std::string_view text, const std::string& what, std::size_t max_
   try {
     ok = nlohmann::json::sax_parse(text.begin(), text.end(), &sax);
   } catch (const nlohmann::json::exception& e) {
-    sax.error = e.what();
+    sax.error = "is not valid JSON: " + std::string(e.what());
   }
-  if (!ok) throw Error(Errc::format, what + " is not valid JSON: " + (sax.error.empty() ? "malformed" : sax.error));
+  if (!ok) throw Error(Errc::format, what + " " + (sax.error.empty() ? "is not valid JSON" : sax.error));
 }
 
 ordered_json parse_json(std::string_view text, const std::string& what, std::size_t max_values) {
@@ -236,8 +236,8 @@ ordered_json parse_json(std::string_view text, const std::string& what, std::siz
 ordered_json read_json_file(const std::string& path, std::size_t max_values) {
   MappedFile m(path);
   auto bytes = m.bytes();
-  return parse_json(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), "'" + path + "'",
-                    max_values);
+  return parse_json(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
+                    "'" + path + "'", max_values);
 }
 
 std::string dump_snarkjs(const ordered_json& j) {

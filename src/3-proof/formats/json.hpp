@@ -36,7 +36,8 @@ groth16::VerifyingKey vk_from_json(const ordered_json& j, const std::string& wha
 inline constexpr std::size_t kMaxJsonDepth = 64;
 /// Checks JSON text in one streaming pass that builds nothing (memory independent of the
 /// input): well-formed, nested at most kMaxJsonDepth, numbers that fit a double, and at most
-/// `max_values` values (arrays and objects included). Throws Error(Errc::format) naming `what`.
+/// `max_values` values (arrays and objects included). Throws Error(Errc::format) naming `what`
+/// and the problem ("'p.json' is nested deeper than 64 levels", "... is not valid JSON: ...").
 void check_json(std::string_view text, const std::string& what, std::size_t max_values = SIZE_MAX);
 /// check_json, then the parse: any problem is Error(Errc::format) naming `what`.
 ordered_json parse_json(std::string_view text, const std::string& what, std::size_t max_values = SIZE_MAX);
