@@ -95,14 +95,15 @@ Jacobian<C> mul_consttime(const Jacobian<C>& p, const ff::u256& k) {
   using ct_detail::Proj;
   const F b3 = C::b() + C::b() + C::b();
   // Jacobian (x, y, z) is the projective (x z : y : z^3); the identity (0 : 1 : 0).
-  const Proj<F> base = p.is_identity() ? Proj<F>{F::zero(), F::one(), F::zero()}
-                                       : Proj<F>{p.x * p.z, p.y, p.z.square() * p.z};
+  const Proj<F> base =
+      p.is_identity() ? Proj<F>{F::zero(), F::one(), F::zero()} : Proj<F>{p.x * p.z, p.y, p.z.square() * p.z};
   Proj<F> r{F::zero(), F::one(), F::zero()};
   for (int i = 255; i >= 0; --i) {
     r = ct_detail::dbl(r, b3);
     const Proj<F> t = ct_detail::add(r, base, b3);
     const std::uint64_t mask = std::uint64_t{0} - ((k[static_cast<std::size_t>(i) / 64] >> (i % 64)) & 1);
-    r = {ct_detail::select(r.x, t.x, mask), ct_detail::select(r.y, t.y, mask), ct_detail::select(r.z, t.z, mask)};
+    r = {ct_detail::select(r.x, t.x, mask), ct_detail::select(r.y, t.y, mask),
+         ct_detail::select(r.z, t.z, mask)};
   }
   // Projective (X : Y : Z) is the Jacobian (X Z, Y Z^2, Z).
   return {r.x * r.z, r.y * r.z.square(), r.z};

@@ -33,7 +33,8 @@ void BM_Double(benchmark::State& state, const Affine<Cfg>& g) {
   }
 }
 // A secret-sized scalar (254 bits): constant time against GLV's variable time.
-const ff::u256 kScalar{0x2b3c4d5e6f708192ull, 0xa1b2c3d4e5f60718ull, 0x1122334455667788ull, 0x1fedcba987654321ull};
+const ff::u256 kScalar{0x2b3c4d5e6f708192ull, 0xa1b2c3d4e5f60718ull, 0x1122334455667788ull,
+                       0x1fedcba987654321ull};
 template <class Cfg>
 void BM_MulConstTime(benchmark::State& state, const Affine<Cfg>& g) {
   auto p = Jacobian<Cfg>::from_affine(g);

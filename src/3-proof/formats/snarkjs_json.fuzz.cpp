@@ -3,8 +3,8 @@
 // exception from a missing or mistyped field.
 #include <cstddef>
 #include <cstdint>
-#include <string_view>
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 #include "base/error.hpp"
 #include "formats/json.hpp"

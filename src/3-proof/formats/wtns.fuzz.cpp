@@ -1,11 +1,12 @@
 // libFuzzer target: an arbitrary .wtns image. Malformed input must end in pm::Error (naming the
 // problem), never a crash, a hang, an out-of-bounds read or memory out of proportion to it.
+#include "formats/wtns.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <span>
 
 #include "base/error.hpp"
-#include "formats/wtns.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   try {

@@ -1,10 +1,10 @@
 // European options priced under Black-Scholes-Merton from an oracle-signed market snapshot:
 // price and five Greeks per option (docs/STATEMENTS.md, "Option prices and Greeks").
+#include <optional>
+
 #include "catalog/registry.hpp"
 #include "gadgets/bsm.hpp"
 #include "gadgets/eddsa.hpp"
-
-#include <optional>
 
 namespace pm::catalog {
 
@@ -16,7 +16,8 @@ CircuitDef bsm_options_circuit() {
           "from an oracle-signed snapshot (EdDSA-Poseidon); docs/STATEMENTS.md",
       .params = {{"expiries", 1, 1, 8, "expiries in the snapshot"},
                  {"options", 2, 1, 128, "options per expiry"},
-                 {"surface", 0, 0, 1, "volatility per expiry: 0 a flat vol, 1 an SVI slice (a, b, rho, m, sigma)"},
+                 {"surface", 0, 0, 1,
+                  "volatility per expiry: 0 a flat vol, 1 an SVI slice (a, b, rho, m, sigma)"},
                  {"commit", 0, 0, 1,
                   "0: options and results are public signals; 1: they are private, behind one Poseidon "
                   "commitment (`results`)"}},
@@ -61,7 +62,8 @@ CircuitDef bsm_options_circuit() {
               std::optional<bsm::Vol> flat;
               std::optional<bsm::Svi> slice;
               if (svi) {
-                slice = bsm::svi(b, vols[5 * e], vols[5 * e + 1], vols[5 * e + 2], vols[5 * e + 3], vols[5 * e + 4]);
+                slice = bsm::svi(b, vols[5 * e], vols[5 * e + 1], vols[5 * e + 2], vols[5 * e + 3],
+                                 vols[5 * e + 4]);
               } else {
                 flat = bsm::flat_vol(b, m, ex, vols[e]);
               }

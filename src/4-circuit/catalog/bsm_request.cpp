@@ -236,7 +236,8 @@ Prepared prepare(const json& request) {
     calls[i] = type == "call" ? 1 : 0;
     sizes[i] = opts[i].contains("size") ? decimal_of(opts[i]["size"], f + ".size")
                                         : gadgets::fixed::encode(1, bsm::kFrac);
-    check_within(sizes[i], -281474976710656.0L, false, 281474976710656.0L, f + ".size", "within [-2^48, 2^48)");
+    check_within(sizes[i], -281474976710656.0L, false, 281474976710656.0L, f + ".size",
+                 "within [-2^48, 2^48)");
     by_expiry[static_cast<std::size_t>(it - s.expiries.begin())].push_back(i);
   }
   std::size_t per = 1;
@@ -321,11 +322,10 @@ ordered_json decode(const json& request, std::span<const Fr> pub, std::span<cons
   const std::size_t n_all = public_signal_count(p.params);
   const std::size_t n_out = commit ? 8 : 1 + 6 * n + 6, n_in = n_all - n_out;
   if (pub.size() != n_all) {
-    throw Error(Errc::mismatch, "public signals: " + std::to_string(pub.size()) +
-                                    " values, but this request's circuit (" + std::to_string(n_exp) +
-                                    " expiries, " + std::to_string(n / n_exp) + " options each, " +
-                                    (commit ? "committed" : "public") + " results) has " +
-                                    std::to_string(n_all));
+    throw Error(Errc::mismatch,
+                "public signals: " + std::to_string(pub.size()) + " values, but this request's circuit (" +
+                    std::to_string(n_exp) + " expiries, " + std::to_string(n / n_exp) + " options each, " +
+                    (commit ? "committed" : "public") + " results) has " + std::to_string(n_all));
   }
   // The public inputs must be this request's: key, feed, time, expiries (and the options).
   std::vector<Fr> options_in;  // strike, call, size per slot, as the circuit read them
@@ -352,7 +352,8 @@ ordered_json decode(const json& request, std::span<const Fr> pub, std::span<cons
     }
   }
   if (pub[0] != p.message) {
-    throw Error(Errc::mismatch, "public signals: the proof's snapshot is not this request's (another signed snapshot)");
+    throw Error(Errc::mismatch,
+                "public signals: the proof's snapshot is not this request's (another signed snapshot)");
   }
   // The results of slot i, k-th of price..rho.
   std::function<Fr(std::size_t, std::size_t)> result;
@@ -364,7 +365,8 @@ ordered_json decode(const json& request, std::span<const Fr> pub, std::span<cons
     }
     if (rows.size() != 1 + bsm::kResultRow * n) {
       throw Error(Errc::mismatch, "committed results: " + std::to_string(rows.size()) + " values, expected " +
-                                      std::to_string(1 + bsm::kResultRow * n) + " (a salt, then 9 an option slot)");
+                                      std::to_string(1 + bsm::kResultRow * n) +
+                                      " (a salt, then 9 an option slot)");
     }
     if (bsm::results_commitment(p.message, n_exp, n / n_exp, rows) != pub[1]) {
       throw Error(Errc::mismatch, "committed results: they do not hash to the proof's `results` commitment");
@@ -416,7 +418,8 @@ ordered_json decode(const json& request, std::span<const Fr> pub, std::span<cons
 std::vector<Fr> committed_rows(const json& results) {
   auto it = results.find("committed_rows");
   if (it == results.end() || !it->is_array())
-    fail("committed_rows", "is missing: the results of a proof in commitment mode carry the committed values");
+    fail("committed_rows",
+         "is missing: the results of a proof in commitment mode carry the committed values");
   std::vector<Fr> rows;
   for (std::size_t i = 0; i < it->size(); ++i)
     rows.push_back(field_of((*it)[i], "committed_rows[" + std::to_string(i) + "]"));

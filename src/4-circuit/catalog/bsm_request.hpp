@@ -56,9 +56,9 @@ std::size_t public_signal_count(const Params& params);
 /// "options": [{id, strike, expiry, type, size, price, delta, gamma, vega, theta, rho}],
 /// "totals": {value, delta, gamma, vega, theta, rho}} as decimal strings; in commitment mode
 /// also "results" (the commitment) and "committed_rows" (its preimage: the salt, then strike,
-/// call, size, price, delta, gamma, vega, theta, rho a slot, raw). The public signals' inputs and their `snapshot`
-/// output must be the request's, and in commitment mode `rows` must hash to the proof's
-/// commitment and hold the request's options (Error(Errc::mismatch) otherwise).
+/// call, size, price, delta, gamma, vega, theta, rho a slot, raw). The public signals' inputs and their
+/// `snapshot` output must be the request's, and in commitment mode `rows` must hash to the proof's commitment
+/// and hold the request's options (Error(Errc::mismatch) otherwise).
 nlohmann::ordered_json decode(const nlohmann::json& request, std::span<const ff::Fr> public_signals,
                               std::span<const ff::Fr> rows = {});
 

@@ -4,11 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "base/error.hpp"
 #include "gadgets/bsm.hpp"
 #include "gadgets/fixed.hpp"
-
-#include <cmath>
 
 namespace pm::catalog::options {
 namespace {
@@ -114,7 +114,8 @@ TEST(OptionsRequest, SviSizesAndCommitment) {
     auto v = [&](int i) { return std::stod(committed["options"][i][g].get<std::string>()); };
     const double want = 2.5 * v(0) - 4 * v(1) + v(2);
     const std::string total = std::string(g) == "price" ? "value" : g;
-    EXPECT_NEAR(std::stod(committed["totals"][total].get<std::string>()), want, 1e-9 * (1 + std::fabs(want))) << g;
+    EXPECT_NEAR(std::stod(committed["totals"][total].get<std::string>()), want, 1e-9 * (1 + std::fabs(want)))
+        << g;
   }
   // The rows round-trip through the decoded JSON (what a client keeps beside the proof).
   EXPECT_EQ(committed_rows(committed), rows);
@@ -199,14 +200,16 @@ TEST(OptionsRequest, ErrorsNameTheField) {
   EXPECT_NE(message(r).find("`options[0].strike` must be positive"), std::string::npos) << message(r);
   r = request();
   r["options"][3]["size"] = "3e14";
-  EXPECT_NE(message(r).find("`options[3].size` must be within [-2^48, 2^48)"), std::string::npos) << message(r);
+  EXPECT_NE(message(r).find("`options[3].size` must be within [-2^48, 2^48)"), std::string::npos)
+      << message(r);
   json bad_svi = json::parse(R"({"feed_id": "7", "timestamp": 1765000000, "spot": "3000", "rate": "0.04",
     "yield": "0", "expiries": [{"expiry": 1767592000, "svi": {"a": "0.02", "b": "0.05", "rho": "-1", "m": "0", "sigma": "0.2"}}]})");
   try {
     (void)sign_snapshot(bad_svi, key());
     ADD_FAILURE() << "an SVI slice with rho = -1 was signed";
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("`snapshot.expiries[0].svi.rho` must be within (-1, 1)"), std::string::npos)
+    EXPECT_NE(std::string(e.what()).find("`snapshot.expiries[0].svi.rho` must be within (-1, 1)"),
+              std::string::npos)
         << e.what();
   }
   r = request();
@@ -217,14 +220,17 @@ TEST(OptionsRequest, ErrorsNameTheField) {
   EXPECT_NE(message(r).find("`options[0].size` is not a usable decimal"), std::string::npos) << message(r);
   // A snapshot's expiries are all flat or all SVI; an SVI slice needs its five parameters.
   json s = snapshot();
-  s["expiries"][1] = json::parse(R"({"expiry": 1773000000, "svi": {"a": "0.1", "b": "0.1", "rho": "0", "m": "0", "sigma": "0.1"}})");
+  s["expiries"][1] = json::parse(
+      R"({"expiry": 1773000000, "svi": {"a": "0.1", "b": "0.1", "rho": "0", "m": "0", "sigma": "0.1"}})");
   EXPECT_THROW((void)sign_snapshot(s, key()), Error);
-  s["expiries"][0] = json::parse(R"({"expiry": 1767592000, "svi": {"a": "0.1", "b": "0.1", "rho": "0", "m": "0"}})");
+  s["expiries"][0] =
+      json::parse(R"({"expiry": 1767592000, "svi": {"a": "0.1", "b": "0.1", "rho": "0", "m": "0"}})");
   try {
     (void)sign_snapshot(s, key());
     ADD_FAILURE() << "a slice without sigma was signed";
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("`snapshot.expiries[0].svi.sigma` is missing"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("`snapshot.expiries[0].svi.sigma` is missing"), std::string::npos)
+        << e.what();
   }
   // A flat snapshot's signature does not verify the same numbers read as an SVI slice (the
   // domains differ): the message is unambiguous.

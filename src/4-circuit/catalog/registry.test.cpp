@@ -63,7 +63,8 @@ std::vector<ff::Fr> bsm_example_outputs() {
   }
   // Totals of one long call and two short puts, then the public inputs (sizes last).
   for (int k = 0; k < 6; ++k) {
-    double got = static_cast<double>(gadgets::fixed::decode(pub[13 + static_cast<std::size_t>(k)], bsm::kFrac));
+    double got =
+        static_cast<double>(gadgets::fixed::decode(pub[13 + static_cast<std::size_t>(k)], bsm::kFrac));
     double want_total = want[0][k] - 2 * want[1][k];
     EXPECT_NEAR(got, want_total, 3 * std::max(bound[k], 1e-8 * std::fabs(want[1][k]))) << "total " << k;
   }

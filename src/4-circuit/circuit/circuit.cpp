@@ -307,7 +307,8 @@ std::vector<Fr> Circuit::tap(std::string_view name, std::span<const Fr> values) 
   PM_ASSERT(values.size() == s_->kinds.size());
   auto it = s_->taps.find(name);
   if (it == s_->taps.end())
-    throw Error(Errc::invalid_argument, "circuit " + s_->name + " has no tapped values `" + std::string(name) + "`");
+    throw Error(Errc::invalid_argument,
+                "circuit " + s_->name + " has no tapped values `" + std::string(name) + "`");
   std::vector<Fr> out;
   for (const auto& e : it->second) out.push_back(e.eval(values));
   return out;

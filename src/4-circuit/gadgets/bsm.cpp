@@ -33,7 +33,8 @@ std::vector<T> message_fields(const T& domain, const T& feed_id, const T& timest
                               const T& rate, const T& yield, std::span<const Time> expiries,
                               std::span<const T> per_expiry, std::size_t stride, T (*of_time)(const Time&)) {
   if (per_expiry.size() != expiries.size() * stride)
-    throw Error(Errc::invalid_argument, "snapshot: " + std::to_string(stride) + " volatility values an expiry");
+    throw Error(Errc::invalid_argument,
+                "snapshot: " + std::to_string(stride) + " volatility values an expiry");
   std::vector<T> m{domain, feed_id, timestamp, spot, rate, yield, T(Fr::from_u64(expiries.size()))};
   for (std::size_t i = 0; i < expiries.size(); ++i) {
     m.push_back(of_time(expiries[i]));
@@ -50,7 +51,8 @@ Fr svi_snapshot_domain() { return tag_value("proofmill/bsm-svi-snapshot/v1"); }
 Fr results_domain() { return tag_value("proofmill/bsm-results/v1"); }
 
 Fr svi_snapshot_message(const Fr& feed_id, std::uint64_t timestamp, const Fr& spot, const Fr& rate,
-                        const Fr& yield, std::span<const std::uint64_t> expiries, std::span<const Fr> slices) {
+                        const Fr& yield, std::span<const std::uint64_t> expiries,
+                        std::span<const Fr> slices) {
   return hash::poseidon_sponge(message_fields<Fr, std::uint64_t>(svi_snapshot_domain(), feed_id,
                                                                  Fr::from_u64(timestamp), spot, rate, yield,
                                                                  expiries, slices, 5, fr_of_time));
@@ -63,7 +65,8 @@ Expr svi_snapshot_message(Builder& b, const Expr& feed_id, const Expr& timestamp
                                                        rate, yield, expiries, slices, 5, expr_of_time));
 }
 
-Fr results_commitment(const Fr& message, std::size_t expiries, std::size_t per, std::span<const Fr> committed) {
+Fr results_commitment(const Fr& message, std::size_t expiries, std::size_t per,
+                      std::span<const Fr> committed) {
   if (committed.size() != 1 + kResultRow * expiries * per)
     throw Error(Errc::invalid_argument, "results: a salt and 9 values an option slot");
   std::vector<Fr> m{results_domain(), message, Fr::from_u64(expiries), Fr::from_u64(per)};
@@ -90,8 +93,8 @@ Fr snapshot_message(const Fr& feed_id, std::uint64_t timestamp, const Fr& spot, 
 Expr snapshot_message(Builder& b, const Expr& feed_id, const Expr& timestamp, const Expr& spot,
                       const Expr& rate, const Expr& yield, std::span<const Expr> expiries,
                       std::span<const Expr> vols) {
-  return poseidon_sponge(b, message_fields<Expr, Expr>(Expr(snapshot_domain()), feed_id, timestamp, spot, rate,
-                                                       yield, expiries, vols, 1, expr_of_time));
+  return poseidon_sponge(b, message_fields<Expr, Expr>(Expr(snapshot_domain()), feed_id, timestamp, spot,
+                                                       rate, yield, expiries, vols, 1, expr_of_time));
 }
 
 Market market(Builder& b, const Expr& spot_raw, const Expr& rate_raw, const Expr& yield_raw) {
@@ -180,8 +183,7 @@ Svi svi(Builder& b, const Expr& a_raw, const Expr& b_raw, const Expr& rho_raw, c
   Expr rho_ok = fixed::less_than(fixed::abs(rho), one());
   Expr sigma_ok = fixed::less_or_equal(zero(), sigma);
   const Expr checks[3] = {b_ok, rho_ok, sigma_ok};
-  b.assert_equal(b.all_of(checks), Expr(1),
-                 "SVI slice is valid (b >= 0, |rho| < 1, sigma >= 0)");
+  b.assert_equal(b.all_of(checks), Expr(1), "SVI slice is valid (b >= 0, |rho| < 1, sigma >= 0)");
   Fixed sigma_sq = sigma * sigma;
   return {a, bb, rho, mm, sigma, sigma_sq};
 }
@@ -230,8 +232,8 @@ Greeks european(Builder& b, const Market& m, const Expiry& e, const Vol& vol, co
   Fixed c = money(money(strike, e.disc_r), n2w);  // K D w N(w d2)
   Fixed price = a - c;
   Fixed delta = e.disc_q * n1w;
-  Fixed gamma = vol.gamma_factor ? money(phi, *vol.gamma_factor)
-                                 : fixed::div(b, e.disc_q * phi, *vol.s_v, kMoney);
+  Fixed gamma =
+      vol.gamma_factor ? money(phi, *vol.gamma_factor) : fixed::div(b, e.disc_q * phi, *vol.s_v, kMoney);
   Fixed vega = money(phi, e.vega_factor);
   Fixed theta_q = money(m.yield, a);
   Fixed theta_t = money(phi, vol.theta_factor);

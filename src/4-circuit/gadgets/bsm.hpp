@@ -67,8 +67,8 @@ struct Expiry {
   Fixed tau, sqrt_tau;
   Fixed carry;  ///< (r - q) tau = ln(F / S)
   Fixed disc_r, disc_q;
-  Fixed s_disc_q;     ///< S Dq
-  Fixed vega_factor;  ///< S Dq sqrt(tau)
+  Fixed s_disc_q;      ///< S Dq
+  Fixed vega_factor;   ///< S Dq sqrt(tau)
   Fixed half_inv_tau;  ///< 1 / (2 tau), kWide (up to 2^24 at tau = 1 s)
 };
 Expiry expiry(Builder& b, const Market& m, const Fixed& tau);
@@ -154,7 +154,8 @@ Greeks totals(Builder& b, std::span<const Fixed> sizes, std::span<const Greeks> 
 /// The salt (a private random field element) keeps a small book from being found by trying
 /// candidates against the commitment.
 inline constexpr std::size_t kResultRow = 9;
-Fr results_commitment(const Fr& message, std::size_t expiries, std::size_t per, std::span<const Fr> committed);
+Fr results_commitment(const Fr& message, std::size_t expiries, std::size_t per,
+                      std::span<const Fr> committed);
 Expr results_commitment(Builder& b, const Expr& message, std::size_t expiries, std::size_t per,
                         std::span<const Expr> committed);
 /// "proofmill/bsm-results/v1" as a big-endian integer.

@@ -236,12 +236,13 @@ TEST(Bsm, ImpliedVolatilityMatchesQuantLib) {
   circuit::testing::expect_rejected(c, iv_inputs(v, 1e-9, "1000000"), {}, "vega at least the floor");
   json low{{"S", "100"},          {"K", "100"},   {"sigma", "0.00001"}, {"r", "0.05"}, {"q", "0.01"},
            {"tau_seconds", 3600}, {"call", true}, {"price", "0.002"}};  // sigma sqrt(tau) about 4e-5
-  circuit::testing::expect_rejected(c, iv_inputs(low, 1e-9, "0.000001"), {}, "implied volatility above the floor");
+  circuit::testing::expect_rejected(c, iv_inputs(low, 1e-9, "0.000001"), {},
+                                    "implied volatility above the floor");
   // A vega floor of 0 (a flat quote would admit almost any sigma) and an expired option (worth its
   // intrinsic value whatever sigma is, so a cheating prover could claim any sigma) are refused.
   circuit::testing::expect_rejected(c, iv_inputs(v, 1e-9, "0"), {}, "vega floor is positive");
-  json expired{{"S", "100"}, {"K", "90"}, {"sigma", "0.5"}, {"r", "0.05"}, {"q", "0.01"}, {"tau_seconds", 0},
-               {"call", true}, {"price", "10"}};
+  json expired{{"S", "100"},  {"K", "90"},        {"sigma", "0.5"}, {"r", "0.05"},
+               {"q", "0.01"}, {"tau_seconds", 0}, {"call", true},   {"price", "10"}};
   circuit::SolveOptions any_sigma;
   any_sigma.hint_overrides["implied volatility"] = [](std::span<const Fr>, std::span<Fr> out) {
     out[0] = fixed::encode(3.0L, kFrac);
@@ -314,7 +315,8 @@ TEST(Bsm, SviEdgesAndLies) {
   const json& v = vectors()["svi_cases"][7];
   const json in = svi_inputs(v);
   auto raw = [](const char* d) { return encode_decimal(d, kFrac).to_decimal(); };
-  for (auto [field, value] : {std::pair{"svi_b", "-0.01"}, {"svi_rho", "1"}, {"svi_rho", "-1.5"}, {"svi_s", "-0.1"}}) {
+  for (auto [field, value] :
+       {std::pair{"svi_b", "-0.01"}, {"svi_rho", "1"}, {"svi_rho", "-1.5"}, {"svi_s", "-0.1"}}) {
     json bad = in;
     bad[field] = raw(value);
     circuit::testing::expect_rejected(c, bad, {}, "SVI slice is valid");

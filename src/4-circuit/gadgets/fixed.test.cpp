@@ -120,9 +120,12 @@ TEST(Fixed, DotRoundsOnce) {
     const i128 err = z * (1 << 16) - sum;
     EXPECT_LE(err < 0 ? -err : err, 1 << 15) << t;
   }
-  nlohmann::ordered_json in{{"x0", "65536"}, {"y0", "98304"}, {"x1", "1"}, {"y1", "1"}, {"x2", "0"}, {"y2", "0"}};
+  nlohmann::ordered_json in{{"x0", "65536"}, {"y0", "98304"}, {"x1", "1"},
+                            {"y1", "1"},     {"x2", "0"},     {"y2", "0"}};
   circuit::SolveOptions up;
-  up.hint_overrides["fixed round"] = [](std::span<const Fr>, std::span<Fr> out) { out[0] = Fr::from_u64(98305); };
+  up.hint_overrides["fixed round"] = [](std::span<const Fr>, std::span<Fr> out) {
+    out[0] = Fr::from_u64(98305);
+  };
   circuit::testing::expect_rejected(c, in, up, "rounding remainder in range");
 }
 
@@ -299,7 +302,9 @@ TEST(Fixed, MaliciousRoundingRejected) {
   // result) unique.
   nlohmann::ordered_json e03{{"x", encode(0.3L, 16).to_decimal()}, {"y", "0"}};
   circuit::SolveOptions other_k;
-  other_k.hint_overrides["exp reduction"] = [](std::span<const Fr>, std::span<Fr> out) { out[0] = Fr::one(); };
+  other_k.hint_overrides["exp reduction"] = [](std::span<const Fr>, std::span<Fr> out) {
+    out[0] = Fr::one();
+  };
   circuit::testing::expect_rejected(ce, e03, other_k, "exp reduction window: k unique");
   // A division quotient one too small: its remainder reaches the divisor.
   auto cd = make(fmt, [](auto& b, auto& x, auto& y, auto& f) { return div(b, x, y, f); });

@@ -213,8 +213,10 @@ void register_options_commands(CLI::App& app, std::function<int()>& run_slot) {
   }
   {
     auto a = std::make_shared<OptionsArgs>();
-    auto* c = g->add_subcommand("decode", "Decode a proof's public.json (and, in commitment mode, check the committed values) into decimal "
-                                "prices and Greeks");
+    auto* c = g->add_subcommand(
+        "decode",
+        "Decode a proof's public.json (and, in commitment mode, check the committed values) into decimal "
+        "prices and Greeks");
     c->add_option("request", a->request, "The request it was proven for")
         ->required()
         ->check(CLI::ExistingFile);

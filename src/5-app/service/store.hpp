@@ -129,7 +129,8 @@ class Store {
                                        const std::optional<std::string>& results = std::nullopt);
   /// Records a failed attempt. `retry`: back to the queue while attempts remain; otherwise (or
   /// when exhausted) the job fails. Returns the job's new state (nullopt if the lease was lost).
-  std::optional<JobState> fail(const Claim& c, const std::string& worker, const std::string& reason, bool retry);
+  std::optional<JobState> fail(const Claim& c, const std::string& worker, const std::string& reason,
+                               bool retry);
   /// Gives a claimed job back without counting the attempt (graceful shutdown).
   void release(const Claim& c, const std::string& worker);
   /// Jobs whose lease expired go back to the queue (or fail when out of attempts). Returns how many.
@@ -144,9 +145,9 @@ class Store {
              const std::optional<std::string>& worker, const std::optional<std::string>& detail);
   /// Ends a running attempt: back to the queue (event `requeue_event`) while `retry` and attempts
   /// remain, else failed. Returns the new state.
-  JobState end_attempt(Connection& c, const std::string& id, std::int64_t attempts,
-                          std::int64_t max_attempts, const std::optional<std::string>& worker,
-                          const std::string& requeue_event, const std::string& why, bool retry);
+  JobState end_attempt(Connection& c, const std::string& id, std::int64_t attempts, std::int64_t max_attempts,
+                       const std::optional<std::string>& worker, const std::string& requeue_event,
+                       const std::string& why, bool retry);
   std::string exhausted_error(Connection& c, const std::string& job, std::int64_t attempts,
                               const std::string& last);
 };

@@ -141,8 +141,8 @@ std::string host_name() {
 }
 }  // namespace
 
-std::shared_ptr<const circuit::Circuit> CircuitCache::get(const std::string& name,
-                                                          const std::map<std::string, std::uint64_t, std::less<>>& params) {
+std::shared_ptr<const circuit::Circuit> CircuitCache::get(
+    const std::string& name, const std::map<std::string, std::uint64_t, std::less<>>& params) {
   std::string key = name;
   for (const auto& [k, v] : params) key += " " + k + "=" + std::to_string(v);
   {
@@ -364,8 +364,8 @@ void WorkerPool::process(const Claim& c, const std::string& worker) {
     std::string proof_json = formats::dump_snarkjs(formats::proof_to_json(proof));
     std::string pub_json = formats::dump_snarkjs(
         formats::public_to_json(std::span<const ff::Fr>(w.values.data() + 1, pk.n_public)));
-    auto latency =
-        with_retry([&] { return store_.complete(c, worker, proof_json, pub_json, prove_ms, results); }, retry_limit);
+    auto latency = with_retry(
+        [&] { return store_.complete(c, worker, proof_json, pub_json, prove_ms, results); }, retry_limit);
     if (!latency) {
       log(LogLevel::warn, "result dropped: the lease was lost before completion", {{"job", c.job_id}});
       metrics().failures.inc({"lease_lost"});

@@ -88,7 +88,8 @@ struct WorkerOptions {
 class CircuitCache {
  public:
   explicit CircuitCache(std::size_t capacity) : capacity_(capacity) {}
-  std::shared_ptr<const circuit::Circuit> get(const std::string& name, const std::map<std::string, std::uint64_t, std::less<>>& params);
+  std::shared_ptr<const circuit::Circuit> get(
+      const std::string& name, const std::map<std::string, std::uint64_t, std::less<>>& params);
 
  private:
   std::size_t capacity_;
