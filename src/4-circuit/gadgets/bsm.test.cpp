@@ -35,6 +35,21 @@ constexpr std::int64_t kNow = 1765000000;  // the snapshot's timestamp in these 
 // The builder wires of the six outputs of option_circuit().
 std::vector<std::uint32_t> g_output_wires;
 
+// The six results as public outputs, in this order; returns their wires.
+std::vector<std::uint32_t> publish(Builder& b, const Greeks& g) {
+  std::vector<std::uint32_t> wires;
+  for (auto [name, v] : {std::pair{"price", &g.price},
+                         {"delta", &g.delta},
+                         {"gamma", &g.gamma},
+                         {"vega", &g.vega},
+                         {"theta", &g.theta},
+                         {"rho", &g.rho}}) {
+    b.public_output(name, v->raw());
+    wires.push_back(*v->raw().as_wire());
+  }
+  return wires;
+}
+
 // One option: market, expiry and option inputs; the six results as outputs.
 circuit::Circuit option_circuit() {
   Builder b("bsm");
@@ -43,15 +58,7 @@ circuit::Circuit option_circuit() {
   Expiry e = expiry(b, m, tau);
   Vol vol = flat_vol(b, m, e, b.private_input("sigma"));
   Greeks g = european(b, m, e, vol, b.private_input("K"), b.private_input("call"));
-  for (auto [name, v] : {std::pair{"price", &g.price},
-                         {"delta", &g.delta},
-                         {"gamma", &g.gamma},
-                         {"vega", &g.vega},
-                         {"theta", &g.theta},
-                         {"rho", &g.rho}}) {
-    b.public_output(name, v->raw());
-    g_output_wires.push_back(*v->raw().as_wire());
-  }
+  g_output_wires = publish(b, g);
   return b.compile();
 }
 
@@ -261,14 +268,7 @@ circuit::Circuit svi_circuit() {
   Strike k = strike(b, m, b.private_input("K"));
   Vol vol = svi_vol(b, m, e, slice, k);
   Greeks g = european(b, m, e, vol, k, b.private_input("call"));
-  for (auto [name, v] : {std::pair{"price", &g.price},
-                         {"delta", &g.delta},
-                         {"gamma", &g.gamma},
-                         {"vega", &g.vega},
-                         {"theta", &g.theta},
-                         {"rho", &g.rho}}) {
-    b.public_output(name, v->raw());
-  }
+  (void)publish(b, g);
   b.public_output("sd", vol.sd.raw());
   return b.compile();
 }
