@@ -129,7 +129,7 @@ TEST(Registry, R1csHashesArePinned) {
       {"merkle_inclusion", "b6b237ddfe4f55866ac0d6f5d23fe81c1b5d7ef038ba11077b7cbac88b36ab60"},
       {"eddsa_poseidon", "13a3972f902013cbbbe41c940a571e001dd45fb3e5faad565329855ab24a6e0b"},
       {"bsm_options", "0b2aba537adfa01097509759dd4d0931cd81e87ccf985e030fbf7b6f89d4437c"},
-      {"bsm_implied_vol", "3f6a0c3cebc71ad2f47544ecdc486d5d78cb03743a80d2898cc0ea3ddcd80e3e"},
+      {"bsm_implied_vol", "b1678d4f84cb160aca077b706112c9cfd8e68be5a620cadcb3722b194bc40bfb"},
   };
   // Parameters that change a circuit's structure, not only its size, are pinned too.
   const std::pair<Params, std::string> bsm_variants[] = {

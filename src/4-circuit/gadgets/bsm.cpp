@@ -150,7 +150,7 @@ Vol vol_of_sd(Builder& b, const Market& m, const Expiry& e, const Fixed& sd_in, 
   // sigma / (2 sqrt(tau)) = sd / (2 tau): up to 2^24 (kWide) at tau = 1 s.
   Fixed half_rate = fixed::mul(b, sd, e.half_inv_tau, kWide);
   Fixed theta_factor = fixed::mul(b, e.s_disc_q, half_rate, kMoney);
-  Vol out{sd, v, drift, theta_factor, std::nullopt, std::nullopt};
+  Vol out{sd, v, drift, theta_factor, std::nullopt, std::nullopt, std::nullopt};
   if (shared) {
     Fixed inv_v = fixed::div(b, one(), v, kUnit);
     Fixed dq_inv_v = e.disc_q * inv_v;
@@ -168,7 +168,9 @@ Vol flat_vol(Builder& b, const Market& m, const Expiry& e, const Expr& sigma_raw
   Fixed sigma = fixed::from_raw(b, sigma_raw, kUnit);
   b.assert_equal(fixed::less_than(zero(), sigma), Expr(1), "volatility is positive");
   Fixed sd = sigma * e.sqrt_tau;
-  return vol_of_sd(b, m, e, sd, true);
+  Vol vol = vol_of_sd(b, m, e, sd, true);
+  vol.sigma = sigma;
+  return vol;
 }
 
 Svi svi(Builder& b, const Expr& a_raw, const Expr& b_raw, const Expr& rho_raw, const Expr& m_raw,
@@ -316,7 +318,7 @@ Fixed implied_vol(Builder& b, const Market& m, const Fixed& tau, const Expr& str
   Fixed miss = fixed::abs(g.price - quote);
   b.assert_equal(fixed::less_or_equal(miss, eps), Expr(1), "price within eps of the quote");
   b.assert_equal(fixed::less_or_equal(vega_floor, g.vega), Expr(1), "vega at least the floor");
-  return fixed::from_raw(b, sigma_raw, kUnit);
+  return *vol.sigma;
 }
 
 }  // namespace pm::gadgets::bsm

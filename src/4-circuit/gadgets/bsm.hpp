@@ -82,6 +82,8 @@ struct Vol {
   /// Dq / (S v) where the volatility is shared (a flat one: once per expiry); otherwise S v, and
   /// each option's gamma is Dq phi(d1) / (S v), one division instead of two.
   std::optional<Fixed> gamma_factor, s_v;
+  /// sigma itself, for a flat volatility (its input, range-checked once).
+  std::optional<Fixed> sigma;
 };
 /// A flat volatility sigma (sigma_raw in kUnit, range-checked, sigma > 0): once per expiry.
 Vol flat_vol(Builder& b, const Market& m, const Expiry& e, const Expr& sigma_raw);
