@@ -8,7 +8,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 PKGS=(build-essential cmake ninja-build ccache pkg-config libgmp-dev nlohmann-json3-dev libcli11-dev
       libgtest-dev libgmock-dev libbenchmark-dev time
-      libsqlite3-dev libpq-dev libssl-dev libcpp-httplib-dev curl)  # libssl-dev: cpp-httplib's pkg-config requires it
+      libsqlite3-dev libpq-dev libmicrohttpd-dev curl)
 want_peers=1
 [ "${1:-}" = "--no-peers" ] && want_peers=0
 # The service's cluster and crash tests start a real PostgreSQL server from Debian's package.

@@ -273,7 +273,7 @@ t.test('raw HTTP abuse: garbage, huge headers, lying Content-Length, idle connec
   await abuse('a job body cut short', `POST /v1/jobs HTTP/1.1\r\nHost: x\r\n${auth}Content-Type: application/json\r\nContent-Length: 5000\r\n\r\n{"circuit":`,
     { ms: 500, accept: () => true });
   // Chunked upload of the good zkey: either understood (200, it exists) or refused with a 4xx. (Our
-  // side stays open: cpp-httplib drops the answer when the client half-closes after the request.)
+  // side stays open, as a client waiting for its answer would.)
   await abuse('a chunked upload of the stored zkey', Buffer.concat([
     Buffer.from(`POST /v1/circuits HTTP/1.1\r\nHost: x\r\n${auth}Content-Type: application/octet-stream\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n`),
     Buffer.from(zkey.length.toString(16) + '\r\n'), zkey, Buffer.from('\r\n0\r\n\r\n')]),

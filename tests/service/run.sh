@@ -2,7 +2,7 @@
 # Runs the proving-service tests against a proofmill binary and prints a PASS/FAIL summary.
 #
 # usage: tests/service/run.sh [all|sqlite] [PROOFMILL_BINARY]
-#   sqlite: api.test.mjs, hostile.test.mjs, crash_sqlite.mjs (SQLite only)
+#   sqlite: api.test.mjs, hostile.test.mjs, slow.test.mjs, crash_sqlite.mjs (SQLite only)
 #   all:    those, plus cluster_pg.sh (needs PostgreSQL 15 at /usr/lib/postgresql/15/bin)
 # Exits non-zero when any test fails. KEEP_WORK=1 keeps every work folder (they are kept on failure).
 set -uo pipefail
@@ -43,6 +43,7 @@ run_node() { # name timeout script [args...]
 T0=$SECONDS
 run_node api 120 api.test.mjs
 run_node hostile 120 hostile.test.mjs
+run_node slow 120 slow.test.mjs
 run_node crash_sqlite 150 crash_sqlite.mjs
 if [ "$MODE" = all ]; then
   echo "=== cluster_pg"

@@ -1,6 +1,6 @@
 // proofmill-service: the proving service's commands (serve, worker, keys). `proofmill serve ...`
 // executes this binary, so that the prover binary itself links none of the service's libraries
-// (SQLite, libpq, cpp-httplib): they would add about 9 MiB of resident memory to every
+// (SQLite, libpq, libmicrohttpd): they would add about 9 MiB of resident memory to every
 // `proofmill prove`. Exit codes as for proofmill (cli/app.hpp).
 #include <sys/stat.h>
 

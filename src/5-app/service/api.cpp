@@ -1,12 +1,6 @@
 #include "service/api.hpp"
 
-#include <arpa/inet.h>
-#include <httplib.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <atomic>
+#include <any>
 #include <cctype>
 #include <charconv>
 #include <cstdio>
@@ -19,6 +13,7 @@
 #include "formats/wtns.hpp"
 #include "formats/zkey.hpp"
 #include "groth16/keys.hpp"
+#include "service/http_server.hpp"
 #include "service/log.hpp"
 #include "service/metrics.hpp"
 #include "service/util.hpp"
@@ -37,12 +32,12 @@ struct HttpError {
   std::string code, message;
 };
 
-void send_json(httplib::Response& res, int status, const json& body) {
+void send_json(http::Response& res, int status, const json& body) {
   res.status = status;
   res.set_content(body.dump(), "application/json");
 }
 
-void send_error(httplib::Response& res, int status, const std::string& code, const std::string& message) {
+void send_error(http::Response& res, int status, const std::string& code, const std::string& message) {
   send_json(res, status, json{{"error", message}, {"code", code}});
 }
 
@@ -89,77 +84,106 @@ struct ApiServer::Impl {
   Store& store;
   Notifier& notifier;
   ApiOptions opt;
-  httplib::Server svr;
-  std::atomic<bool> stopping{false};  // long polls answer at once when the server stops
+  std::uint64_t seen_generation = 0;  // the parking thread's last Notifier generation
+  std::unique_ptr<http::Server> svr;
 
   Impl(Store& s, Notifier& n, ApiOptions o) : store(s), notifier(n), opt(std::move(o)) {
-    unsigned threads = opt.http_threads ? opt.http_threads : 32;
-    svr.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-    svr.set_payload_max_length(opt.max_request_bytes);
-    // Without it a keep-alive response (headers, then body) waits ~40 ms for a delayed ACK.
-    svr.set_tcp_nodelay(true);
-    svr.set_keep_alive_max_count(1000);
-    svr.set_read_timeout(std::chrono::seconds(60));
-    svr.set_write_timeout(std::chrono::seconds(60));
-    // A status >= 400 without a body (e.g. httplib's own 404 or 413) still gets a JSON error.
-    svr.set_error_handler([](const httplib::Request&, httplib::Response& res) {
-      if (!res.body.empty()) return;
-      std::string code = res.status == 404 ? "not_found" : res.status == 413 ? "too_large" : "http_error";
-      std::string msg = res.status == 404   ? "no such route"
-                        : res.status == 413 ? "request body too large"
-                                            : "HTTP error " + std::to_string(res.status);
-      send_error(res, res.status, code, msg);
-    });
-    routes();
+    http::ServerOptions so;
+    so.threads = opt.http_threads ? opt.http_threads : 8;
+    so.max_connections = opt.max_connections;
+    so.max_connections_per_ip = opt.max_connections_per_ip;
+    so.max_requests_per_owner = opt.max_requests_per_key;
+    so.idle_timeout_s = opt.idle_timeout_s;
+    so.header_timeout_s = opt.header_timeout_s;
+    so.tmp_dir = opt.tmp_dir;
+    so.poll_interval = std::chrono::milliseconds(opt.poll_ms);
+    svr = std::make_unique<http::Server>(
+        routes(), so, [this](http::Request& req) { return admit(req); },
+        [this](http::Request& req, http::Response& res) { handle(req, res); },
+        [this](std::chrono::milliseconds ms) {
+          notifier.wait(seen_generation, ms);
+          seen_generation = notifier.generation();
+        },
+        [](const std::string& route, int status) {
+          metrics().http_requests.inc({route.empty() ? "unmatched" : route, std::to_string(status)});
+        },
+        [](int status, const std::string& code, const std::string& message) {
+          http::Response res;
+          send_error(res, status, code, message);
+          return res;
+        });
   }
 
-  // Runs a handler with authentication, error mapping and metrics.
-  void handle(const std::string& route, bool auth, const httplib::Request& req, httplib::Response& res,
-              const std::function<void(const ApiKey&)>& body) {
+  std::vector<http::Route> routes() const {
+    using http::BodyMode;
+    std::vector<http::Route> r = {
+        {"GET", "/healthz", "/healthz", BodyMode::none, true},
+        {"GET", "/readyz", "/readyz"},
+        {"GET", "/metrics", "/metrics"},
+    };
+    if (!opt.api_routes) return r;
+    r.insert(r.end(), {
+                          {"POST", "/v1/circuits", "/v1/circuits", BodyMode::file},
+                          {"GET", "/v1/circuits", "/v1/circuits"},
+                          {"GET", "/v1/circuits/{}", "/v1/circuits/{id}"},
+                          {"POST", "/v1/jobs", "/v1/jobs", BodyMode::memory},
+                          {"GET", "/v1/jobs", "/v1/jobs"},
+                          {"GET", "/v1/jobs/{}/events", "/v1/jobs/{id}/events"},
+                          {"GET", "/v1/jobs/{}", "/v1/jobs/{id}"},
+                          {"DELETE", "/v1/jobs/{}", "/v1/jobs/{id}"},
+                      });
+    return r;
+  }
+
+  static bool needs_key(const std::string& route) { return route != "/healthz" && route != "/readyz"; }
+
+  // Before the body: the key (401), then its body limit (413) and requests in flight (429, the
+  // server's count) are checked by the HTTP layer.
+  std::optional<http::Response> admit(http::Request& req) {
+    http::Response res;
     try {
-      std::optional<ApiKey> key;
-      if (auth) {
-        key = authenticate(req);
-        if (!key) {
-          res.set_header("WWW-Authenticate", "Bearer");
-          throw HttpError{401, "unauthorized", "a valid API key is required: Authorization: Bearer <key>"};
-        }
+      if (!needs_key(req.route->name)) return std::nullopt;
+      auto key = authenticate(req.authorization);
+      if (!key) {
+        res.set_header("WWW-Authenticate", "Bearer");
+        throw HttpError{401, "unauthorized", "a valid API key is required: Authorization: Bearer <key>"};
       }
-      body(key ? *key : ApiKey{});
+      req.body_limit = body_limit(*key);
+      req.owner = key->id;
+      req.context = *key;
+      return std::nullopt;
     } catch (const HttpError& e) {
       send_error(res, e.status, e.code, e.message);
     } catch (const DbError& e) {
+      log(LogLevel::error, "database error", {{"route", req.route->name}, {"error", e.what()}});
+      send_error(res, 503, "unavailable", std::string("database unavailable: ") + e.what());
+    }
+    return res;
+  }
+
+  // Runs a route's handler with error mapping.
+  void handle(http::Request& req, http::Response& res) {
+    const std::string& route = req.route->name;
+    try {
+      const ApiKey key = req.context.has_value() ? std::any_cast<ApiKey>(req.context) : ApiKey{};
+      dispatch(route, req, res, key);
+    } catch (const HttpError& e) {
+      res = {};
+      send_error(res, e.status, e.code, e.message);
+    } catch (const DbError& e) {
       log(LogLevel::error, "database error", {{"route", route}, {"error", e.what()}});
+      res = {};
       send_error(res, 503, "unavailable", std::string("database unavailable: ") + e.what());
     } catch (const std::exception& e) {
       log(LogLevel::error, "internal error", {{"route", route}, {"error", e.what()}});
+      res = {};
       send_error(res, 500, "internal", e.what());
     }
-    if (res.status >= 400) res.set_header("Connection", "close");
-    metrics().http_requests.inc({route, std::to_string(res.status)});
-  }
-
-  using Fn = std::function<void(const httplib::Request&, httplib::Response&, const ApiKey&)>;
-  using ReaderFn = std::function<void(const httplib::Request&, httplib::Response&, const ApiKey&,
-                                      const httplib::ContentReader&)>;
-
-  httplib::Server::Handler guarded(const std::string& route, bool auth, Fn f) {
-    return [this, route, auth, f](const httplib::Request& req, httplib::Response& res) {
-      handle(route, auth, req, res, [&](const ApiKey& k) { f(req, res, k); });
-    };
-  }
-  httplib::Server::HandlerWithContentReader guarded_reader(const std::string& route, ReaderFn f) {
-    return [this, route, f](const httplib::Request& req, httplib::Response& res,
-                            const httplib::ContentReader& rd) {
-      handle(route, true, req, res, [&](const ApiKey& k) { f(req, res, k, rd); });
-    };
   }
 
   // "Authorization: Bearer <key>"; the scheme is case-insensitive and followed by one or more
   // spaces (RFC 6750 section 2.1, RFC 9110 section 11.1).
-  std::optional<ApiKey> authenticate(const httplib::Request& req) {
-    auto h = req.get_header_value("Authorization");
-    std::string_view v(h);
+  std::optional<ApiKey> authenticate(std::string_view v) {
     constexpr std::string_view scheme = "bearer";
     if (v.size() <= scheme.size() || v[scheme.size()] != ' ') return std::nullopt;
     for (std::size_t i = 0; i < scheme.size(); ++i) {
@@ -175,161 +199,78 @@ struct ApiServer::Impl {
     return std::min(lim, opt.max_request_bytes);
   }
 
-  void check_length(const httplib::Request& req, std::uint64_t limit) {
-    if (req.has_header("Content-Length")) {
-      const std::string v = req.get_header_value("Content-Length");
-      auto n = parse_int(v);
-      if (!n || *n < 0) {
-        // Past 2^63 - 1 (or not a number at all): refuse with a status rather than wait for a body
-        // that cannot come.
-        const bool digits =
-            !v.empty() && v.size() <= 40 && v.find_first_not_of("0123456789") == std::string::npos;
-        if (digits) {
-          throw HttpError{413, "too_large",
-                          "request body of " + v + " bytes exceeds this key's limit of " +
-                              std::to_string(limit) + " bytes"};
-        }
-        throw HttpError{400, "bad_request", "Content-Length is not a byte count"};
+  void dispatch(const std::string& route, const http::Request& req, http::Response& res, const ApiKey& key) {
+    const std::string& m = req.route->method;
+    if (route == "/healthz") {
+      send_json(res, 200, json{{"status", "ok"}});
+    } else if (route == "/readyz") {
+      try {
+        store.db().run([](Connection& c) { c.query("SELECT 1"); });
+        send_json(res, 200, json{{"status", "ready"}});
+      } catch (const std::exception& e) {
+        send_json(res, 503, json{{"status", "unavailable"}, {"error", e.what()}});
       }
-      if (static_cast<std::uint64_t>(*n) > limit) {
-        throw HttpError{413, "too_large",
-                        "request body of " + std::to_string(*n) + " bytes exceeds this key's limit of " +
-                            std::to_string(limit) + " bytes"};
+    } else if (route == "/metrics") {
+      std::map<std::string, std::int64_t> states;
+      try {
+        for (const auto& [state, n] : store.count_by_state()) states[std::string(state_name(state))] = n;
+      } catch (const std::exception&) {
       }
+      res.status = 200;
+      res.set_content(metrics().render(states), "text/plain; version=0.0.4");
+    } else if (route == "/v1/circuits" && m == "POST") {
+      upload_circuit(req, res);
+    } else if (route == "/v1/circuits") {
+      json list = json::array();
+      for (auto& c : store.circuits()) list.push_back(circuit_json(c));
+      send_json(res, 200, json{{"circuits", list}});
+    } else if (route == "/v1/circuits/{id}") {
+      auto c = store.circuit(req.params[0]);
+      if (!c) throw HttpError{404, "not_found", "no circuit " + req.params[0].substr(0, 80)};
+      send_json(res, 200, circuit_json(*c));
+    } else if (route == "/v1/jobs" && m == "POST") {
+      submit_job(req, res, key);
+    } else if (route == "/v1/jobs") {
+      list_jobs(req, res, key);
+    } else if (route == "/v1/jobs/{id}/events") {
+      const std::string& id = req.params[0];
+      if (!store.job(id, key.id)) throw HttpError{404, "not_found", "no job " + id.substr(0, 80)};
+      json list = json::array();
+      for (auto& e : store.events(id)) {
+        list.push_back(json{{"at", rfc3339(e.at)},
+                            {"event", e.event},
+                            {"worker", e.worker ? json(*e.worker) : json(nullptr)},
+                            {"detail", e.detail ? json(*e.detail) : json(nullptr)}});
+      }
+      send_json(res, 200, json{{"events", list}});
+    } else if (route == "/v1/jobs/{id}" && m == "GET") {
+      get_job(req, res, key);
+    } else if (route == "/v1/jobs/{id}" && m == "DELETE") {
+      const std::string& id = req.params[0];
+      auto r = store.cancel(id, key.id);
+      if (!r) throw HttpError{404, "not_found", "no job " + id.substr(0, 80)};
+      if (!r->changed) {
+        send_json(res, 409,
+                  json{{"error", "job " + id + " is already " + std::string(state_name(r->state)) +
+                                     " and cannot be cancelled"},
+                       {"code", "not_cancellable"},
+                       {"state", state_name(r->state)}});
+        return;
+      }
+      notifier.notify();
+      send_json(res, 200, json{{"id", id}, {"state", "cancelled"}});
+    } else {
+      throw HttpError{404, "not_found", "no such route"};
     }
   }
 
-  void routes() {
-    svr.Get("/healthz",
-            guarded("/healthz", false, [](const httplib::Request&, httplib::Response& res, const ApiKey&) {
-              send_json(res, 200, json{{"status", "ok"}});
-            }));
-    svr.Get("/readyz",
-            guarded("/readyz", false, [this](const httplib::Request&, httplib::Response& res, const ApiKey&) {
-              try {
-                store.db().run([](Connection& c) { c.query("SELECT 1"); });
-                send_json(res, 200, json{{"status", "ready"}});
-              } catch (const std::exception& e) {
-                send_json(res, 503, json{{"status", "unavailable"}, {"error", e.what()}});
-              }
-            }));
-    svr.Get("/metrics",
-            guarded("/metrics", true, [this](const httplib::Request&, httplib::Response& res, const ApiKey&) {
-              std::map<std::string, std::int64_t> states;
-              try {
-                for (const auto& [state, n] : store.count_by_state())
-                  states[std::string(state_name(state))] = n;
-              } catch (const std::exception&) {
-              }
-              res.status = 200;
-              res.set_content(metrics().render(states), "text/plain; version=0.0.4");
-            }));
-    if (!opt.api_routes) return;
-
-    svr.Post("/v1/circuits",
-             guarded_reader("/v1/circuits", [this](const httplib::Request& req, httplib::Response& res,
-                                                   const ApiKey& key, const httplib::ContentReader& reader) {
-               upload_circuit(req, res, key, reader);
-             }));
-    svr.Get("/v1/circuits", guarded("/v1/circuits", true,
-                                    [this](const httplib::Request&, httplib::Response& res, const ApiKey&) {
-                                      json list = json::array();
-                                      for (auto& c : store.circuits()) list.push_back(circuit_json(c));
-                                      send_json(res, 200, json{{"circuits", list}});
-                                    }));
-    svr.Get(R"(/v1/circuits/([^/]+))",
-            guarded("/v1/circuits/{id}", true,
-                    [this](const httplib::Request& req, httplib::Response& res, const ApiKey&) {
-                      auto c = store.circuit(req.matches[1].str());
-                      if (!c) throw HttpError{404, "not_found", "no circuit " + req.matches[1].str()};
-                      send_json(res, 200, circuit_json(*c));
-                    }));
-    svr.Post("/v1/jobs",
-             guarded_reader("/v1/jobs", [this](const httplib::Request& req, httplib::Response& res,
-                                               const ApiKey& key, const httplib::ContentReader& reader) {
-               submit_job(req, res, key, reader);
-             }));
-    svr.Get("/v1/jobs", guarded("/v1/jobs", true,
-                                [this](const httplib::Request& req, httplib::Response& res,
-                                       const ApiKey& key) { list_jobs(req, res, key); }));
-    svr.Get(R"(/v1/jobs/([^/]+)/events)",
-            guarded("/v1/jobs/{id}/events", true,
-                    [this](const httplib::Request& req, httplib::Response& res, const ApiKey& key) {
-                      std::string id = req.matches[1].str();
-                      if (!store.job(id, key.id)) throw HttpError{404, "not_found", "no job " + id};
-                      json list = json::array();
-                      for (auto& e : store.events(id)) {
-                        list.push_back(json{{"at", rfc3339(e.at)},
-                                            {"event", e.event},
-                                            {"worker", e.worker ? json(*e.worker) : json(nullptr)},
-                                            {"detail", e.detail ? json(*e.detail) : json(nullptr)}});
-                      }
-                      send_json(res, 200, json{{"events", list}});
-                    }));
-    svr.Get(R"(/v1/jobs/([^/]+))", guarded("/v1/jobs/{id}", true,
-                                           [this](const httplib::Request& req, httplib::Response& res,
-                                                  const ApiKey& key) { get_job(req, res, key); }));
-    svr.Delete(R"(/v1/jobs/([^/]+))",
-               guarded("/v1/jobs/{id}", true,
-                       [this](const httplib::Request& req, httplib::Response& res, const ApiKey& key) {
-                         std::string id = req.matches[1].str();
-                         auto r = store.cancel(id, key.id);
-                         if (!r) throw HttpError{404, "not_found", "no job " + id};
-                         if (!r->changed) {
-                           send_json(res, 409,
-                                     json{{"error", "job " + id + " is already " +
-                                                        std::string(state_name(r->state)) +
-                                                        " and cannot be cancelled"},
-                                          {"code", "not_cancellable"},
-                                          {"state", state_name(r->state)}});
-                           return;
-                         }
-                         notifier.notify();
-                         send_json(res, 200, json{{"id", id}, {"state", "cancelled"}});
-                       }));
-  }
-
-  void upload_circuit(const httplib::Request& req, httplib::Response& res, const ApiKey& key,
-                      const httplib::ContentReader& reader) {
-    const std::uint64_t limit = body_limit(key);
-    check_length(req, limit);
-    fs::create_directories(opt.tmp_dir);
-    fs::path tmp = fs::path(opt.tmp_dir) / ("upload-" + random_hex(8));
-    struct Cleanup {
-      fs::path p;
-      ~Cleanup() {
-        std::error_code ec;
-        fs::remove(p, ec);
-      }
-    } cleanup{tmp};
-    std::FILE* f = std::fopen(tmp.c_str(), "wb");
-    if (!f) throw Error(Errc::io, "cannot create '" + tmp.string() + "'");
-    Sha256 h;
-    std::uint64_t size = 0;
-    bool too_large = false, write_failed = false;
-    bool ok = reader([&](const char* data, std::size_t len) {
-      size += len;
-      if (size > limit) {
-        too_large = true;
-        return false;
-      }
-      h.update({reinterpret_cast<const std::uint8_t*>(data), len});
-      if (std::fwrite(data, 1, len, f) != len) {
-        write_failed = true;
-        return false;
-      }
-      return true;
-    });
-    bool closed = std::fclose(f) == 0;
-    if (too_large) {
-      throw HttpError{413, "too_large",
-                      "zkey exceeds this key's request limit of " + std::to_string(limit) + " bytes"};
-    }
-    if (write_failed || !closed) throw Error(Errc::io, "cannot write the upload to '" + tmp.string() + "'");
-    if (!ok) throw HttpError{400, "bad_request", "the request body could not be read completely"};
+  void upload_circuit(const http::Request& req, http::Response& res) {
+    // The HTTP layer streamed the body to req.upload_path within the key's limit, hashing it.
+    const fs::path tmp = req.upload_path;
+    const std::uint64_t size = req.body_bytes;
     if (size == 0)
       throw HttpError{422, "invalid_zkey", "empty body: send the .zkey file as the request body"};
-    std::string id = h.hex();
+    std::string id = req.upload_sha256;
     if (auto existing = store.circuit(id)) {
       auto j = circuit_json(*existing);
       j["created"] = false;
@@ -378,24 +319,8 @@ struct ApiServer::Impl {
     out["results"] = catalog::options::decode(request, pub, rows);
   }
 
-  void submit_job(const httplib::Request& req, httplib::Response& res, const ApiKey& key,
-                  const httplib::ContentReader& reader) {
-    const std::uint64_t limit = body_limit(key);
-    check_length(req, limit);
-    std::string body;
-    bool too_large = false;
-    reader([&](const char* data, std::size_t len) {
-      if (body.size() + len > limit) {
-        too_large = true;
-        return false;
-      }
-      body.append(data, len);
-      return true;
-    });
-    if (too_large) {
-      throw HttpError{413, "too_large",
-                      "request exceeds this key's limit of " + std::to_string(limit) + " bytes"};
-    }
+  void submit_job(const http::Request& req, http::Response& res, const ApiKey& key) {
+    const std::string& body = req.body;  // read within the key's limit by the HTTP layer
     // Checked in one streaming pass first (nesting at most 64 levels): a DOM of deeply nested
     // arrays costs about 80 bytes a byte of body.
     try {
@@ -502,8 +427,9 @@ struct ApiServer::Impl {
     }
   }
 
-  void get_job(const httplib::Request& req, httplib::Response& res, const ApiKey& key) {
-    std::string id = req.matches[1].str();
+  // A long poll (?wait=s) parks the request in the HTTP layer: it holds no thread while it waits.
+  void get_job(const http::Request& req, http::Response& res, const ApiKey& key) {
+    const std::string& id = req.params[0];
     double wait_s = 0;
     if (req.has_param("wait")) {
       const std::string w = req.get_param_value("wait");
@@ -513,24 +439,19 @@ struct ApiServer::Impl {
         throw HttpError{400, "bad_request", "wait must be a number of seconds from 0 to 60"};
       }
     }
-    auto deadline = Clock::now() + std::chrono::milliseconds(static_cast<std::int64_t>(wait_s * 1000));
-    for (;;) {
-      std::uint64_t gen = notifier.generation();
-      auto job = store.job(id, key.id);
-      if (!job) throw HttpError{404, "not_found", "no job " + id.substr(0, 80)};
-      auto now = Clock::now();
-      if (is_terminal(job->state) || now >= deadline || stopping.load()) {
-        json out = job_json(*job, true);
-        add_options_results(*job, out);
-        send_json(res, 200, out);
-        return;
-      }
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
-      notifier.wait(gen, std::min(left, std::chrono::milliseconds(opt.poll_ms)));
+    const auto deadline = req.received + std::chrono::milliseconds(static_cast<std::int64_t>(wait_s * 1000));
+    auto job = store.job(id, key.id);
+    if (!job) throw HttpError{404, "not_found", "no job " + id.substr(0, 80)};
+    if (is_terminal(job->state) || Clock::now() >= deadline || req.stopping) {
+      json out = job_json(*job, true);
+      add_options_results(*job, out);
+      send_json(res, 200, out);
+      return;
     }
+    res.park_until = deadline;
   }
 
-  void list_jobs(const httplib::Request& req, httplib::Response& res, const ApiKey& key) {
+  void list_jobs(const http::Request& req, http::Response& res, const ApiKey& key) {
     std::optional<JobState> state;
     std::optional<std::string> circuit;
     std::int64_t limit = 100, cursor = 0;
@@ -567,39 +488,11 @@ ApiServer::ApiServer(Store& store, Notifier& notifier, ApiOptions opt)
     : impl_(std::make_unique<Impl>(store, notifier, std::move(opt))) {}
 ApiServer::~ApiServer() = default;
 
-namespace {
-// Debian's cpp-httplib is a compiled library that listens with a backlog of 5: a burst of new
-// connections then overflows the accept queue and clients stall for seconds. Calling listen()
-// again on the bound socket raises the backlog (Linux updates it in place).
-void widen_backlog(int port) {
-  for (int fd = 0; fd < 4096; ++fd) {
-    int accepting = 0;
-    socklen_t len = sizeof accepting;
-    if (::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &accepting, &len) != 0 || !accepting) continue;
-    sockaddr_storage addr{};
-    socklen_t alen = sizeof addr;
-    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &alen) != 0) continue;
-    int p = -1;
-    if (addr.ss_family == AF_INET) p = ntohs(reinterpret_cast<sockaddr_in*>(&addr)->sin_port);
-    if (addr.ss_family == AF_INET6) p = ntohs(reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port);
-    if (p == port) ::listen(fd, 1024);
-  }
-}
-}  // namespace
-
-int ApiServer::bind(const std::string& host, int port) {
-  int bound =
-      port == 0 ? impl_->svr.bind_to_any_port(host) : (impl_->svr.bind_to_port(host, port) ? port : -1);
-  if (bound < 0) throw Error(Errc::io, "cannot listen on " + host + ":" + std::to_string(port));
-  widen_backlog(bound);
-  return bound;
-}
-
-void ApiServer::listen() { impl_->svr.listen_after_bind(); }
+int ApiServer::bind(const std::string& host, int port) { return impl_->svr->bind(host, port); }
+void ApiServer::listen() { impl_->svr->listen(); }
 void ApiServer::stop() {
-  impl_->stopping = true;
-  impl_->notifier.notify();
-  impl_->svr.stop();
+  impl_->notifier.notify();  // parked long polls answer on the next pass
+  impl_->svr->stop();
 }
 
 }  // namespace pm::service
