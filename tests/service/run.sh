@@ -2,8 +2,8 @@
 # Runs the proving-service tests against a proofmill binary and prints a PASS/FAIL summary.
 #
 # usage: tests/service/run.sh [all|sqlite] [PROOFMILL_BINARY]
-#   sqlite: api.test.mjs, hostile.test.mjs, slow.test.mjs, crash_sqlite.mjs (SQLite only)
-#   all:    those, plus cluster_pg.sh (needs PostgreSQL 15 at /usr/lib/postgresql/15/bin)
+#   sqlite: api.test.mjs, hostile.test.mjs, slow.test.mjs, crash_sqlite.mjs, chaos.mjs (SQLite only)
+#   all:    those, plus cluster_pg.sh and chaos.sh pg (need PostgreSQL 15 at /usr/lib/postgresql/15/bin)
 # Exits non-zero when any test fails. KEEP_WORK=1 keeps every work folder (they are kept on failure).
 set -uo pipefail
 MODE=${1:-all}
@@ -45,12 +45,19 @@ run_node api 120 api.test.mjs
 run_node hostile 120 hostile.test.mjs
 run_node slow 120 slow.test.mjs
 run_node crash_sqlite 150 crash_sqlite.mjs
+run_node chaos_sqlite 180 chaos.mjs --cycles 5
 if [ "$MODE" = all ]; then
   echo "=== cluster_pg"
   t0=$SECONDS
   "$ROOT/tests/service/cluster_pg.sh" "$PM"
   rc=$?
   NAMES+=("cluster_pg ($((SECONDS - t0)) s)")
+  RESULTS+=($rc)
+  echo "=== chaos_pg"
+  t0=$SECONDS
+  CHAOS_TIMEOUT=240 "$ROOT/tests/service/chaos.sh" pg "$PM" --cycles 5
+  rc=$?
+  NAMES+=("chaos_pg ($((SECONDS - t0)) s)")
   RESULTS+=($rc)
 fi
 
