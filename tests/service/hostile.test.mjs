@@ -253,6 +253,10 @@ t.test('raw HTTP abuse: garbage, huge headers, lying Content-Length, idle connec
   const auth = `Authorization: Bearer ${key}\r\n`;
   await abuse('a garbage request line', 'HELLO WORLD\r\n\r\n');
   await abuse('random bytes', crypto.randomBytes(2000));
+  // Found by fuzz_http: an error message quoting a method that is not UTF-8 once killed the server.
+  await abuse('a method and a path that are not UTF-8',
+    Buffer.from(`P\xa9ST /v1/jobs/%ff%fe\xc3 HTTP/1.1\r\nHost: x\r\n${auth}\r\nGET /v1/jobs/%ff%fe\xc3 HTTP/1.1\r\nHost: x\r\n${auth}\r\n`, 'latin1'),
+    { accept: (st) => st >= 400 && st < 500 });
   await abuse('a 256 KiB header', `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(256 * 1024)}\r\n\r\n`);
   await abuse('20000 headers', `GET /healthz HTTP/1.1\r\nHost: x\r\n${'X-H: 1\r\n'.repeat(20000)}\r\n`);
   await abuse('Content-Length -1', `POST /v1/jobs HTTP/1.1\r\nHost: x\r\n${auth}Content-Length: -1\r\n\r\n`);

@@ -34,7 +34,8 @@ struct HttpError {
 
 void send_json(http::Response& res, int status, const json& body) {
   res.status = status;
-  res.set_content(body.dump(), "application/json");
+  // Messages may quote the client's bytes (a path, a method): invalid UTF-8 becomes U+FFFD.
+  res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace), "application/json");
 }
 
 void send_error(http::Response& res, int status, const std::string& code, const std::string& message) {

@@ -152,8 +152,16 @@ struct Server::Impl {
     if (listen_fd >= 0) ::close(listen_fd);
   }
 
-  Response error(int status, const std::string& code, const std::string& message) {
-    return error_body(status, code, message);
+  // Never throws: it runs inside libmicrohttpd's callbacks, which an exception must not cross.
+  Response error(int status, const std::string& code, const std::string& message) noexcept {
+    try {
+      return error_body(status, code, message);
+    } catch (const std::exception&) {
+      Response res;
+      res.status = status;
+      res.body = "{\"code\":\"" + code + "\"}";
+      return res;
+    }
   }
 
   // --- the handler pool -------------------------------------------------------------------------
