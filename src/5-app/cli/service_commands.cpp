@@ -215,7 +215,7 @@ int run_serve(const ServeArgs& a) {
   log(LogLevel::info, "stopped");
   if (lock_fd >= 0) ::close(lock_fd);
   std::fflush(stderr);
-  std::_Exit(0);  // workers detached inside a prove must not hold the process up
+  std::_Exit(0);  // workers still inside a prove must not hold the process up
 }
 
 struct WorkerCmdArgs {

@@ -127,6 +127,7 @@ struct Server::Impl {
   bool closing = false;   // the pool and the parking thread end
   bool stopping = false;  // no new suspension: requests are answered 503 at once
   std::int64_t suspended = 0;
+  std::int64_t calls = 0;  // requests between their headers and MHD's completion notice
   std::vector<Call*> parked;
   std::map<std::int64_t, unsigned> owners;
   std::vector<std::thread> threads;
@@ -288,6 +289,10 @@ struct Server::Impl {
     auto owned = std::make_unique<Call>();
     Call& c = *owned;
     *cls = owned.release();
+    {
+      std::lock_guard lk(mu);
+      ++calls;
+    }
     c.conn = conn;
     if (auto* info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT)) {
       if (auto* holder = static_cast<std::shared_ptr<Conn>*>(info->socket_context)) c.sock = *holder;
@@ -502,9 +507,10 @@ struct Server::Impl {
     auto* c = static_cast<Call*>(*cls);
     if (!c) return;
     *cls = nullptr;
-    if (c->counted) {
+    {
       std::lock_guard lk(mu);
-      if (--owners[c->req.owner] == 0) owners.erase(c->req.owner);
+      if (c->counted && --owners[c->req.owner] == 0) owners.erase(c->req.owner);
+      if (--calls == 0) drained_cv.notify_all();
     }
     // The connection may carry another request: its headers must come in time.
     arm(*c, std::chrono::seconds(opt.header_timeout_s));
@@ -601,6 +607,9 @@ struct Server::Impl {
           log(LogLevel::warn, "waiting for HTTP handlers to finish", {{"suspended", suspended}});
         }
       }
+      // Answers resumed just now are still to be written: give them time to go out (a client
+      // that does not read its answer is cut off).
+      drained_cv.wait_for(lk, std::chrono::seconds(5), [&] { return calls == 0; });
       closing = true;
     }
     work_cv.notify_all();

@@ -30,7 +30,9 @@ std::string new_api_key();
 
 /// A job's stored input is a .wtns (which starts with "wtns") or, for an options job, the
 /// request's JSON (an object: "{").
-inline bool is_options_request(std::span<const std::uint8_t> input) { return !input.empty() && input[0] == '{'; }
+inline bool is_options_request(std::span<const std::uint8_t> input) {
+  return !input.empty() && input[0] == '{';
+}
 
 /// Milliseconds since the Unix epoch as RFC 3339 UTC ("2026-11-21T10:00:00.123Z").
 std::string rfc3339(std::int64_t ms);

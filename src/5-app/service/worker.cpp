@@ -173,7 +173,13 @@ WorkerPool::WorkerPool(Store& store, Notifier& notifier, WorkerOptions opt)
       cache_(store, opt_.cache_dir, opt_.cache_bytes),
       name_(host_name() + ":" + std::to_string(::getpid()) + ":" + random_hex(3)) {}
 
-WorkerPool::~WorkerPool() { shutdown(std::chrono::milliseconds(0)); }
+WorkerPool::~WorkerPool() {
+  shutdown(std::chrono::milliseconds(0));
+  // A thread still inside a prove cannot be interrupted: wait for it (its lease was released,
+  // so its result is dropped). The CLI exits without destroying the pool, so it never waits here.
+  for (auto& t : threads_)
+    if (t.joinable()) t.join();
+}
 
 void WorkerPool::start() {
   for (unsigned k = 0; k < opt_.workers; ++k) threads_.emplace_back([this, k] { run(k); });
@@ -204,14 +210,13 @@ void WorkerPool::shutdown(std::chrono::milliseconds grace) {
     }
   }
   if (heartbeat_.joinable()) heartbeat_.join();
+  // Threads still inside a prove cannot be interrupted; their results are dropped because the
+  // leases were released. They are joined by the destructor (detached, they would outlive the
+  // pool they read), or end with the process.
   if (left.empty()) {
     for (auto& t : threads_) t.join();
-  } else {
-    // Threads still inside a prove cannot be interrupted; their results are dropped because
-    // the leases were released. The process is exiting, so they are detached.
-    for (auto& t : threads_) t.detach();
+    threads_.clear();
   }
-  threads_.clear();
 }
 
 void WorkerPool::heartbeat() {
