@@ -79,33 +79,31 @@ t.test('64 connections that each send one byte: the API answers, and each is clo
   for (const s of socks) s.destroy();
 });
 
-t.test('headers trickled a byte every 300 ms (never idle) are cut at the 2 s header deadline', async () => {
-  const s = await connect();
+// Writes next() every 300 ms on `s` (never idle for long) and checks that the server cuts the
+// connection at the 2 s deadline, answering health checks meanwhile.
+async function expectCutAtDeadline(s, next, what) {
   const t0 = Date.now();
-  const line = `GET /v1/circuits HTTP/1.1\r\nHost: x\r\nX-Slow: ${'a'.repeat(200)}`;
-  let i = 0;
-  const timer = setInterval(() => { if (i < line.length) s.write(line[i++]); }, 300);
-  await healthy('while one client trickles its headers');
+  const timer = setInterval(() => { const b = next(); if (b) s.write(b); }, 300);
+  await healthy(`while ${what}`);
   const closed = await Promise.race([s.done, L.sleep(8000).then(() => 0)]);
   clearInterval(timer);
   s.destroy();
-  check(closed, 'the trickling client was still connected after 8 s');
+  check(closed, `${what}: still connected after 8 s`);
   const ms = closed - t0;
-  check(ms >= 1500 && ms < 6000, `the trickling client was cut after ${ms} ms (deadline 2 s)`);
+  check(ms >= 1500 && ms < 6000, `${what}: cut after ${ms} ms (deadline 2 s)`);
+}
+
+t.test('headers trickled a byte every 300 ms (never idle) are cut at the 2 s header deadline', async () => {
+  const s = await connect();
+  const line = `GET /v1/circuits HTTP/1.1\r\nHost: x\r\nX-Slow: ${'a'.repeat(200)}`;
+  let i = 0;
+  await expectCutAtDeadline(s, () => line[i++], 'one client trickles its headers');
 });
 
 t.test('a job body trickled a byte every 300 ms is cut at its deadline; nothing is stored', async () => {
   const s = await connect();
-  const t0 = Date.now();
   s.write(`POST /v1/jobs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${keyA}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n`);
-  const timer = setInterval(() => s.write(' '), 300);
-  await healthy('while one client trickles a body');
-  const closed = await Promise.race([s.done, L.sleep(8000).then(() => 0)]);
-  clearInterval(timer);
-  s.destroy();
-  check(closed, 'the trickled body was still being read after 8 s');
-  const ms = closed - t0;
-  check(ms >= 1500 && ms < 6000, `the trickled body was cut after ${ms} ms (deadline 2 s)`);
+  await expectCutAtDeadline(s, () => ' ', 'one client trickles a body');
   eq((await S.client(keyA).listAll()).jobs.length, 0, 'jobs stored after the trickled body');
 });
 
