@@ -87,6 +87,7 @@ struct ServeArgs {
   unsigned max_connections = 1024;
   unsigned max_connections_per_ip = 256;
   unsigned max_requests_per_key = 64;
+  std::size_t max_buffered_mb = 1024;
   unsigned idle_timeout_s = 30;
   unsigned header_timeout_s = 30;
   bool allow_dev_keys = false;
@@ -182,6 +183,7 @@ int run_serve(const ServeArgs& a) {
   ao.max_connections = a.max_connections;
   ao.max_connections_per_ip = a.max_connections_per_ip;
   ao.max_requests_per_key = a.max_requests_per_key;
+  ao.max_buffered_bytes = static_cast<std::uint64_t>(a.max_buffered_mb) << 20;
   ao.idle_timeout_s = a.idle_timeout_s;
   ao.header_timeout_s = a.header_timeout_s;
   ao.max_request_bytes = static_cast<std::uint64_t>(a.max_request_mb) << 20;
@@ -365,6 +367,10 @@ void register_service_commands(CLI::App& app, std::function<int()>& run_slot) {
     c->add_option("--max-requests-per-key", a->max_requests_per_key,
                   "Requests in flight per API key, long polls included (429 beyond)")
         ->check(CLI::Range(1, 1000000))
+        ->capture_default_str();
+    c->add_option("--max-buffered-mb", a->max_buffered_mb,
+                  "Job request bodies held in memory, all clients together (503 busy beyond)")
+        ->check(CLI::Range(1, 1 << 20))
         ->capture_default_str();
     c->add_option("--idle-timeout", a->idle_timeout_s, "Seconds a silent connection stays open")
         ->check(CLI::Range(1, 3600))

@@ -94,6 +94,7 @@ struct ApiServer::Impl {
     so.max_connections = opt.max_connections;
     so.max_connections_per_ip = opt.max_connections_per_ip;
     so.max_requests_per_owner = opt.max_requests_per_key;
+    so.max_buffered_bytes = opt.max_buffered_bytes;
     so.idle_timeout_s = opt.idle_timeout_s;
     so.header_timeout_s = opt.header_timeout_s;
     so.tmp_dir = opt.tmp_dir;

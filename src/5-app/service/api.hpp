@@ -20,9 +20,10 @@ struct ApiOptions {
   unsigned http_threads = 8;  ///< handler threads (no thread waits on a client: service/http_server.hpp)
   unsigned max_connections = 1024;
   unsigned max_connections_per_ip = 256;
-  unsigned max_requests_per_key = 64;  ///< requests in flight per API key (429 beyond)
-  unsigned idle_timeout_s = 30;        ///< a silent connection is closed
-  unsigned header_timeout_s = 30;      ///< headers in within this; a body within it plus 1 s/MiB
+  unsigned max_requests_per_key = 64;                         ///< requests in flight per API key (429 beyond)
+  std::uint64_t max_buffered_bytes = std::uint64_t{1} << 30;  ///< job bodies in memory, all together
+  unsigned idle_timeout_s = 30;                               ///< a silent connection is closed
+  unsigned header_timeout_s = 30;  ///< headers in within this; a body within it plus 1 s/MiB
   std::uint64_t max_request_bytes = std::uint64_t{1} << 30;  ///< hard cap, whatever a key allows
   bool api_routes = true;       ///< false: only /healthz, /readyz, /metrics (a worker process)
   bool allow_dev_keys = false;  ///< accept zkeys without a phase-2 contribution (tests only)

@@ -62,7 +62,8 @@ struct Call {
   bool queued = false;
   bool repeat_seen = false;
   bool body_started = false;
-  bool counted = false;  // counts against its owner's requests in flight
+  bool counted = false;        // counts against its owner's requests in flight
+  std::uint64_t buffered = 0;  // bytes of the memory budget this request holds
   std::FILE* file = nullptr;
   Sha256 sha;
 
@@ -130,6 +131,7 @@ struct Server::Impl {
   std::int64_t calls = 0;  // requests between their headers and MHD's completion notice
   std::vector<Call*> parked;
   std::map<std::int64_t, unsigned> owners;
+  std::uint64_t buffered = 0;  // bytes of memory-mode bodies, admitted or received
   std::vector<std::thread> threads;
 
   // Connections (for the watchdog).
@@ -220,13 +222,14 @@ struct Server::Impl {
         if (closing) return;
       }
       // Until the next event, poll interval or parked deadline, whichever is first.
-      auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(opt.poll_interval);
+      auto wait = std::max(std::chrono::duration_cast<std::chrono::milliseconds>(opt.poll_interval),
+                           std::chrono::milliseconds(1));
       {
         std::lock_guard lk(mu);
         const auto now = Clock::now();
         for (Call* c : parked) {
           auto left = std::chrono::duration_cast<std::chrono::milliseconds>(c->park_until - now);
-          wait = std::clamp(left + std::chrono::milliseconds(1), std::chrono::milliseconds(1), wait);
+          wait = std::min(wait, std::max(left + std::chrono::milliseconds(1), std::chrono::milliseconds(1)));
         }
       }
       wait_event(wait);
@@ -313,10 +316,8 @@ struct Server::Impl {
       r.authorization = v;
     if (const char* v = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH))
       r.content_length = v;
-    if (const char* v =
-            MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING)) {
-      r.chunked = iequals(v, "chunked");
-    }
+    const char* te = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+    if (te) r.chunked = iequals(te, "chunked");
 
     const std::string m = r.method == "HEAD" ? "GET" : r.method;
     bool path_known = false;
@@ -329,6 +330,15 @@ struct Server::Impl {
         r.route = &route;
         break;
       }
+    }
+    // libmicrohttpd reads any Transfer-Encoding as a body of unknown length, but decodes only
+    // "chunked"; with a Content-Length too the framing is ambiguous (request smuggling).
+    if (te && !r.chunked) {
+      return answer(c,
+                    error(501, "not_implemented", "Transfer-Encoding other than chunked is not supported"));
+    }
+    if (te && r.content_length) {
+      return answer(c, error(400, "bad_request", "Transfer-Encoding and Content-Length together"));
     }
     if (!r.route) {
       if (!path_known) return answer(c, error(404, "not_found", "no such route"));
@@ -364,8 +374,9 @@ struct Server::Impl {
         r.route->body == BodyMode::none ? std::min(r.body_limit, kMaxIgnoredBody) : r.body_limit;
     std::uint64_t declared = 0;
     if (!refusal && r.content_length) {
-      const std::string& v = *r.content_length;
+      std::string v = *r.content_length;
       const bool digits = !v.empty() && v.find_first_not_of("0123456789") == std::string::npos;
+      v.erase(0, std::min(v.find_first_not_of('0'), v.size() - 1));  // "000123" is 123
       if (!digits) {
         refusal = error(400, "bad_request", "Content-Length is not a byte count");
       } else if (v.size() > 19 || std::stoull(v) > limit) {
@@ -390,6 +401,18 @@ struct Server::Impl {
         c.counted = true;
       }
     }
+    if (!refusal && r.route->body == BodyMode::memory && declared > 0) {
+      std::lock_guard lk(mu);
+      if (buffered + declared > opt.max_buffered_bytes) {
+        refusal =
+            error(503, "busy", "the server is holding as many request bodies as it may; retry in a moment");
+        refusal->set_header("Retry-After", "1");
+      } else {
+        buffered += declared;
+        c.buffered = declared;
+      }
+    }
+    if (!refusal && r.route->body == BodyMode::memory) r.body.reserve(declared);
     if (!refusal && r.route->body == BodyMode::file) {
       std::error_code ec;
       fs::create_directories(opt.tmp_dir, ec);
@@ -430,6 +453,17 @@ struct Server::Impl {
       case BodyMode::none:
         break;
       case BodyMode::memory:
+        if (r.body_bytes > c.buffered) {  // a chunked body: account for it as it comes
+          std::lock_guard lk(mu);
+          const std::uint64_t more = r.body_bytes - c.buffered;
+          if (buffered + more > opt.max_buffered_bytes) {
+            log(LogLevel::warn, "closed a connection whose chunked body passed the memory budget",
+                {{"route", r.route->name}});
+            return false;
+          }
+          buffered += more;
+          c.buffered = r.body_bytes;
+        }
         r.body.append(data, n);
         break;
       case BodyMode::file:
@@ -509,6 +543,7 @@ struct Server::Impl {
     *cls = nullptr;
     {
       std::lock_guard lk(mu);
+      buffered -= c->buffered;
       if (c->counted && --owners[c->req.owner] == 0) owners.erase(c->req.owner);
       if (--calls == 0) drained_cv.notify_all();
     }
@@ -541,6 +576,21 @@ struct Server::Impl {
   }
 
   // --- lifecycle --------------------------------------------------------------------------------
+
+  // Uploads left by a process that was killed (SIGKILL, out of memory) are removed at start. Only
+  // files untouched for an hour: another server's live upload is written to continuously.
+  void remove_stale_uploads() {
+    std::error_code ec;
+    if (opt.tmp_dir.empty() || !fs::is_directory(opt.tmp_dir, ec)) return;
+    const auto cutoff = fs::file_time_type::clock::now() - std::chrono::hours(1);
+    for (const auto& e : fs::directory_iterator(opt.tmp_dir, ec)) {
+      if (e.path().filename().string().rfind("upload-", 0) != 0) continue;
+      if (e.last_write_time(ec) < cutoff && !ec) {
+        fs::remove(e.path(), ec);
+        log(LogLevel::info, "removed an upload left by an earlier process", {{"path", e.path().string()}});
+      }
+    }
+  }
 
   void start() {
     // Each connection is a descriptor: make room for the connection limit.
@@ -593,19 +643,29 @@ struct Server::Impl {
       std::lock_guard lk(mu);
       stopping = true;
     }
-    // No new connections; the listening socket is ours to close.
-    MHD_socket lfd = MHD_quiesce_daemon(daemon);
-    if (lfd != MHD_INVALID_SOCKET) {
-      ::close(lfd);
-      listen_fd = -1;
-    }
+    // No new connections. The listening socket stays open until the daemon has stopped: its
+    // I/O thread still removes it from the epoll set and aborts if that fails.
+    MHD_quiesce_daemon(daemon);
     // Parked requests answer on the parking thread's next pass; running handlers finish.
     {
       std::unique_lock lk(mu);
-      while (suspended > 0) {
+      const auto give_up = Clock::now() + std::chrono::seconds(60);
+      while (suspended > 0 && Clock::now() < give_up) {
         if (!drained_cv.wait_for(lk, std::chrono::seconds(5), [&] { return suspended == 0; })) {
           log(LogLevel::warn, "waiting for HTTP handlers to finish", {{"suspended", suspended}});
         }
+      }
+      if (suspended > 0) {
+        // A handler stuck (on the database, say) for a minute: libmicrohttpd cannot be stopped
+        // with a connection suspended, so the daemon and the pool are left to the exiting process.
+        log(LogLevel::error, "HTTP handlers did not finish within 60 s; leaving them to the exiting process",
+            {{"suspended", suspended}});
+        closing = true;
+        work_cv.notify_all();
+        for (auto& t : threads) t.detach();
+        threads.clear();
+        daemon = nullptr;
+        return;
       }
       // Answers resumed just now are still to be written: give them time to go out (a client
       // that does not read its answer is cut off).
@@ -617,6 +677,10 @@ struct Server::Impl {
     threads.clear();
     MHD_stop_daemon(daemon);
     daemon = nullptr;
+    if (listen_fd >= 0) {
+      ::close(listen_fd);
+      listen_fd = -1;
+    }
   }
 };
 
@@ -655,6 +719,7 @@ int Server::bind(const std::string& host, int port) {
   }
   ::freeaddrinfo(res);
   if (impl_->listen_fd < 0) throw Error(Errc::io, "cannot listen on " + host + ":" + service + ": " + why);
+  impl_->remove_stale_uploads();
   sockaddr_storage addr{};
   socklen_t len = sizeof addr;
   ::getsockname(impl_->listen_fd, reinterpret_cast<sockaddr*>(&addr), &len);

@@ -80,7 +80,10 @@ struct ServerOptions {
   unsigned threads = 8;             ///< handler threads (database work, parsing)
   unsigned max_connections = 1024;  ///< all clients together (further ones are closed at once)
   unsigned max_connections_per_ip = 256;
-  unsigned max_requests_per_owner = 64;          ///< requests in flight per owner (API key): 429 beyond
+  unsigned max_requests_per_owner = 64;  ///< requests in flight per owner (API key): 429 beyond
+  /// Request bodies held in memory (BodyMode::memory), all requests together: a request that would
+  /// pass it is answered 503 with Retry-After before its body is read (a chunked one is cut).
+  std::uint64_t max_buffered_bytes = std::uint64_t{1} << 30;
   unsigned idle_timeout_s = 30;                  ///< a connection silent this long is closed
   unsigned header_timeout_s = 30;                ///< a request's headers must be complete within this
   std::string tmp_dir;                           ///< where BodyMode::file bodies are written

@@ -312,5 +312,42 @@ TEST_F(HttpServerTest, HeaderDeadlineClosesATricklingClient) {
   EXPECT_EQ(roundtrip(port, get("/healthz")).body, "ok");
 }
 
+TEST_F(HttpServerTest, FramingMemoryBudgetAndStaleUploads) {
+  // An upload left by a killed process an hour ago is removed at start; a fresh one is kept.
+  fs::create_directories(tmp);
+  std::ofstream(tmp / "upload-old") << "x";
+  std::ofstream(tmp / "upload-new") << "x";
+  fs::last_write_time(tmp / "upload-old", fs::file_time_type::clock::now() - std::chrono::hours(2));
+  ServerOptions opt;
+  opt.max_buffered_bytes = 1000;
+  start(opt);
+  EXPECT_FALSE(fs::exists(tmp / "upload-old"));
+  EXPECT_TRUE(fs::exists(tmp / "upload-new"));
+  const std::string auth = "Authorization: Bearer good\r\n";
+  // Transfer-Encoding: only chunked, and never beside a Content-Length (ambiguous framing).
+  EXPECT_EQ(
+      roundtrip(port, "POST /echo HTTP/1.1\r\nHost: x\r\n" + auth + "Transfer-Encoding: gzip\r\n\r\n").status,
+      501);
+  EXPECT_EQ(
+      roundtrip(port, "POST /echo HTTP/1.1\r\nHost: x\r\n" + auth +
+                          "Transfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n5\r\nhello\r\n0\r\n\r\n")
+          .status,
+      400);
+  auto chunked = roundtrip(port, "POST /echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" + auth +
+                                     "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n");
+  EXPECT_EQ(chunked.body, "hello");
+  // Leading zeros are still a length.
+  EXPECT_EQ(roundtrip(port, "POST /echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" + auth +
+                                "Content-Length: 0000000000000000000005\r\n\r\nhello")
+                .body,
+            "hello");
+  // Bodies held in memory, all requests together: over the budget is 503 with Retry-After.
+  auto busy = roundtrip(port, post("/echo", std::string(2000, 'z'), auth));
+  EXPECT_EQ(busy.status, 503);
+  EXPECT_NE(busy.head.find("Retry-After: 1"), std::string::npos) << busy.head;
+  EXPECT_EQ(roundtrip(port, post("/echo", std::string(900, 'z'), auth)).status, 200);
+  EXPECT_EQ(handled.load(), 3);  // the chunked body, the zero-padded length, the 900 bytes
+}
+
 }  // namespace
 }  // namespace pm::service::http
