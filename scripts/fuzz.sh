@@ -29,7 +29,7 @@ for name in "${NAMES[@]}"; do
   /usr/bin/time -f "%U %S" -o "$log.cpu" \
     "$bin" "$work" -max_total_time="$SECONDS_EACH" -rss_limit_mb=2048 -timeout=30 -max_len=65536 \
     -artifact_prefix="$crashes/" -print_final_stats=1 >"$log" 2>&1 || rc=$?
-  cpu=$(awk '{printf "%.0f", $1 + $2}' "$log.cpu" 2>/dev/null || echo "?")
+  cpu=$(tail -n 1 "$log.cpu" 2>/dev/null | awk '{printf "%.0f", $1 + $2}')  # after any exit-status line
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1)
   ft=$(grep -o 'ft: [0-9]*' "$log" | tail -1)
