@@ -9,6 +9,7 @@
 // deadlines (tests/service/slow.test.mjs checks those), which would make fuzzing crawl.
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -86,12 +87,22 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // request there) and thousands of inputs a minute do not exhaust ports or connection slots.
   linger lg{1, 0};
   ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+  // libFuzzer's timers interrupt system calls: a connect interrupted goes on in the background.
+  int rc = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  for (int tries = 0; rc != 0 && (errno == EINTR || errno == EALREADY || errno == EINPROGRESS) && tries < 100;
+       ++tries) {
+    pollfd p{fd, POLLOUT, 0};
+    ::poll(&p, 1, 100);
+    rc = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    if (rc != 0 && errno == EISCONN) rc = 0;
+  }
+  if (rc != 0) {
     std::fprintf(stderr, "fuzz_http: cannot connect to the server: %s\n", std::strerror(errno));
     std::abort();
   }
   for (std::size_t off = 0; off < req.size();) {
     ssize_t n = ::send(fd, req.data() + off, req.size() - off, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;  // the server closed early (it refused the request): fine
     off += static_cast<std::size_t>(n);
   }
@@ -103,6 +114,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   bool timed_out = false;
   for (;;) {
     ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n < 0 && errno == EINTR) continue;
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) timed_out = !got.empty();
     if (n <= 0) break;
     if (got.empty()) ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &rest, sizeof rest);
