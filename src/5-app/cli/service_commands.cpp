@@ -83,13 +83,8 @@ struct ServeArgs {
   std::string listen = "127.0.0.1:8080";
   std::int64_t max_attempts = 3;
   std::size_t max_request_mb = 1024;
-  unsigned http_threads = 8;
-  unsigned max_connections = 1024;
-  unsigned max_connections_per_ip = 256;
-  unsigned max_requests_per_key = 64;
+  http::ServerOptions http;  ///< the HTTP layer's options, bound to their flags
   std::size_t max_buffered_mb = 1024;
-  unsigned idle_timeout_s = 30;
-  unsigned header_timeout_s = 30;
   bool allow_dev_keys = false;
 };
 
@@ -175,20 +170,15 @@ int run_serve(const ServeArgs& a) {
   Notifier notifier;
   std::string cache_dir = (fs::path(a.db.data) / "cache").string();
   ApiOptions ao;
-  ao.tmp_dir = (fs::path(a.db.data) / "tmp").string();
+  ao.http = a.http;
+  ao.http.tmp_dir = (fs::path(a.db.data) / "tmp").string();
+  ao.http.poll_interval = std::chrono::milliseconds(a.db.sqlite() && a.w.workers > 0 ? 250 : 50);
+  ao.http.max_buffered_bytes = static_cast<std::uint64_t>(a.max_buffered_mb) << 20;
   ao.cache_dir = cache_dir;
   ao.max_attempts = a.max_attempts;
-  ao.poll_ms = a.db.sqlite() && a.w.workers > 0 ? 250 : 50;
-  ao.http_threads = a.http_threads;
-  ao.max_connections = a.max_connections;
-  ao.max_connections_per_ip = a.max_connections_per_ip;
-  ao.max_requests_per_key = a.max_requests_per_key;
-  ao.max_buffered_bytes = static_cast<std::uint64_t>(a.max_buffered_mb) << 20;
-  ao.idle_timeout_s = a.idle_timeout_s;
-  ao.header_timeout_s = a.header_timeout_s;
   ao.max_request_bytes = static_cast<std::uint64_t>(a.max_request_mb) << 20;
   ao.allow_dev_keys = a.allow_dev_keys;
-  fs::create_directories(ao.tmp_dir);
+  fs::create_directories(ao.http.tmp_dir);
   ApiServer api(*store, notifier, ao);
   int bound = api.bind(host, port);
 
@@ -256,7 +246,7 @@ int run_worker(const WorkerCmdArgs& a) {
     auto [host, port] = split_listen(a.listen);
     ApiOptions ao;
     ao.api_routes = false;
-    ao.http_threads = 4;
+    ao.http.threads = 4;
     api = std::make_unique<ApiServer>(*store, notifier, ao);
     int bound = api->bind(host, port);
     std::printf("listening on http://%s:%d\n", host.c_str(), bound);
@@ -354,17 +344,17 @@ void register_service_commands(CLI::App& app, std::function<int()>& run_slot) {
         ->capture_default_str();
     c->add_option("--max-request-mb", a->max_request_mb, "Largest request body accepted from any key")
         ->capture_default_str();
-    c->add_option("--http-threads", a->http_threads,
+    c->add_option("--http-threads", a->http.threads,
                   "Threads that run request handlers (database work); no thread waits on a client")
         ->check(CLI::Range(1, 1024))
         ->capture_default_str();
-    c->add_option("--max-connections", a->max_connections, "Open connections, all clients together")
+    c->add_option("--max-connections", a->http.max_connections, "Open connections, all clients together")
         ->check(CLI::Range(16, 1000000))
         ->capture_default_str();
-    c->add_option("--max-connections-per-ip", a->max_connections_per_ip,
+    c->add_option("--max-connections-per-ip", a->http.max_connections_per_ip,
                   "Open connections from one client address (0: no limit; raise it behind a proxy)")
         ->capture_default_str();
-    c->add_option("--max-requests-per-key", a->max_requests_per_key,
+    c->add_option("--max-requests-per-key", a->http.max_requests_per_owner,
                   "Requests in flight per API key, long polls included (429 beyond)")
         ->check(CLI::Range(1, 1000000))
         ->capture_default_str();
@@ -372,10 +362,10 @@ void register_service_commands(CLI::App& app, std::function<int()>& run_slot) {
                   "Job request bodies held in memory, all clients together (503 busy beyond)")
         ->check(CLI::Range(1, 1 << 20))
         ->capture_default_str();
-    c->add_option("--idle-timeout", a->idle_timeout_s, "Seconds a silent connection stays open")
+    c->add_option("--idle-timeout", a->http.idle_timeout_s, "Seconds a silent connection stays open")
         ->check(CLI::Range(1, 3600))
         ->capture_default_str();
-    c->add_option("--header-timeout", a->header_timeout_s,
+    c->add_option("--header-timeout", a->http.header_timeout_s,
                   "Seconds for a request's headers to arrive; its body gets as long again plus 1 s a MiB")
         ->check(CLI::Range(1, 3600))
         ->capture_default_str();

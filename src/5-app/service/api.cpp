@@ -89,18 +89,8 @@ struct ApiServer::Impl {
   std::unique_ptr<http::Server> svr;
 
   Impl(Store& s, Notifier& n, ApiOptions o) : store(s), notifier(n), opt(std::move(o)) {
-    http::ServerOptions so;
-    so.threads = opt.http_threads ? opt.http_threads : 8;
-    so.max_connections = opt.max_connections;
-    so.max_connections_per_ip = opt.max_connections_per_ip;
-    so.max_requests_per_owner = opt.max_requests_per_key;
-    so.max_buffered_bytes = opt.max_buffered_bytes;
-    so.idle_timeout_s = opt.idle_timeout_s;
-    so.header_timeout_s = opt.header_timeout_s;
-    so.tmp_dir = opt.tmp_dir;
-    so.poll_interval = std::chrono::milliseconds(opt.poll_ms);
     svr = std::make_unique<http::Server>(
-        routes(), so, [this](http::Request& req) { return admit(req); },
+        routes(), opt.http, [this](http::Request& req) { return admit(req); },
         [this](http::Request& req, http::Response& res) { handle(req, res); },
         [this](std::chrono::milliseconds ms) {
           notifier.wait(seen_generation, ms);
@@ -139,48 +129,49 @@ struct ApiServer::Impl {
 
   static bool needs_key(const std::string& route) { return route != "/healthz" && route != "/readyz"; }
 
+  // Runs `f`; an exception becomes the JSON error to answer instead.
+  template <class F>
+  std::optional<http::Response> mapped(const std::string& route, F&& f) {
+    http::Response err;
+    try {
+      f();
+      return std::nullopt;
+    } catch (const HttpError& e) {
+      send_error(err, e.status, e.code, e.message);
+    } catch (const DbError& e) {
+      log(LogLevel::error, "database error", {{"route", route}, {"error", e.what()}});
+      send_error(err, 503, "unavailable", std::string("database unavailable: ") + e.what());
+    } catch (const std::exception& e) {
+      log(LogLevel::error, "internal error", {{"route", route}, {"error", e.what()}});
+      send_error(err, 500, "internal", e.what());
+    }
+    return err;
+  }
+
   // Before the body: the key (401), then its body limit (413) and requests in flight (429, the
   // server's count) are checked by the HTTP layer.
   std::optional<http::Response> admit(http::Request& req) {
-    http::Response res;
-    try {
-      if (!needs_key(req.route->name)) return std::nullopt;
+    if (!needs_key(req.route->name)) return std::nullopt;
+    auto err = mapped(req.route->name, [&] {
       auto key = authenticate(req.authorization);
-      if (!key) {
-        res.set_header("WWW-Authenticate", "Bearer");
+      if (!key)
         throw HttpError{401, "unauthorized", "a valid API key is required: Authorization: Bearer <key>"};
-      }
       req.body_limit = body_limit(*key);
       req.owner = key->id;
       req.context = *key;
-      return std::nullopt;
-    } catch (const HttpError& e) {
-      send_error(res, e.status, e.code, e.message);
-    } catch (const DbError& e) {
-      log(LogLevel::error, "database error", {{"route", req.route->name}, {"error", e.what()}});
-      send_error(res, 503, "unavailable", std::string("database unavailable: ") + e.what());
-    }
-    return res;
+    });
+    if (err && err->status == 401) err->set_header("WWW-Authenticate", "Bearer");
+    return err;
   }
 
-  // Runs a route's handler with error mapping.
+  // Runs a route's handler; an error replaces whatever it had begun to answer.
   void handle(http::Request& req, http::Response& res) {
     const std::string& route = req.route->name;
-    try {
+    auto err = mapped(route, [&] {
       const ApiKey key = req.context.has_value() ? std::any_cast<ApiKey>(req.context) : ApiKey{};
       dispatch(route, req, res, key);
-    } catch (const HttpError& e) {
-      res = {};
-      send_error(res, e.status, e.code, e.message);
-    } catch (const DbError& e) {
-      log(LogLevel::error, "database error", {{"route", route}, {"error", e.what()}});
-      res = {};
-      send_error(res, 503, "unavailable", std::string("database unavailable: ") + e.what());
-    } catch (const std::exception& e) {
-      log(LogLevel::error, "internal error", {{"route", route}, {"error", e.what()}});
-      res = {};
-      send_error(res, 500, "internal", e.what());
-    }
+    });
+    if (err) res = std::move(*err);
   }
 
   // "Authorization: Bearer <key>"; the scheme is case-insensitive and followed by one or more

@@ -7,23 +7,18 @@
 #include <memory>
 #include <string>
 
+#include "service/http_server.hpp"
 #include "service/store.hpp"
 #include "service/worker.hpp"
 
 namespace pm::service {
 
 struct ApiOptions {
-  std::string tmp_dir;    ///< where uploads are streamed before validation
+  /// Handler threads, connection limits, deadlines, the body budget, where uploads are streamed
+  /// (tmp_dir) and how often long polls re-read jobs finished by other processes (poll_interval).
+  http::ServerOptions http;
   std::string cache_dir;  ///< a validated upload is moved here when it is local (serve on SQLite)
   std::int64_t max_attempts = 3;
-  std::int64_t poll_ms = 50;  ///< long-poll re-check interval for jobs finished by other processes
-  unsigned http_threads = 8;  ///< handler threads (no thread waits on a client: service/http_server.hpp)
-  unsigned max_connections = 1024;
-  unsigned max_connections_per_ip = 256;
-  unsigned max_requests_per_key = 64;                         ///< requests in flight per API key (429 beyond)
-  std::uint64_t max_buffered_bytes = std::uint64_t{1} << 30;  ///< job bodies in memory, all together
-  unsigned idle_timeout_s = 30;                               ///< a silent connection is closed
-  unsigned header_timeout_s = 30;  ///< headers in within this; a body within it plus 1 s/MiB
   std::uint64_t max_request_bytes = std::uint64_t{1} << 30;  ///< hard cap, whatever a key allows
   bool api_routes = true;       ///< false: only /healthz, /readyz, /metrics (a worker process)
   bool allow_dev_keys = false;  ///< accept zkeys without a phase-2 contribution (tests only)

@@ -47,13 +47,13 @@ struct Fixture {
     store->migrate();
     key = store->create_key("fuzz", 1000, 1 << 20).second;
     ApiOptions ao;
-    ao.tmp_dir = (dir / "tmp").string();
-    ao.http_threads = 2;
+    ao.http.tmp_dir = (dir / "tmp").string();
+    ao.http.threads = 2;
+    ao.http.header_timeout_s = 2;
+    ao.http.idle_timeout_s = 2;
+    ao.http.poll_interval = std::chrono::milliseconds(10);
+    ao.http.max_connections_per_ip = 0;  // every input comes from 127.0.0.1
     ao.max_request_bytes = 1 << 20;
-    ao.header_timeout_s = 2;
-    ao.idle_timeout_s = 2;
-    ao.poll_ms = 10;
-    ao.max_connections_per_ip = 0;  // every input comes from 127.0.0.1
     api = std::make_unique<ApiServer>(*store, notifier, ao);
     port = api->bind("127.0.0.1", 0);
     thread = std::thread([this] { api->listen(); });

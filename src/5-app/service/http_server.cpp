@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cctype>
 #include <condition_variable>
 #include <cstdarg>
@@ -63,6 +62,7 @@ struct Call {
   bool repeat_seen = false;
   bool body_started = false;
   bool counted = false;        // counts against its owner's requests in flight
+  std::uint64_t declared = 0;  // the Content-Length admitted (0: none, or chunked)
   std::uint64_t buffered = 0;  // bytes of the memory budget this request holds
   std::FILE* file = nullptr;
   Sha256 sha;
@@ -372,7 +372,7 @@ struct Server::Impl {
     }
     const std::uint64_t limit =
         r.route->body == BodyMode::none ? std::min(r.body_limit, kMaxIgnoredBody) : r.body_limit;
-    std::uint64_t declared = 0;
+    std::uint64_t& declared = c.declared;
     if (!refusal && r.content_length) {
       std::string v = *r.content_length;
       const bool digits = !v.empty() && v.find_first_not_of("0123456789") == std::string::npos;
@@ -410,9 +410,9 @@ struct Server::Impl {
       } else {
         buffered += declared;
         c.buffered = declared;
+        r.body.reserve(declared);
       }
     }
-    if (!refusal && r.route->body == BodyMode::memory) r.body.reserve(declared);
     if (!refusal && r.route->body == BodyMode::file) {
       std::error_code ec;
       fs::create_directories(opt.tmp_dir, ec);
@@ -490,7 +490,6 @@ struct Server::Impl {
       res = error(500, "internal", e.what());
     }
     if (res.park_until && !c.req.stopping) {
-      ++c.req.parked;
       c.park_until = *res.park_until;
       std::lock_guard lk(mu);
       parked.push_back(&c);
@@ -517,9 +516,7 @@ struct Server::Impl {
       return MHD_YES;
     }
     // MHD calls once more with no data after a resumed admission, before any body.
-    const bool body_expected = c.req.chunked || (c.req.content_length && *c.req.content_length != "0" &&
-                                                 !c.req.content_length->empty());
-    if (!c.body_started && !c.repeat_seen && body_expected) {
+    if (!c.body_started && !c.repeat_seen && (c.req.chunked || c.declared > 0)) {
       c.repeat_seen = true;
       return MHD_YES;
     }

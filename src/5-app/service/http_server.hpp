@@ -9,7 +9,7 @@
 ///     and may answer at once, before one byte of the body is read;
 ///  2. the body is read within the limit `admit` set: into memory, or streamed to a file (uploads);
 ///  3. `handle` runs on the pool. It may *park* the request (a long poll): the request holds no
-///     thread until `wake()` or its deadline, and `handle` runs again.
+///     thread until a job event (WaitEvent returns) or its deadline, and `handle` runs again.
 /// Routes marked inline (a health check) are answered on the I/O thread at once.
 #include <any>
 #include <chrono>
@@ -28,7 +28,8 @@ struct Response {
   std::string body;
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;
-  /// Set by a handler to park the request (a long poll): it runs again on wake() or at this time.
+  /// Set by a handler to park the request (a long poll): it runs again after the next event
+  /// (WaitEvent returns), and at the latest at this time.
   std::optional<std::chrono::steady_clock::time_point> park_until;
 
   void set_content(std::string b, std::string type) {
@@ -70,7 +71,6 @@ struct Request {
   std::any context;                                ///< set by admit for handle (the API key)
   std::chrono::steady_clock::time_point received;  ///< when the headers were in
   bool stopping = false;                           ///< the server is stopping: answer now, do not park
-  int parked = 0;                                  ///< how many times handle() has run before
 
   bool has_param(const std::string& name) const;
   std::string get_param_value(const std::string& name) const;

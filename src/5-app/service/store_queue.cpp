@@ -56,9 +56,8 @@ std::optional<std::int64_t> Store::complete(const Claim& cl, const std::string& 
   std::optional<std::int64_t> latency;
   db_->transact([&](Connection& c) {
     auto r = c.query(
-        "UPDATE jobs SET state = 'succeeded', proof = ?, public = ?, prove_ms = ?, results = ?, error = "
-        "NULL, "
-        "finished_at = " +
+        "UPDATE jobs SET state = 'succeeded', proof = ?, public = ?, prove_ms = ?, results = ?, "
+        "error = NULL, finished_at = " +
             db_->now_ms() +
             ", lease_expires_at = NULL WHERE id = ? AND lease_token = ? AND state = 'running' "
             "RETURNING finished_at - created_at",
