@@ -8,6 +8,7 @@
 
 #include "base/error.hpp"
 #include "base/random.hpp"
+#include "catalog/request_fields.hpp"
 #include "ff/signed.hpp"
 #include "gadgets/bsm.hpp"
 #include "gadgets/eddsa.hpp"
@@ -22,69 +23,21 @@ namespace bsm = gadgets::bsm;
 
 constexpr std::size_t kMaxExpiries = 8, kMaxPerExpiry = 128;
 
-[[noreturn]] void fail(const std::string& field, const std::string& why) {
-  throw Error(Errc::invalid_argument, "options request: `" + field + "` " + why);
-}
+const RequestReader kReader("options request");
 
+[[noreturn]] void fail(const std::string& field, const std::string& why) { kReader.fail(field, why); }
 const json& member(const json& obj, const char* key, const std::string& where) {
-  if (!obj.is_object()) fail(where, "must be an object");
-  auto it = obj.find(key);
-  if (it == obj.end()) fail(where.empty() ? key : where + "." + key, "is missing");
-  return *it;
+  return kReader.member(obj, key, where);
 }
-
-// A decimal (string or JSON number) at bsm::kFrac fractional bits.
-Fr decimal_of(const json& v, const std::string& field) {
-  std::string text;
-  if (v.is_string()) {
-    text = v.get<std::string>();
-  } else if (v.is_number()) {
-    text = v.dump();  // integers as they are; doubles in their shortest round-trip form
-  } else {
-    fail(field, "must be a decimal (a string such as \"0.05\", or a number)");
-  }
-  try {
-    return gadgets::fixed::encode_decimal(text, bsm::kFrac);
-  } catch (const Error& e) {
-    fail(field, std::string("is not a usable decimal: ") + e.what());
-  }
-}
-
+Fr decimal_of(const json& v, const std::string& field) { return kReader.decimal(v, field); }
 // The circuit's domains, checked here so that a request outside them is refused by field name
 // before any proving (the circuit refuses it too, by constraint).
-long double value_of(const Fr& raw) { return gadgets::fixed::decode(raw, bsm::kFrac); }
 void check_within(const Fr& raw, long double lo, bool lo_open, long double hi, const std::string& field,
                   const std::string& domain) {
-  const long double v = value_of(raw);
-  if (v < lo || (lo_open && v == lo) || v >= hi) fail(field, "must be " + domain);
+  kReader.check_within(raw, lo, lo_open, hi, field, domain);
 }
-
-std::uint64_t seconds_of(const json& v, const std::string& field) {
-  std::uint64_t s = 0;
-  if (v.is_number_integer() && v.get<std::int64_t>() >= 0) {
-    s = static_cast<std::uint64_t>(v.get<std::int64_t>());
-  } else if (v.is_string() && !v.get<std::string>().empty() &&
-             v.get<std::string>().find_first_not_of("0123456789") == std::string::npos &&
-             v.get<std::string>().size() <= 13) {
-    s = std::stoull(v.get<std::string>());
-  } else {
-    fail(field, "must be a time in seconds (a non-negative integer)");
-  }
-  if (s >= (std::uint64_t{1} << 40)) fail(field, "must be below 2^40 seconds");
-  return s;
-}
-
-Fr field_of(const json& v, const std::string& field) {
-  std::optional<Fr> f;
-  if (v.is_number_integer() && v.get<std::int64_t>() >= 0)
-    f = Fr::from_u64(static_cast<std::uint64_t>(v.get<std::int64_t>()));
-  if (v.is_string()) {
-    auto u = ff::from_string(v.get<std::string>());
-    if (u && ff::lt(*u, Fr::kModulus)) f = Fr::from_canonical_reduced(*u);
-  }
-  if (!f) fail(field, "must be a field element (decimal or 0x hex, below r)");
-  return *f;
-}
+std::uint64_t seconds_of(const json& v, const std::string& field) { return kReader.seconds(v, field); }
+Fr field_of(const json& v, const std::string& field) { return kReader.field_element(v, field); }
 
 struct Snapshot {
   Fr feed;
@@ -113,8 +66,8 @@ Snapshot parse_snapshot(const json& s) {
   out.yield = decimal_of(member(s, "yield", w), w + ".yield");
   check_within(out.yield, -65536, false, 65536, w + ".yield", "within (-2^16, 2^16)");
   const json& ex = member(s, "expiries", w);
-  if (!ex.is_array() || ex.empty() || ex.size() > kMaxExpiries) {
-    fail(w + ".expiries", "must be an array of 1 to " + std::to_string(kMaxExpiries) + " expiries");
+  if (!ex.is_array() || ex.size() > kMaxExpiries) {
+    fail(w + ".expiries", "must be an array of 0 to " + std::to_string(kMaxExpiries) + " expiries");
   }
   for (std::size_t i = 0; i < ex.size(); ++i) {
     const std::string f = w + ".expiries[" + std::to_string(i) + "]";
@@ -199,24 +152,57 @@ ordered_json sign_snapshot(const json& snapshot, std::span<const std::uint8_t> p
   return out;
 }
 
-Prepared prepare(const json& request) {
-  const json& js = member(request, "snapshot", "");
-  Snapshot s = parse_snapshot(js);
-  const json& key = member(js, "oracle_key", "snapshot");
-  if (!key.is_array() || key.size() != 2) fail("snapshot.oracle_key", "must be [Ax, Ay]");
-  gadgets::babyjub::Point a{field_of(key[0], "snapshot.oracle_key[0]"),
-                            field_of(key[1], "snapshot.oracle_key[1]")};
-  const json& sig = member(js, "signature", "snapshot");
-  const json& r8 = member(sig, "R8", "snapshot.signature");
-  if (!r8.is_array() || r8.size() != 2) fail("snapshot.signature.R8", "must be [x, y]");
-  gadgets::EddsaSignature signature{
-      {field_of(r8[0], "snapshot.signature.R8[0]"), field_of(r8[1], "snapshot.signature.R8[1]")},
-      field_of(member(sig, "S", "snapshot.signature"), "snapshot.signature.S").to_canonical()};
-  const Fr m = s.message();
-  if (!gadgets::eddsa_poseidon_verify(a, signature, m)) {
-    fail("snapshot.signature",
+namespace {
+
+// The snapshot at `w` (parsed, its signature checked), with its key and signature.
+struct Signed {
+  Snapshot s;
+  gadgets::babyjub::Point key;
+  gadgets::EddsaSignature signature;
+  Fr message;
+};
+Signed parse_signed(const json& js, const std::string& w) {
+  Signed out{parse_snapshot(js), {}, {}, {}};
+  const json& key = member(js, "oracle_key", w);
+  if (!key.is_array() || key.size() != 2) fail(w + ".oracle_key", "must be [Ax, Ay]");
+  out.key = {field_of(key[0], w + ".oracle_key[0]"), field_of(key[1], w + ".oracle_key[1]")};
+  const json& sig = member(js, "signature", w);
+  const json& r8 = member(sig, "R8", w + ".signature");
+  if (!r8.is_array() || r8.size() != 2) fail(w + ".signature.R8", "must be [x, y]");
+  out.signature = {{field_of(r8[0], w + ".signature.R8[0]"), field_of(r8[1], w + ".signature.R8[1]")},
+                   field_of(member(sig, "S", w + ".signature"), w + ".signature.S").to_canonical()};
+  out.message = out.s.message();
+  if (!gadgets::eddsa_poseidon_verify(out.key, out.signature, out.message)) {
+    fail(w + ".signature",
          "does not verify: this snapshot was not signed by oracle_key (or was changed since)");
   }
+  return out;
+}
+
+}  // namespace
+
+SignedSnapshot read_signed_snapshot(const json& snapshot, const std::string& where) {
+  std::string prefix = "options request: `snapshot";
+  try {
+    // Field names are reported from `where` (parse_snapshot's own paths start at "snapshot").
+    Signed g = parse_signed(snapshot, "snapshot");
+    return {g.s.feed, g.s.timestamp, g.s.spot, g.s.rate,    g.s.yield, g.s.expiries,
+            g.s.svi,  g.s.vols,      g.key,    g.signature, g.message};
+  } catch (const Error& e) {
+    std::string what = e.what();
+    if (what.rfind(prefix, 0) == 0) what = "`" + where + what.substr(prefix.size());
+    throw Error(e.code(), what);
+  }
+}
+
+Prepared prepare(const json& request) {
+  const json& js = member(request, "snapshot", "");
+  Signed g = parse_signed(js, "snapshot");
+  const Snapshot& s = g.s;
+  const gadgets::babyjub::Point& a = g.key;
+  const gadgets::EddsaSignature& signature = g.signature;
+  const Fr m = g.message;
+  if (s.expiries.empty()) fail("snapshot.expiries", "must have 1 to 8 expiries to price options");
 
   const json& opts = member(request, "options", "");
   if (!opts.is_array() || opts.empty()) fail("options", "must be a non-empty array");

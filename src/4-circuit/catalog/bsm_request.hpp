@@ -21,6 +21,7 @@
 #include <span>
 
 #include "catalog/registry.hpp"
+#include "gadgets/eddsa.hpp"
 
 namespace pm::catalog::options {
 
@@ -36,6 +37,22 @@ nlohmann::ordered_json public_key(std::span<const std::uint8_t> private_key);
 /// proves in commitment mode: a public signal costs about 6,700 gas in the EVM verifier, and
 /// 32 slots are already 300 signals, the most a verifier contract holds under EIP-170.
 inline constexpr std::size_t kAutoCommitSlots = 32;
+
+/// A signed snapshot read and its signature checked natively (Error(Errc::invalid_argument)
+/// naming the field, under `where`, on anything wrong). Snapshots of 0 expiries (a perpetuals
+/// feed, for the margin statements) are read too.
+struct SignedSnapshot {
+  ff::Fr feed;
+  std::uint64_t timestamp = 0;
+  ff::Fr spot, rate, yield;  ///< raw at 48 fractional bits
+  std::vector<std::uint64_t> expiries;
+  bool svi = false;
+  std::vector<ff::Fr> vols;  ///< one an expiry, or five (SVI)
+  gadgets::babyjub::Point oracle;
+  gadgets::EddsaSignature signature;
+  ff::Fr message;
+};
+SignedSnapshot read_signed_snapshot(const nlohmann::json& snapshot, const std::string& where);
 
 struct Prepared {
   Params params;                 ///< expiries, options (per expiry), surface, commit

@@ -4,9 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "base/error.hpp"
+#include "catalog/margin_request.hpp"
 #include "circuit/testing.hpp"
 #include "formats/r1cs.hpp"
 #include "gadgets/bsm.hpp"
@@ -96,6 +98,16 @@ std::vector<ff::Fr> expected_example_outputs(const std::string& name) {
     return {};
   }
   if (name == "bsm_options") return bsm_example_outputs();
+  if (name == "margin_cross") {
+    // The example is examples/margin/request.json laid out; its snapshots are the oracle's
+    // messages, and its one account is healthy (TV 31,820 >= TR 15,250).
+    std::ifstream f(PROOFMILL_SOURCE_DIR "/examples/margin/request.json");
+    auto p = margin::prepare(json::parse(f));
+    EXPECT_EQ(p.input, json::parse(find(name).example_input));
+    std::vector<ff::Fr> out = p.snapshots;
+    out.push_back(ff::Fr::zero());
+    return out;
+  }
   if (name == "bsm_implied_vol") {
     // QuantLib's implied volatility of its own 20% price: 0.19999999999999707. The circuit's
     // sigma is within (2 eps + 2 delta) / vega = (2e-7 + 2e-7) / 23.79 of it.
@@ -130,6 +142,7 @@ TEST(Registry, R1csHashesArePinned) {
       {"eddsa_poseidon", "13a3972f902013cbbbe41c940a571e001dd45fb3e5faad565329855ab24a6e0b"},
       {"bsm_options", "0b2aba537adfa01097509759dd4d0931cd81e87ccf985e030fbf7b6f89d4437c"},
       {"bsm_implied_vol", "b1678d4f84cb160aca077b706112c9cfd8e68be5a620cadcb3722b194bc40bfb"},
+      {"margin_cross", "9c41b750c97dccd906290c175e765af93433d3faa0d71f4fb139444d94664f09"},
   };
   // Parameters that change a circuit's structure, not only its size, are pinned too.
   const std::pair<Params, std::string> bsm_variants[] = {

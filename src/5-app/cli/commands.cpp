@@ -274,6 +274,7 @@ void register_commands(CLI::App& app) {
   register_export_commands(app, g_run);
   register_circuit_commands(app, g_run);
   register_options_commands(app, g_run);
+  register_margin_commands(app, g_run);
 }
 
 int run_selected(CLI::App&) {

@@ -26,6 +26,10 @@ void register_export_commands(CLI::App& app, std::function<int()>& run_slot);
 void register_circuit_commands(CLI::App& app, std::function<int()>& run_slot);
 /// Adds `oracle` (keygen, sign) and `options` (input, prove, decode): option prices and Greeks.
 void register_options_commands(CLI::App& app, std::function<int()>& run_slot);
+/// Adds `margin` (input, prove, decode): cross-margin outcomes of committed accounts.
+void register_margin_commands(CLI::App& app, std::function<int()>& run_slot);
+/// The signals of a snarkjs public.json (Error naming the file if it is not one).
+std::vector<ff::Fr> read_public_signals(const std::string& path);
 class Progress;
 /// --allow-dev-key: accept a key without a phase-2 contribution (groth16::require_contributed).
 void add_dev_key_flag(CLI::App* c, bool& flag);

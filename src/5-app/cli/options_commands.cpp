@@ -145,15 +145,7 @@ int run_prove(const OptionsArgs& a) {
 
 int run_decode(const OptionsArgs& a) {
   auto request = formats::read_json_file(a.request);
-  auto pub_json = formats::read_json_file(a.pub);
-  if (!pub_json.is_array()) throw Error(Errc::invalid_argument, "'" + a.pub + "' is not a public.json array");
-  std::vector<ff::Fr> pub;
-  for (const auto& v : pub_json) {
-    auto f = v.is_string() ? ff::Fr::from_decimal(v.get<std::string>()) : std::nullopt;
-    if (!f)
-      throw Error(Errc::invalid_argument, "'" + a.pub + "': every signal must be a decimal string below r");
-    pub.push_back(*f);
-  }
+  auto pub = read_public_signals(a.pub);
   std::vector<ff::Fr> rows;
   if (!a.values.empty()) rows = catalog::options::committed_rows(formats::read_json_file(a.values));
   emit(catalog::options::decode(request, pub, rows), a.results);
@@ -161,6 +153,19 @@ int run_decode(const OptionsArgs& a) {
 }
 
 }  // namespace
+
+std::vector<ff::Fr> read_public_signals(const std::string& path) {
+  auto pub_json = formats::read_json_file(path);
+  if (!pub_json.is_array()) throw Error(Errc::invalid_argument, "'" + path + "' is not a public.json array");
+  std::vector<ff::Fr> pub;
+  for (const auto& v : pub_json) {
+    auto f = v.is_string() ? ff::Fr::from_decimal(v.get<std::string>()) : std::nullopt;
+    if (!f)
+      throw Error(Errc::invalid_argument, "'" + path + "': every signal must be a decimal string below r");
+    pub.push_back(*f);
+  }
+  return pub;
+}
 
 void register_options_commands(CLI::App& app, std::function<int()>& run_slot) {
   auto* o = app.add_subcommand("oracle", "A market-data oracle's key and signed snapshots (EdDSA-Poseidon)")
