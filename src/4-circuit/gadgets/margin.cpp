@@ -148,7 +148,7 @@ MarketTerms market_terms(Builder& b, const Expr& feed, const Expr& spot, const E
   auto sc = b.scope("market terms");
   if (factors.empty() || boundaries.size() + 1 != factors.size())
     throw Error(Errc::invalid_argument, "market_terms: T factors and T - 1 boundaries");
-  MarketTerms t{feed, spot, funding, {}, {}, {}};
+  MarketTerms t{feed, spot, funding, {}, {}, {}, {}};
   (void)b.assert_range(feed, 32, "feed id fits in 32 bits");
   circuit::Bounded s = b.assert_range(spot, 88, "spot within its range");
   b.assert_nonzero(spot, "spot is positive");
@@ -187,6 +187,7 @@ MarketTerms market_terms(Builder& b, const Expr& feed, const Expr& spot, const E
     b.assert_less_or_equal(fb, b.assert_range(Expr(Fr::from_u64(kRiskScale)), 20),
                            "risk factor at most 10^6");
     t.factor.push_back(f);
+    t.risk.push_back(b.mul(spot, f, "tier risk per unit"));
   }
   return t;
 }
@@ -265,26 +266,24 @@ CrossMargin cross_margin(Builder& b, std::span<const MarketTerms> markets, const
       for (std::size_t m = 0; m < mk; ++m) e += b.mul(sigma[m], get(markets[m]), "market selection");
       return e;
     };
-    Expr spot = pick([](const MarketTerms& t) { return t.spot; });
-    Expr funding = pick([](const MarketTerms& t) { return t.funding; });
     // The basis b = entry - cached funding index: TV reads entry and funding only through it.
     Expr basis = a.perp_entry[i] - a.perp_funding[i];
     (void)b.assert_range(basis + pow2(89), 90, "perpetual basis within its range");
     Expr size = u - used * pow2(79);  // 0 for an empty slot (u = 0 there)
     Expr size_abs = b.select(bits[79], size, -size, "size magnitude");
     // TV term: s (S - Phi - b), |.| < 2^79 2^90.
-    tv += b.mul(size, spot - funding - basis, "position value");
-    // Tier: c_j = [|s| >= beta_j] (beta never decreases in j: a prefix of ones), factor
-    // rho_0 + sum_j c_j (rho_j - rho_{j-1}).
-    Expr factor = pick([](const MarketTerms& t) { return t.factor[0]; });
+    Expr price = pick([](const MarketTerms& t) { return t.spot - t.funding; });
+    tv += b.mul(size, price - basis, "position value");
+    // Tier: c_j = [|s| >= beta_j] (beta never decreases in j: a prefix of ones); the risk per
+    // unit S rho_0 + sum_j c_j (S rho_j - S rho_{j-1}) = S rho_tier, no branch.
+    Expr unit_risk = pick([](const MarketTerms& t) { return t.risk[0]; });
     for (std::size_t j = 1; j < tiers; ++j) {
       Expr beta = pick([j](const MarketTerms& t) { return t.beta[j - 1]; });
-      Expr lower = pick([j](const MarketTerms& t) { return t.factor[j] - t.factor[j - 1]; });
+      Expr step = pick([j](const MarketTerms& t) { return t.risk[j] - t.risk[j - 1]; });
       Expr below = b.less_than_unchecked(size_abs, beta, 80, "tier comparison");
-      factor += b.mul(1 - below, lower, "tier factor");
+      unit_risk += b.mul(1 - below, step, "tier factor");
     }
-    Expr notional = b.mul(size_abs, spot, "position notional");
-    tr += b.mul(notional, factor, "position risk");
+    tr += b.mul(size_abs, unit_risk, "position risk");
   }
   // A position split over two slots of one market would fall into lower tiers: at most one
   // slot a market.

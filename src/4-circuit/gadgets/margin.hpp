@@ -99,6 +99,7 @@ struct MarketTerms {
   std::vector<Expr> boundary;  ///< per boundary, raw (hashed into R)
   std::vector<Expr> beta;      ///< per boundary: min(ceil(B 2^48 / S), 2^80 - 1), the |size_raw| threshold
   std::vector<Expr> factor;    ///< per tier, in [0, 10^6]
+  std::vector<Expr> risk;      ///< per tier, S rho: a position's risk is |size_raw| times its tier's
 };
 /// feed in [0, 2^32), spot raw in [1, 2^88), funding raw in (-2^88, 2^88), boundaries raw in
 /// [0, 2^100) and increasing, factors in [0, 10^6]; the size thresholds from a hinted, proven
