@@ -9,6 +9,7 @@
 
 #include "base/mapped_file.hpp"
 #include "catalog/bsm_request.hpp"
+#include "catalog/margin_request.hpp"
 #include "formats/json.hpp"
 #include "formats/wtns.hpp"
 #include "formats/zkey.hpp"
@@ -298,15 +299,20 @@ struct ApiServer::Impl {
     send_json(res, created ? 201 : 200, j);
   }
 
-  // An options job's decoded prices and Greeks, beside its proof: decoded from the public
-  // signals with the request the job stored (docs/STATEMENTS.md).
-  void add_options_results(const JobRecord& job, json& out) {
+  // A statement job's decoded results beside its proof (an options job's prices and Greeks, a
+  // margin job's outcomes): decoded from the public signals with the request the job stored
+  // (docs/STATEMENTS.md).
+  void add_statement_results(const JobRecord& job, json& out) {
     if (job.state != JobState::succeeded || !job.pub) return;
     auto input = store.witness(job.id);
-    if (!is_options_request(input)) return;
+    if (!is_json_request(input)) return;
     json request = json::parse(input.begin(), input.end());
     std::vector<ff::Fr> pub;
     for (const auto& v : json::parse(*job.pub)) pub.push_back(*ff::Fr::from_decimal(v.get<std::string>()));
+    if (request.contains("accounts")) {
+      out["results"] = catalog::margin::decode(request, pub);
+      return;
+    }
     std::vector<ff::Fr> rows;
     if (job.results) rows = catalog::options::committed_rows(json::parse(*job.results));
     out["results"] = catalog::options::decode(request, pub, rows);
@@ -338,12 +344,18 @@ struct ApiServer::Impl {
       throw HttpError{400, "bad_json", "\"circuit\" (a circuit id string) is required"};
     const json* witness = field("witness");
     const json* options = field("options");
-    if (witness && options) throw HttpError{400, "bad_json", "send \"witness\" or \"options\", not both"};
-    if (!options && (!witness || !witness->is_string())) {
-      throw HttpError{
-          400, "bad_json",
-          "\"witness\" (a base64-encoded .wtns file) or \"options\" (an options request) is required"};
+    const json* margin = field("margin");
+    if ((witness != nullptr) + (options != nullptr) + (margin != nullptr) > 1)
+      throw HttpError{400, "bad_json", "send one of \"witness\", \"options\" and \"margin\""};
+    if (!options && !margin && (!witness || !witness->is_string())) {
+      throw HttpError{400, "bad_json",
+                      "\"witness\" (a base64-encoded .wtns file), \"options\" (an options request) or "
+                      "\"margin\" (a margin request) is required"};
     }
+    if (margin && (!margin->is_object() || !margin->contains("accounts")))
+      throw HttpError{422, "invalid_request", "margin request: `accounts` is missing"};
+    if (options && options->is_object() && options->contains("accounts"))
+      throw HttpError{422, "invalid_request", "this is a margin request: send it as \"margin\""};
     SubmitRequest sr;
     sr.key_id = key.id;
     sr.max_jobs = key.max_jobs;
@@ -367,8 +379,23 @@ struct ApiServer::Impl {
     if (!info)
       throw HttpError{404, "unknown_circuit",
                       "no circuit " + sr.circuit.substr(0, 80) + ": upload its zkey first"};
-    std::vector<std::uint8_t> input;  // what the job stores: a .wtns, or an options request's JSON
-    if (options) {
+    std::vector<std::uint8_t> input;  // what the job stores: a .wtns, or a request's JSON
+    if (margin) {
+      try {
+        auto p = catalog::margin::prepare(*margin);
+        if (info->n_public != static_cast<std::int64_t>(catalog::margin::public_signal_count(p.params))) {
+          std::string params;
+          for (const auto& [k, v] : p.params) params += " -p " + k + "=" + std::to_string(v);
+          throw HttpError{422, "invalid_request",
+                          "circuit " + info->id + " is not margin_cross" + params + " (" +
+                              std::to_string(info->n_public) + " public signals)"};
+        }
+      } catch (const Error& e) {
+        throw HttpError{422, "invalid_request", e.what()};
+      }
+      const std::string text = margin->dump();
+      input.assign(text.begin(), text.end());
+    } else if (options) {
       // No witness upload: the request is checked here (its snapshot's signature included) and
       // the worker solves the witness natively.
       try {
@@ -437,7 +464,7 @@ struct ApiServer::Impl {
     if (!job) throw HttpError{404, "not_found", "no job " + id.substr(0, 80)};
     if (is_terminal(job->state) || Clock::now() >= deadline || req.stopping) {
       json out = job_json(*job, true);
-      add_options_results(*job, out);
+      add_statement_results(*job, out);
       send_json(res, 200, out);
       return;
     }

@@ -28,11 +28,10 @@ std::string random_hex(std::size_t bytes);
 /// A new API key: "pm_" + 43 base64url characters (256 random bits).
 std::string new_api_key();
 
-/// A job's stored input is a .wtns (which starts with "wtns") or, for an options job, the
-/// request's JSON (an object: "{").
-inline bool is_options_request(std::span<const std::uint8_t> input) {
-  return !input.empty() && input[0] == '{';
-}
+/// A job's stored input is a .wtns (which starts with "wtns") or, for a job of a built-in
+/// statement, the request's JSON (an object: "{"): an options request, or a margin request (the
+/// one with "accounts").
+inline bool is_json_request(std::span<const std::uint8_t> input) { return !input.empty() && input[0] == '{'; }
 
 /// Milliseconds since the Unix epoch as RFC 3339 UTC ("2026-11-21T10:00:00.123Z").
 std::string rfc3339(std::int64_t ms);

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "catalog/bsm_request.hpp"
+#include "catalog/margin_request.hpp"
 #include "formats/json.hpp"
 #include "formats/wtns.hpp"
 #include "formats/zkey.hpp"
@@ -328,11 +329,17 @@ void WorkerPool::process(const Claim& c, const std::string& worker) {
     auto bytes = with_retry([&] { return store_.witness(c.job_id); }, retry_limit);
     formats::Witness w;
     std::optional<std::string> results;
-    if (is_options_request(bytes)) {
+    const auto request =
+        is_json_request(bytes) ? nlohmann::json::parse(bytes.begin(), bytes.end()) : nlohmann::json();
+    if (request.contains("accounts")) {
+      // A margin job: solved natively from the request, as an options job.
+      auto p = catalog::margin::prepare(request);
+      auto circuit = circuits_.get("margin_cross", p.params);
+      w.values = circuit->witness(circuit->solve(p.input));
+    } else if (request.is_object()) {
       // An options job: the witness is solved here, natively, from the request (checked when it
       // was submitted; a constraint that fails now is named in the job's error). In commitment
       // mode the committed values are kept beside the proof (the job's `results`).
-      auto request = nlohmann::json::parse(bytes.begin(), bytes.end());
       auto p = catalog::options::prepare(request);
       auto circuit = circuits_.get("bsm_options", p.params);
       auto values = circuit->solve(p.input);
