@@ -142,7 +142,7 @@ TEST(Registry, R1csHashesArePinned) {
       {"eddsa_poseidon", "13a3972f902013cbbbe41c940a571e001dd45fb3e5faad565329855ab24a6e0b"},
       {"bsm_options", "0b2aba537adfa01097509759dd4d0931cd81e87ccf985e030fbf7b6f89d4437c"},
       {"bsm_implied_vol", "b1678d4f84cb160aca077b706112c9cfd8e68be5a620cadcb3722b194bc40bfb"},
-      {"margin_cross", "5b626953d5e66adb75f5735c77831ad75f7d3a7e67d9d8dea916cf6023711859"},
+      {"margin_cross", "132fa57c42128966e2ee90a91a2db7782a82fef04e4f3afb362a0173799704b3"},
   };
   // Parameters that change a circuit's structure, not only its size, are pinned too.
   const std::pair<Params, std::string> bsm_variants[] = {

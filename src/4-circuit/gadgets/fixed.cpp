@@ -470,6 +470,54 @@ Fixed dot(Builder& b, std::span<const Fixed> xs, std::span<const Fixed> ys, cons
   return make(b, round_shift(b, sum, pbits, F, out, "sum within the format"), fmt, out);
 }
 
+Fixed mul_to(Builder& b, const Fixed& x, const Fixed& y, const Format& fmt) {
+  const Fixed xs[1] = {x}, ys[1] = {y};
+  return dot_to(b, xs, ys, fmt);
+}
+
+Fixed dot_to(Builder& b, std::span<const Fixed> xs, std::span<const Fixed> ys, const Format& fmt) {
+  check(fmt);
+  need(!xs.empty() && xs.size() == ys.size(), "dot: two lists of equal, non-zero length");
+  const unsigned sum_frac = xs[0].frac() + ys[0].frac();
+  need(sum_frac >= fmt.frac_bits, "the result has more fractional bits than the operands' product");
+  const unsigned w = fmt.int_bits + fmt.frac_bits, shift = sum_frac - fmt.frac_bits;
+  auto s = b.scope("fixed dot");
+  unsigned pbits = 0;
+  Expr sum(0);
+  for (std::size_t i = 0; i < xs.size(); ++i) {
+    need(xs[i].frac() + ys[i].frac() == sum_frac, "dot: every pair at the same scale");
+    pbits = std::max(pbits, xs[i].bits() + ys[i].bits());
+    sum += b.mul(xs[i].raw(), ys[i].raw(), "product");
+  }
+  unsigned n = 0;
+  while ((std::size_t{1} << n) < xs.size()) ++n;
+  pbits += n;
+  need(pbits + 1 <= kMaxProductBits, "operands too wide for dot: narrow() them first");
+  unsigned out = std::min(w, pbits > shift ? pbits - shift + 1 : 1u);
+  if (shift == 0) {
+    if (pbits <= w) return make(b, sum, fmt, pbits);
+    range_signed(b, sum, w, "sum within the format");
+    return make(b, sum, fmt, w);
+  }
+  return make(b, round_shift(b, sum, pbits, shift, out, "sum within the format"), fmt, out);
+}
+
+Fixed rescale(Builder& b, const Fixed& x, const Format& fmt) {
+  check(fmt);
+  const unsigned w = fmt.int_bits + fmt.frac_bits;
+  if (fmt.frac_bits >= x.frac()) {
+    const unsigned up = fmt.frac_bits - x.frac();
+    Fixed wide =
+        Access::make(x.builder(), x.raw() * pow2(up), {fmt.frac_bits, fmt.int_bits}, capped(x.bits() + up));
+    return narrow(b, wide, fmt);
+  }
+  const unsigned shift = x.frac() - fmt.frac_bits;
+  auto s = b.scope("fixed rescale");
+  unsigned out = std::min(w, x.bits() > shift ? x.bits() - shift + 1 : 1u);
+  return make(b, round_shift(b, x.raw(), x.bits(), shift, out, "fixed-point value within the format"), fmt,
+              out);
+}
+
 Fixed div(Builder& b, const Fixed& x, const Fixed& y, const Format& fmt) {
   check(fmt);
   same_frac(x, fmt), same_frac(y, fmt);

@@ -120,6 +120,14 @@ Fixed mul(Builder& b, const Fixed& x, const Fixed& y, const Format& fmt);
 /// sum_i x_i y_i, rounded once (n products and one rounding: a position-weighted total costs a
 /// constraint a term, not a multiplication a term); xs and ys of equal length, at least one.
 Fixed dot(Builder& b, std::span<const Fixed> xs, std::span<const Fixed> ys, const Format& fmt);
+/// Across scales: x at Fx and y at Fy fractional bits, the product rounded once (to nearest) to
+/// fmt's F <= Fx + Fy bits; dot_to likewise for sum_i x_i y_i, every pair at the same Fx + Fy.
+/// A price at 20 bits times a size at 48 read at 48, say, without a second rounding.
+Fixed mul_to(Builder& b, const Fixed& x, const Fixed& y, const Format& fmt);
+Fixed dot_to(Builder& b, std::span<const Fixed> xs, std::span<const Fixed> ys, const Format& fmt);
+/// x at fmt's fractional bits: exact (a shift) when that is more, rounded to nearest when fewer,
+/// and range-checked to the format either way.
+Fixed rescale(Builder& b, const Fixed& x, const Format& fmt);
 /// x / y; y > 0 is a constraint ("divisor is positive").
 Fixed div(Builder& b, const Fixed& x, const Fixed& y, const Format& fmt);
 /// floor(sqrt(x) * 2^F) / 2^F; x >= 0 is a constraint.

@@ -93,6 +93,40 @@ TEST(Fixed, MulAndDivRoundToNearest) {
 
 // sum x_i y_i rounded once: exact against integers (|error| <= 1/2 ulp), three products plus one
 // rounding in constraints, and a lying rounding rejected.
+// Across scales: x at 24 bits times y at 16, read at 12 (a shift of 28) or at 40 (exact); and
+// x rescaled from 24 to 8 bits (rounded) and to 30 (a shift), each against the exact integer.
+TEST(Fixed, AcrossScalesRoundOnce) {
+  const Format fx{24, 16}, fy{16, 16}, f12{12, 40}, f40{40, 40}, f8{8, 16}, f30{30, 16};
+  auto make2 = [&](const Format& out, bool product) {
+    Builder b("scales");
+    Fixed x = from_raw(b, b.private_input("x"), fx);
+    Fixed y = from_raw(b, b.private_input("y"), fy);
+    b.public_output("z", (product ? mul_to(b, x, y, out) : rescale(b, x, out)).raw());
+    (void)y;
+    return b.compile();
+  };
+  const auto m12 = make2(f12, true), m40 = make2(f40, true), r8 = make2(f8, false), r30 = make2(f30, false);
+  std::mt19937_64 rng(7);
+  for (int i = 0; i < 200; ++i) {
+    const i128 x = static_cast<i128>(rng() % (std::uint64_t{1} << 39)) - (static_cast<i128>(1) << 38);
+    const i128 y = static_cast<i128>(rng() % (std::uint64_t{1} << 31)) - (static_cast<i128>(1) << 30);
+    // mul_to: |z 2^28 - x y| <= 2^27 (to nearest); at 40 bits exactly x y.
+    const i128 z = to_i128(run(m12, raw_of(x), raw_of(y)));
+    const i128 err = z * (static_cast<i128>(1) << 28) - x * y;
+    EXPECT_LE(err < 0 ? -err : err, static_cast<i128>(1) << 27) << static_cast<long double>(x);
+    EXPECT_EQ(run(m40, raw_of(x), raw_of(y)), raw_of(x) * raw_of(y));
+    // rescale down 16 bits: to nearest; up 6 bits: exact.
+    const i128 d = to_i128(run(r8, raw_of(x), raw_of(y)));
+    const i128 derr = d * 65536 - x;
+    EXPECT_LE(derr < 0 ? -derr : derr, 32768);
+    EXPECT_EQ(run(r30, raw_of(x), raw_of(y)), raw_of(x * 64));
+  }
+  // More fractional bits than the product has is refused when building.
+  Builder b("bad");
+  Fixed x = from_raw(b, b.private_input("x"), fx), y = from_raw(b, b.private_input("y"), fy);
+  EXPECT_THROW((void)mul_to(b, x, y, Format{41, 40}), Error);
+}
+
 TEST(Fixed, DotRoundsOnce) {
   const Format fmt = kF16;
   Builder b("dot");

@@ -210,6 +210,54 @@ Expr risk_hash(Builder& b, std::span<const MarketTerms> markets) {
   return poseidon_sponge(b, m);
 }
 
+PerpetualSlot decode_perpetual(Builder& b, const Expr& w, std::span<const Expr> feeds) {
+  const std::size_t mk = feeds.size();
+  if (mk == 0) throw Error(Errc::invalid_argument, "decode_perpetual: no market");
+  // w = low + 2^81 market, low = u + 2^80 used in 81 bits: one decomposition.
+  Expr market = b.hint1(
+      "perpetual slot market", std::span<const Expr>(&w, 1), [](std::span<const Fr> in, std::span<Fr> out) {
+        out[0] = Fr::from_canonical_reduced(ff::udiv(in[0].to_canonical(), ff::pow2_u256(81)));
+      });
+  auto bits = b.to_bits(w - market * pow2(81), 81, "perpetual slot decodes");
+  Expr u;
+  Fr p = Fr::one();
+  for (unsigned k = 0; k < 80; ++k, p += p) u += bits[k] * p;
+  PerpetualSlot slot;
+  slot.used = bits[80];
+  // An empty slot holds no size (and no market, below). Its entry and funding fields do not
+  // enter any margin; the venue writes them as zero.
+  b.assert_product(1 - slot.used, u, Expr(0), "empty slot is zero");
+  // The market is one of the proof's: selectors sigma_m, one-hot when used, all zero when not.
+  if (mk == 1) {
+    slot.sigma.push_back(slot.used);
+  } else {
+    std::vector<Expr> in(feeds.begin(), feeds.end());
+    in.push_back(market);
+    slot.sigma = b.hint("perpetual slot selector", in, mk, [mk](std::span<const Fr> v, std::span<Fr> out) {
+      for (std::size_t m = 0; m < mk; ++m)
+        out[m] = (!v[mk].is_zero() && v[m] == v[mk]) ? Fr::one() : Fr::zero();
+    });
+    Expr sum;
+    for (const Expr& s : slot.sigma) {
+      b.assert_boolean(s, "position market is one of the proof's markets");
+      sum += s;
+    }
+    b.assert_equal(sum, slot.used, "position market is one of the proof's markets");
+  }
+  Expr named;
+  for (std::size_t m = 0; m < mk; ++m)
+    named += b.mul(slot.sigma[m], feeds[m], "position market is one of the proof's markets");
+  b.assert_equal(named, market, "position market is one of the proof's markets");
+  slot.size = u - slot.used * pow2(79);  // 0 for an empty slot (u = 0 there)
+  slot.nonneg = bits[79];
+  slot.size_abs = b.select(bits[79], slot.size, -slot.size, "size magnitude");
+  return slot;
+}
+
+Expr sign_bit(Builder& b, const Expr& x, unsigned n, std::string_view hint_name, std::string_view label) {
+  return sign_of(b, x, n, hint_name, label);
+}
+
 CrossMargin cross_margin(Builder& b, std::span<const MarketTerms> markets, const AccountInputs& a) {
   auto sc = b.scope("cross margin");
   const std::size_t mk = markets.size(), tiers = markets.empty() ? 0 : markets[0].factor.size();
@@ -221,45 +269,11 @@ CrossMargin cross_margin(Builder& b, std::span<const MarketTerms> markets, const
   Expr tv = a.collateral * pow2(kFrac), tr;
   std::vector<Expr> per_market(mk);  // sum over slots of the market selectors
   for (std::size_t i = 0; i < a.perp_word.size(); ++i) {
-    const Expr& w = a.perp_word[i];
-    // w = low + 2^81 market, low = u + 2^80 used in 81 bits: one decomposition.
-    Expr market = b.hint1(
-        "perpetual slot market", std::span<const Expr>(&w, 1), [](std::span<const Fr> in, std::span<Fr> out) {
-          out[0] = Fr::from_canonical_reduced(ff::udiv(in[0].to_canonical(), ff::pow2_u256(81)));
-        });
-    auto bits = b.to_bits(w - market * pow2(81), 81, "perpetual slot decodes");
-    Expr u;
-    Fr p = Fr::one();
-    for (unsigned k = 0; k < 80; ++k, p += p) u += bits[k] * p;
-    const Expr& used = bits[80];
-    // An empty slot holds no size (and no market, below). Its entry and funding fields do not
-    // enter TV or TR; the venue writes them as zero.
-    b.assert_product(1 - used, u, Expr(0), "empty slot is zero");
-    // The market is one of the proof's: selectors sigma_m, one-hot when used, all zero when not.
-    std::vector<Expr> sigma;
-    if (mk == 1) {
-      sigma.push_back(used);
-    } else {
-      std::vector<Expr> feeds;
-      for (const MarketTerms& t : markets) feeds.push_back(t.feed);
-      feeds.push_back(market);
-      sigma = b.hint("perpetual slot selector", feeds, mk, [mk](std::span<const Fr> in, std::span<Fr> out) {
-        for (std::size_t m = 0; m < mk; ++m)
-          out[m] = (!in[mk].is_zero() && in[m] == in[mk]) ? Fr::one() : Fr::zero();
-      });
-      Expr sum;
-      for (const Expr& s : sigma) {
-        b.assert_boolean(s, "position market is one of the proof's markets");
-        sum += s;
-      }
-      b.assert_equal(sum, used, "position market is one of the proof's markets");
-    }
-    Expr named;
-    for (std::size_t m = 0; m < mk; ++m) {
-      named += b.mul(sigma[m], markets[m].feed, "position market is one of the proof's markets");
-      per_market[m] += sigma[m];
-    }
-    b.assert_equal(named, market, "position market is one of the proof's markets");
+    std::vector<Expr> feeds;
+    for (const MarketTerms& t : markets) feeds.push_back(t.feed);
+    const PerpetualSlot slot = decode_perpetual(b, a.perp_word[i], feeds);
+    const std::vector<Expr>& sigma = slot.sigma;
+    for (std::size_t m = 0; m < mk; ++m) per_market[m] += sigma[m];
     auto pick = [&](auto get) -> Expr {
       if (mk == 1) return get(markets[0]);
       Expr e;
@@ -269,8 +283,8 @@ CrossMargin cross_margin(Builder& b, std::span<const MarketTerms> markets, const
     // The basis b = entry - cached funding index: TV reads entry and funding only through it.
     Expr basis = a.perp_entry[i] - a.perp_funding[i];
     (void)b.assert_range(basis + pow2(89), 90, "perpetual basis within its range");
-    Expr size = u - used * pow2(79);  // 0 for an empty slot (u = 0 there)
-    Expr size_abs = b.select(bits[79], size, -size, "size magnitude");
+    const Expr& size = slot.size;
+    const Expr& size_abs = slot.size_abs;
     // TV term: s (S - Phi - b), |.| < 2^79 2^90.
     Expr price = pick([](const MarketTerms& t) { return t.spot - t.funding; });
     tv += b.mul(size, price - basis, "position value");

@@ -110,6 +110,18 @@ Expr risk_hash(Builder& b, std::span<const MarketTerms> markets);
 /// Feed ids strictly increasing ("markets are distinct").
 void assert_distinct_markets(Builder& b, std::span<const MarketTerms> markets);
 
+/// A perpetual slot's word decoded (w = 0, or (size_raw + 2^79) + 2^80 + 2^81 market), its
+/// market one of `feeds`: sigma[m] = [market = feeds[m]], all zero for an empty slot.
+struct PerpetualSlot {
+  Expr used, size, size_abs, nonneg;  ///< size: raw, 0 when empty; nonneg: [size >= 0]
+  std::vector<Expr> sigma;
+};
+PerpetualSlot decode_perpetual(Builder& b, const Expr& word, std::span<const Expr> feeds);
+
+/// [x < 0] for |x| < 2^n (n + 3 constraints): the bit is the hint `hint_name` (so a test can
+/// lie about it), proven by a range check labelled `label`.
+Expr sign_bit(Builder& b, const Expr& x, unsigned n, std::string_view hint_name, std::string_view label);
+
 struct CrossMargin {
   Expr tv;       ///< TV*, |TV*| < 2^176
   Expr tr;       ///< TR*, in [0, 2^193)
