@@ -9,6 +9,7 @@
 #include "catalog/request_fields.hpp"
 #include "ff/signed.hpp"
 #include "gadgets/margin.hpp"
+#include "gadgets/portfolio.hpp"
 
 namespace pm::catalog::margin {
 namespace {
@@ -57,7 +58,7 @@ struct Market {
   std::size_t request_index = 0;
 };
 
-Market read_market(const json& m, std::size_t i) {
+Market read_market(const json& m, std::size_t i, bool portfolio) {
   const std::string w = at("markets", i);
   Market out;
   out.request_index = i;
@@ -68,6 +69,10 @@ Market read_market(const json& m, std::size_t i) {
   out.funding = kReader.decimal(kReader.member(m, "funding_index", w), w + ".funding_index");
   kReader.check_within(out.funding, -1099511627776.0L, true, 1099511627776.0L, w + ".funding_index",
                        "within (-2^40, 2^40)");
+  if (portfolio) {
+    if (m.contains("tiers")) kReader.fail(w + ".tiers", "must be absent: the grid sets a portfolio's margin");
+    return out;
+  }
   const json& tiers = array_of(m, "tiers", w, 1, kMaxTiers);
   out.risk.feed = out.snapshot.feed;
   for (std::size_t j = 0; j < tiers.size(); ++j) {
@@ -88,7 +93,7 @@ Market read_market(const json& m, std::size_t i) {
 }
 
 gm::Account read_account(const json& a, std::size_t i, const std::vector<Market>& markets, std::size_t slots,
-                         std::size_t option_slots) {
+                         std::size_t option_slots, bool portfolio) {
   const std::string w = at("accounts", i);
   gm::Account out;
   out.id = kReader.integer(kReader.member(a, "id", w), w + ".id", 32);
@@ -102,9 +107,38 @@ gm::Account read_account(const json& a, std::size_t i, const std::vector<Market>
   kReader.check_within(out.collateral, -9223372036854775808.0L, true, 9223372036854775808.0L,
                        w + ".collateral", "within (-2^63, 2^63)");
   out.salt = kReader.field_element(kReader.member(a, "salt", w), w + ".salt");
-  if (a.contains("options") && !(a["options"].is_array() && a["options"].empty()))
-    kReader.fail(w + ".options",
-                 "must be empty: options are margined by the portfolio statement, not cross margin");
+  if (!portfolio && a.contains("options") && !(a["options"].is_array() && a["options"].empty()))
+    kReader.fail(
+        w + ".options",
+        "must be empty: options are margined by the portfolio statement (\"grid\"), not cross margin");
+  if (portfolio && a.contains("options")) {
+    const json& opts = array_of(a, "options", w, 0, option_slots);
+    const auto& expiries = markets[0].snapshot.expiries;
+    for (std::size_t k = 0; k < opts.size(); ++k) {
+      const std::string f = at(w + ".options", k);
+      if (opts[k].is_null()) {
+        out.options.push_back({});
+        continue;
+      }
+      gm::OptionPosition o;
+      o.size = kReader.decimal(kReader.member(opts[k], "size", f), f + ".size");
+      kReader.check_within(o.size, -2147483648.0L, false, 2147483648.0L, f + ".size", "within [-2^31, 2^31)");
+      if (o.size.is_zero()) {
+        out.options.push_back({});
+        continue;
+      }
+      o.market = markets[0].snapshot.feed;
+      o.expiry = kReader.seconds(kReader.member(opts[k], "expiry", f), f + ".expiry");
+      if (std::find(expiries.begin(), expiries.end(), o.expiry) == expiries.end())
+        kReader.fail(f + ".expiry", "is not one of the snapshot's expiries");
+      const json& type = kReader.member(opts[k], "type", f);
+      if (type != "call" && type != "put") kReader.fail(f + ".type", "must be \"call\" or \"put\"");
+      o.call = type == "call";
+      o.strike = kReader.decimal(kReader.member(opts[k], "strike", f), f + ".strike");
+      kReader.check_within(o.strike, 0, true, 1099511627776.0L, f + ".strike", "positive and below 2^40");
+      out.options.push_back(o);
+    }
+  }
   const json& perps = array_of(a, "perpetuals", w, 0, slots);
   std::vector<bool> held(markets.size(), false);
   for (std::size_t k = 0; k < perps.size(); ++k) {
@@ -134,7 +168,6 @@ gm::Account read_account(const json& a, std::size_t i, const std::vector<Market>
                          "within (-2^40, 2^40)");
     out.perpetuals.push_back(p);
   }
-  (void)option_slots;
   return out;
 }
 
@@ -142,17 +175,40 @@ struct Read {
   std::vector<Market> markets;  ///< proof order (increasing feed id)
   std::vector<gm::Account> accounts;
   std::size_t slots = 0, option_slots = 0;
+  bool portfolio = false;
+  std::size_t grid = 0, cdf_bits = 24;
+  bool reveal = false;
 };
 
 Read read(const json& request) {
   Read r;
+  if (!request.is_object()) kReader.fail("", "must be an object");
+  r.portfolio = request.contains("grid");
+  if (r.portfolio) {
+    const auto& grids = gadgets::portfolio::grids();
+    const json& g = request["grid"];
+    auto it = std::find_if(grids.begin(), grids.end(), [&](const auto& x) { return g == x.name; });
+    if (it == grids.end()) kReader.fail("grid", "must name a built-in grid (\"paradex\")");
+    r.grid = static_cast<std::size_t>(it - grids.begin());
+    if (request.contains("cdf_bits")) {
+      r.cdf_bits = kReader.integer(request["cdf_bits"], "cdf_bits", 8);
+      if (r.cdf_bits < 16 || r.cdf_bits > 32) kReader.fail("cdf_bits", "must be 16 to 32");
+    }
+    if (request.contains("reveal")) {
+      if (!request["reveal"].is_boolean()) kReader.fail("reveal", "must be true or false");
+      r.reveal = request["reveal"].get<bool>();
+    }
+  }
   const json& layout = kReader.member(request, "layout", "");
   r.slots = kReader.integer(kReader.member(layout, "perpetuals", "layout"), "layout.perpetuals", 64);
   if (r.slots < 1 || r.slots > gm::kMaxPerpetuals) kReader.fail("layout.perpetuals", "must be 1 to 64");
   r.option_slots = layout.contains("options") ? kReader.integer(layout["options"], "layout.options", 64) : 0;
   if (r.option_slots > gm::kMaxOptions) kReader.fail("layout.options", "must be 0 to 255");
-  const json& markets = array_of(request, "markets", "", 1, kMaxMarkets);
-  for (std::size_t i = 0; i < markets.size(); ++i) r.markets.push_back(read_market(markets[i], i));
+  const json& markets = array_of(request, "markets", "", 1, r.portfolio ? 1 : kMaxMarkets);
+  for (std::size_t i = 0; i < markets.size(); ++i)
+    r.markets.push_back(read_market(markets[i], i, r.portfolio));
+  if (r.portfolio && r.markets[0].snapshot.expiries.empty())
+    kReader.fail("markets[0].snapshot.expiries", "must have 1 to 8 expiries for a portfolio");
   std::stable_sort(r.markets.begin(), r.markets.end(), [](const Market& x, const Market& y) {
     return ff::lt(x.snapshot.feed.to_canonical(), y.snapshot.feed.to_canonical());
   });
@@ -164,16 +220,16 @@ Read read(const json& request) {
     if (k.snapshot.oracle.x != r.markets[0].snapshot.oracle.x ||
         k.snapshot.oracle.y != r.markets[0].snapshot.oracle.y)
       kReader.fail(w + ".snapshot.oracle_key", "differs from the other markets': one oracle key a proof");
-    if (k.risk.factors.size() != r.markets[0].risk.factors.size())
+    if (!r.portfolio && k.risk.factors.size() != r.markets[0].risk.factors.size())
       kReader.fail(w + ".tiers", "must have as many tiers as every other market");
     if (k.snapshot.expiries.size() != r.markets[0].snapshot.expiries.size())
       kReader.fail(w + ".snapshot.expiries", "must have as many expiries as every other market's snapshot");
     if (k.snapshot.svi)
       kReader.fail(w + ".snapshot", "must carry flat volatilities (an SVI snapshot is not read here)");
   }
-  const json& accounts = array_of(request, "accounts", "", 1, kMaxAccounts);
+  const json& accounts = array_of(request, "accounts", "", 1, r.portfolio ? 1 : kMaxAccounts);
   for (std::size_t i = 0; i < accounts.size(); ++i)
-    r.accounts.push_back(read_account(accounts[i], i, r.markets, r.slots, r.option_slots));
+    r.accounts.push_back(read_account(accounts[i], i, r.markets, r.slots, r.option_slots, r.portfolio));
   return r;
 }
 
@@ -196,7 +252,7 @@ Prepared prepare(const json& request) {
               {"markets", mk},
               {"tiers", tiers},
               {"expiries", n_exp}};
-  p.risk = gm::risk_hash(risks(r));
+  if (!r.portfolio) p.risk = gm::risk_hash(risks(r));
   const auto& key = r.markets[0].snapshot.oracle;
   ordered_json& in = p.input;
   in["oracle_ax"] = dec(key.x);
@@ -282,17 +338,78 @@ Prepared prepare(const json& request) {
     p.snapshots.push_back(m.snapshot.message);
     p.market_order.push_back(m.request_index);
   }
+  if (r.portfolio) {
+    // One market, one account: margin_portfolio's scalars, no tier tables.
+    p.statement = "margin_portfolio";
+    p.params = {{"perpetuals", r.slots}, {"options", r.option_slots},
+                {"expiries", n_exp},     {"cdf_bits", r.cdf_bits},
+                {"grid", r.grid},        {"reveal", r.reveal ? 1 : 0}};
+    for (const char* k : {"risk", "boundary", "risk_factor"}) in.erase(k);
+    for (const char* k :
+         {"feed_id", "timestamp", "funding", "account", "spot", "rate", "yield", "sig_r8x", "sig_r8y",
+          "sig_s", "account_id", "owner_ax", "owner_ay", "nonce", "collateral", "salt"}) {
+      ordered_json v = in[k][0];
+      in[k] = v;
+    }
+  }
   return p;
 }
 
-std::size_t public_signal_count(const Params& params) {
+std::size_t public_signal_count(std::string_view statement, const Params& params) {
+  if (statement == "margin_portfolio") return 8 + 3 * params.at("reveal");
   return 4 * params.at("markets") + 2 * params.at("accounts") + 3;
 }
 
+namespace {
+
+Fr field(const ordered_json& v) { return Fr::from_canonical_reduced(*ff::from_string(v.get<std::string>())); }
+
+ordered_json decode_portfolio(const Prepared& p, std::span<const Fr> pub) {
+  const bool reveal = p.params.at("reveal") == 1;
+  const std::size_t n = public_signal_count(p.statement, p.params), n_out = 2 + (reveal ? 3 : 0);
+  if (pub.size() != n)
+    throw Error(Errc::mismatch, "public signals: " + std::to_string(pub.size()) +
+                                    " values, but this request's margin_portfolio circuit has " +
+                                    std::to_string(n));
+  const ordered_json& in = p.input;
+  const Fr expected[6] = {field(in["oracle_ax"]), field(in["oracle_ay"]), field(in["feed_id"]),
+                          field(in["timestamp"]), field(in["funding"]),   p.leaves[0]};
+  if (pub[0] != p.snapshots[0]) throw Error(Errc::mismatch, "public signal 0 is not this request's snapshot");
+  for (std::size_t i = 0; i < 6; ++i) {
+    if (pub[n_out + i] != expected[i])
+      throw Error(Errc::mismatch,
+                  "public signal " + std::to_string(n_out + i) +
+                      " differs from this request's (oracle key, market, funding or account)");
+  }
+  std::size_t k = 3;
+  for (std::size_t v = 0; v < 3; ++v) k = pub[1] == Fr::from_u64(v) ? v : k;
+  if (k == 3) throw Error(Errc::mismatch, "public signal 1 is not an outcome (0, 1, 2)");
+  ordered_json out;
+  out["statement"] = "margin_portfolio";
+  out["grid"] = gadgets::portfolio::grids().at(p.params.at("grid")).name;
+  out["oracle_key"] = {in["oracle_ax"], in["oracle_ay"]};
+  out["market"] = ordered_json{{"feed_id", in["feed_id"]},
+                               {"timestamp", in["timestamp"]},
+                               {"funding_index", options::to_decimal(pub[n_out + 4])},
+                               {"snapshot", dec(p.snapshots[0])}};
+  ordered_json account{
+      {"id", in["account_id"]}, {"leaf", dec(p.leaves[0])}, {"outcome", kPortfolioOutcomes[k]}};
+  if (reveal) {
+    account["equity"] = options::to_decimal(pub[2]);
+    account["imr"] = options::to_decimal(pub[3]);
+    account["mmr"] = options::to_decimal(pub[4]);
+  }
+  out["accounts"] = ordered_json::array({account});
+  return out;
+}
+
+}  // namespace
+
 ordered_json decode(const json& request, std::span<const Fr> pub) {
   Prepared p = prepare(request);
+  if (p.statement == "margin_portfolio") return decode_portfolio(p, pub);
   const std::size_t mk = p.params.at("markets"), na = p.params.at("accounts");
-  const std::size_t n = public_signal_count(p.params);
+  const std::size_t n = public_signal_count(p.statement, p.params);
   if (pub.size() != n)
     throw Error(Errc::mismatch, "public signals: " + std::to_string(pub.size()) +
                                     " values, but this request's " + "margin_cross circuit has " +

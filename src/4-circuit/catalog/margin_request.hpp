@@ -19,6 +19,8 @@
 
 #include <nlohmann/json.hpp>
 #include <span>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "catalog/registry.hpp"
@@ -26,8 +28,11 @@
 namespace pm::catalog::margin {
 
 struct Prepared {
-  Params params;                          ///< accounts, perpetuals, options, markets, tiers, expiries
-  nlohmann::ordered_json input;           ///< margin_cross's input JSON
+  std::string statement = "margin_cross";  ///< or "margin_portfolio" (a request with "grid")
+  /// margin_cross: accounts, perpetuals, options, markets, tiers, expiries; margin_portfolio:
+  /// perpetuals, options, expiries, cdf_bits, grid, reveal
+  Params params;
+  nlohmann::ordered_json input;           ///< the circuit's input JSON
   std::vector<ff::Fr> snapshots;          ///< each market's signed message, in proof order
   ff::Fr risk;                            ///< the risk parameters' hash R
   std::vector<ff::Fr> leaves;             ///< each account's leaf, in request order
@@ -37,8 +42,9 @@ struct Prepared {
 /// Checks the request (signatures included, natively) and lays it out.
 Prepared prepare(const nlohmann::json& request);
 
-/// margin_cross's public signal count at these parameters: 4 markets + 2 accounts + 3.
-std::size_t public_signal_count(const Params& params);
+/// The statement's public signal count at these parameters: margin_cross 4 markets + 2
+/// accounts + 3; margin_portfolio 8 (11 with reveal).
+std::size_t public_signal_count(std::string_view statement, const Params& params);
 
 /// {"risk": R, "oracle_key", "markets": [{feed_id, timestamp, funding_index, snapshot}],
 ///  "accounts": [{"id", "leaf", "outcome": "healthy" | "liquidatable" | "bankrupt"}]}: the
@@ -47,5 +53,6 @@ nlohmann::ordered_json decode(const nlohmann::json& request, std::span<const ff:
 
 /// The outcome names, by the circuit's value.
 inline constexpr const char* kOutcomes[3] = {"healthy", "liquidatable", "bankrupt"};
+inline constexpr const char* kPortfolioOutcomes[3] = {"meets_initial", "meets_maintenance", "liquidatable"};
 
 }  // namespace pm::catalog::margin

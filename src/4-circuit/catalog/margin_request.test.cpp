@@ -29,7 +29,7 @@ nlohmann::ordered_json prove_and_decode(const json& request) {
   Prepared p = prepare(request);
   const auto& c = circuit_for(p.params);
   auto pub = c.public_signals(c.solve(p.input));
-  EXPECT_EQ(pub.size(), public_signal_count(p.params));
+  EXPECT_EQ(pub.size(), public_signal_count(p.statement, p.params));
   return decode(request, pub);
 }
 

@@ -98,6 +98,15 @@ std::vector<ff::Fr> expected_example_outputs(const std::string& name) {
     return {};
   }
   if (name == "bsm_options") return bsm_example_outputs();
+  if (name == "margin_portfolio") {
+    // examples/margin/portfolio.json laid out; it meets its initial margin (outcome 0: equity
+    // 36,730.74 against an IMR of 8,359.95 by QuantLib and the grid in double precision;
+    // portfolio.test.cpp checks the figures on random books).
+    std::ifstream f(PROOFMILL_SOURCE_DIR "/examples/margin/portfolio.json");
+    auto p = margin::prepare(json::parse(f));
+    EXPECT_EQ(p.input, json::parse(find(name).example_input));
+    return {p.snapshots[0], ff::Fr::zero()};
+  }
   if (name == "margin_cross") {
     // The example is examples/margin/request.json laid out; its snapshots are the oracle's
     // messages, and its one account is healthy (TV 31,820 >= TR 15,250).
@@ -143,6 +152,7 @@ TEST(Registry, R1csHashesArePinned) {
       {"bsm_options", "0b2aba537adfa01097509759dd4d0931cd81e87ccf985e030fbf7b6f89d4437c"},
       {"bsm_implied_vol", "b1678d4f84cb160aca077b706112c9cfd8e68be5a620cadcb3722b194bc40bfb"},
       {"margin_cross", "132fa57c42128966e2ee90a91a2db7782a82fef04e4f3afb362a0173799704b3"},
+      {"margin_portfolio", "1eaf7459a9ee16b73618a44dd044d61db5a091233b93654b9bd1ea38f029c3f5"},
   };
   // Parameters that change a circuit's structure, not only its size, are pinned too.
   const std::pair<Params, std::string> bsm_variants[] = {

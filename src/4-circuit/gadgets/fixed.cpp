@@ -87,14 +87,13 @@ void range_signed(Builder& b, const Expr& v, unsigned bits, std::string_view lab
 // s + 1 + out_bits + 2 constraints. The range checks make q unique: v + 2^(s-1) = q 2^s + rem
 // holds over the integers since both sides stay far below r / 2.
 Expr round_shift(Builder& b, const Expr& v, unsigned vbits, unsigned s, unsigned out_bits,
-                 std::string_view label) {
+                 std::string_view label, std::string_view hint_name = "fixed round") {
   if (s == 0) return v;
   need(vbits + 1 <= kMaxProductBits && out_bits + s + 2 <= kMaxProductBits, "intermediate value too wide");
-  Expr q =
-      b.hint1("fixed round", std::span<const Expr>(&v, 1), [s](std::span<const Fr> in, std::span<Fr> out) {
-        SInt t = to_signed(in[0] + pow2(s - 1));
-        out[0] = from_signed(floor_div(t, ff::pow2_u256(s)));
-      });
+  Expr q = b.hint1(hint_name, std::span<const Expr>(&v, 1), [s](std::span<const Fr> in, std::span<Fr> out) {
+    SInt t = to_signed(in[0] + pow2(s - 1));
+    out[0] = from_signed(floor_div(t, ff::pow2_u256(s)));
+  });
   Expr rem = v + pow2(s - 1) - q * pow2(s);
   b.assert_range(rem, s, "rounding remainder in range");
   range_signed(b, q, out_bits, label);
@@ -438,7 +437,7 @@ Fixed mul_int(const Fixed& a, std::int64_t k) {
   return Access::make(a.builder(), a.raw() * f, a.format(), capped(a.bits() + bit_length(mag)));
 }
 
-Fixed mul(Builder& b, const Fixed& x, const Fixed& y, const Format& fmt) {
+Fixed mul(Builder& b, const Fixed& x, const Fixed& y, const Format& fmt, std::string_view hint_name) {
   check(fmt);
   same_frac(x, fmt), same_frac(y, fmt);
   const unsigned w = fmt.int_bits + fmt.frac_bits, F = fmt.frac_bits;
@@ -447,7 +446,7 @@ Fixed mul(Builder& b, const Fixed& x, const Fixed& y, const Format& fmt) {
   auto s = b.scope("fixed mul");
   Expr p = b.mul(x.raw(), y.raw(), "product");
   unsigned out = std::min(w, pbits > F ? pbits - F + 1 : 1u);
-  return make(b, round_shift(b, p, pbits, F, out, "product within the format"), fmt, out);
+  return make(b, round_shift(b, p, pbits, F, out, "product within the format", hint_name), fmt, out);
 }
 
 Fixed dot(Builder& b, std::span<const Fixed> xs, std::span<const Fixed> ys, const Format& fmt) {

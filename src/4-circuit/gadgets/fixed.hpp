@@ -116,7 +116,10 @@ Fixed sub(const Fixed& a, const Fixed& b);
 Fixed neg(const Fixed& a);
 Fixed mul_int(const Fixed& a, std::int64_t k);
 
-Fixed mul(Builder& b, const Fixed& x, const Fixed& y, const Format& fmt);
+/// hint_name names the rounding's hint (SolveOptions::hint_overrides: a test can lie about one
+/// product among many); it changes no constraint.
+Fixed mul(Builder& b, const Fixed& x, const Fixed& y, const Format& fmt,
+          std::string_view hint_name = "fixed round");
 /// sum_i x_i y_i, rounded once (n products and one rounding: a position-weighted total costs a
 /// constraint a term, not a multiplication a term); xs and ys of equal length, at least one.
 Fixed dot(Builder& b, std::span<const Fixed> xs, std::span<const Fixed> ys, const Format& fmt);

@@ -39,7 +39,7 @@ void emit(const ordered_json& results, const std::string& path) {
 int run_input(const MarginArgs& a) {
   auto p = catalog::margin::prepare(formats::read_json_file(a.request));
   write_file(a.out, p.input.dump(1) + "\n");
-  std::printf("margin_cross %s\n", params_line(p.params).c_str());
+  std::printf("%s %s\n", p.statement.c_str(), params_line(p.params).c_str());
   return 0;
 }
 
@@ -48,8 +48,8 @@ int run_prove(const MarginArgs& a) {
   auto request = formats::read_json_file(a.request);
   p.stage("checking the request and its snapshots' signatures", "prepare");
   auto prepared = catalog::margin::prepare(request);
-  p.stage("building margin_cross " + params_line(prepared.params), "build");
-  auto c = catalog::build(catalog::find("margin_cross"), prepared.params);
+  p.stage("building " + prepared.statement + " " + params_line(prepared.params), "build");
+  auto c = catalog::build(catalog::find(prepared.statement), prepared.params);
   auto pub = prove_circuit(c, prepared.input, a.zkey, a.proof, a.pub, p, a.allow_dev_key);
   p.done();
   emit(catalog::margin::decode(request, pub), a.results);
@@ -66,13 +66,15 @@ int run_decode(const MarginArgs& a) {
 void register_margin_commands(CLI::App& app, std::function<int()>& run_slot) {
   auto* g =
       app.add_subcommand("margin",
-                         "Cross-margin outcomes (healthy, liquidatable, bankrupt) of committed accounts, "
-                         "proven from signed snapshots (margin_cross)")
+                         "Margin outcomes of committed accounts, proven from signed snapshots: cross margin "
+                         "(margin_cross) or portfolio margin on a scenario grid (margin_portfolio)")
           ->require_subcommand(1);
   {
     auto a = std::make_shared<MarginArgs>();
-    auto* c = g->add_subcommand(
-        "input", "Check a request and write margin_cross's input JSON; print the circuit's parameters");
+    auto* c = g->add_subcommand("input",
+                                "Check a request and write its circuit's input JSON (margin_cross, or "
+                                "margin_portfolio for a request with a "
+                                "grid); print the circuit and its parameters");
     c->add_option("request", a->request, "Request JSON (markets with signed snapshots and tiers, accounts)")
         ->required()
         ->check(CLI::ExistingFile);
@@ -86,7 +88,7 @@ void register_margin_commands(CLI::App& app, std::function<int()>& run_slot) {
                           "Prove a request's outcomes: proof.json, public.json and the decoded outcomes "
                           "(stdout, or --results)");
     c->add_option("request", a->request, "Request JSON")->required()->check(CLI::ExistingFile);
-    c->add_option("zkey", a->zkey, "Proving key of margin_cross at the request's parameters")
+    c->add_option("zkey", a->zkey, "Proving key of the request's circuit at its parameters")
         ->required()
         ->check(CLI::ExistingFile);
     c->add_option("proof", a->proof, "Output proof.json")->required();

@@ -383,11 +383,12 @@ struct ApiServer::Impl {
     if (margin) {
       try {
         auto p = catalog::margin::prepare(*margin);
-        if (info->n_public != static_cast<std::int64_t>(catalog::margin::public_signal_count(p.params))) {
+        if (info->n_public !=
+            static_cast<std::int64_t>(catalog::margin::public_signal_count(p.statement, p.params))) {
           std::string params;
           for (const auto& [k, v] : p.params) params += " -p " + k + "=" + std::to_string(v);
           throw HttpError{422, "invalid_request",
-                          "circuit " + info->id + " is not margin_cross" + params + " (" +
+                          "circuit " + info->id + " is not " + p.statement + params + " (" +
                               std::to_string(info->n_public) + " public signals)"};
         }
       } catch (const Error& e) {

@@ -334,7 +334,7 @@ void WorkerPool::process(const Claim& c, const std::string& worker) {
     if (request.contains("accounts")) {
       // A margin job: solved natively from the request, as an options job.
       auto p = catalog::margin::prepare(request);
-      auto circuit = circuits_.get("margin_cross", p.params);
+      auto circuit = circuits_.get(p.statement, p.params);
       w.values = circuit->witness(circuit->solve(p.input));
     } else if (request.is_object()) {
       // An options job: the witness is solved here, natively, from the request (checked when it
