@@ -75,6 +75,38 @@ sed '0,/"spot": "65000"/s//"spot": "65001"/' request.json >changed.json
 if "$PM" margin input changed.json x.json 2>err.txt; then echo "a changed snapshot was accepted"; exit 1; fi
 grep -q "markets\[0\].snapshot.signature. does not verify" err.txt
 
+# Portfolio margin (margin_portfolio, Paradex's grid): examples/margin/portfolio.json (signed by
+# the example key, private key bytes 1..32) proven, verified and decoded at three collaterals.
+cp "$ROOT/examples/margin/portfolio.json" portfolio.json
+PARAMS=$("$PM" margin input portfolio.json portfolio-input.json)
+[ "$PARAMS" = "margin_portfolio -p cdf_bits=24 -p expiries=1 -p grid=0 -p options=2 -p perpetuals=1 -p reveal=0" ] ||
+  { echo "unexpected parameters: $PARAMS"; exit 1; }
+"$PM" circuit export-r1cs margin_portfolio -p options=2 -p perpetuals=1 portfolio.r1cs -q
+"$PM" powersoftau dev-new 18 dev18.ptau -q 2>/dev/null
+"$PM" groth16 setup portfolio.r1cs dev18.ptau portfolio0.zkey -q
+"$PM" zkey beacon portfolio0.zkey portfolio.zkey 0102030405060708 10 -n final -q >/dev/null
+"$PM" zkey export-vk portfolio.zkey portfolio-vk.json
+# Equity 36,730.74 - 30,000 + c against IMR 8,359.95 and MMR 4,218.98 (QuantLib and the grid in
+# double precision): c = 30,000 meets the initial margin, c = 0 only the maintenance margin
+# (6,730.74), c = -3,000 neither (3,730.74).
+for c in 30000 0 -3000; do
+  sed "s/\"collateral\": \"30000\"/\"collateral\": \"$c\"/" portfolio.json >portfolio$c.json
+  "$PM" margin prove portfolio$c.json portfolio.zkey portfolio$c-proof.json portfolio$c-public.json \
+    --results portfolio$c-results.json -q
+  "$PM" verify portfolio-vk.json portfolio$c-public.json portfolio$c-proof.json >/dev/null
+done
+[ "$(outcomes portfolio30000-results.json)" = "11:meets_initial" ] || { echo "portfolio: $(outcomes portfolio30000-results.json)"; exit 1; }
+[ "$(outcomes portfolio0-results.json)" = "11:meets_maintenance" ] || { echo "portfolio: $(outcomes portfolio0-results.json)"; exit 1; }
+[ "$(outcomes portfolio-3000-results.json)" = "11:liquidatable" ] || { echo "portfolio: $(outcomes portfolio-3000-results.json)"; exit 1; }
+"$PM" margin decode portfolio-3000.json portfolio-3000-public.json >portfolio-decoded.json
+cmp <(tr -d ' \n' <portfolio-decoded.json) <(tr -d ' \n' <portfolio-3000-results.json)
+# The liquidatable outcome (line 3 of public.json) changed to "meets the initial margin" fails.
+awk 'NR==3 { sub(/"2"/, "\"0\"") } { print }' portfolio-3000-public.json >bad-portfolio.json
+if cmp -s bad-portfolio.json portfolio-3000-public.json; then echo "the portfolio outcome was not changed"; exit 1; fi
+if "$PM" verify portfolio-vk.json bad-portfolio.json portfolio-3000-proof.json >/dev/null 2>&1; then
+  echo "a changed portfolio outcome verified"; exit 1
+fi
+
 # The proving service: the request as a margin job, solved by the worker.
 DATA="$T/service"
 KEY=$("$PM" keys create --data "$DATA" --name margin)
@@ -101,6 +133,26 @@ node -e '
   if (JSON.stringify(job.results.accounts) !== JSON.stringify(cli.accounts) || job.results.risk !== cli.risk)
     throw new Error("service results differ from the CLI: " + JSON.stringify(job.results) + " vs " + JSON.stringify(cli));'
 "$PM" verify vk.json job-public.json job-proof.json >/dev/null
+# The portfolio request as a job too.
+P_CIRCUIT=$(curl -sS --fail-with-body -H "$AUTH" --data-binary @portfolio.zkey "$URL/v1/circuits" |
+  sed -n 's/.*"id":"\([0-9a-f]*\)".*/\1/p')
+printf '{"circuit": "%s", "margin": %s}' "$P_CIRCUIT" "$(cat portfolio-3000.json)" >pjob.json
+JOB=$(curl -sS --fail-with-body -H "$AUTH" -H 'Content-Type: application/json' --data-binary @pjob.json \
+  "$URL/v1/jobs" | sed -n 's/.*"id":"\([0-9a-f]*\)".*/\1/p')
+for _ in 1 2 3; do
+  curl -sS --fail-with-body -H "$AUTH" "$URL/v1/jobs/$JOB?wait=60" >pjob-result.json
+  grep -q '"state":"succeeded"' pjob-result.json && break
+done
+node -e '
+  const fs = require("fs");
+  const job = JSON.parse(fs.readFileSync("pjob-result.json", "utf8"));
+  if (job.state !== "succeeded" || job.results.accounts[0].outcome !== "liquidatable")
+    throw new Error("portfolio job: " + JSON.stringify(job));'
+# A portfolio request for the cross-margin key is refused by name.
+printf '{"circuit": "%s", "margin": %s}' "$CIRCUIT" "$(cat portfolio.json)" >mismatch.json
+CODE=$(curl -sS -o mismatch.out -w '%{http_code}' -H "$AUTH" -H 'Content-Type: application/json' \
+  --data-binary @mismatch.json "$URL/v1/jobs")
+[ "$CODE" = 422 ] && grep -q 'is not margin_portfolio' mismatch.out || { echo "mismatched key: HTTP $CODE $(cat mismatch.out)"; exit 1; }
 # A changed request is refused at submission, naming the field (422); so is a margin request
 # sent as an options request.
 printf '{"circuit": "%s", "margin": %s}' "$CIRCUIT" "$(cat changed.json)" >bad-job.json
@@ -120,4 +172,4 @@ if [ -x "$ANVIL" ] && [ -d "$ROOT/tools/peers/node_modules/solc" ]; then
 elif [ "${CI:-}" = true ]; then
   echo "anvil and solc (npm test peers) are missing: run scripts/setup.sh"; exit 1
 fi
-echo "margin: sign, prove, verify (Proofmill and snarkjs), decode, refusals, service job, on-chain liquidation flags OK"
+echo "margin: cross and portfolio: sign, prove, verify (Proofmill and snarkjs), decode, refusals, service jobs, on-chain liquidation flags OK"

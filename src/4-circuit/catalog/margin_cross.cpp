@@ -1,6 +1,7 @@
 // Cross margin under StarkEx's rule for committed accounts, from oracle-signed snapshots: each
 // account's outcome (healthy, liquidatable, bankrupt) and nothing else about its book
 // (docs/STATEMENTS.md, "Cross margin").
+#include "base/error.hpp"
 #include "catalog/registry.hpp"
 #include "gadgets/bsm.hpp"
 #include "gadgets/eddsa.hpp"
@@ -22,13 +23,20 @@ CircuitDef margin_cross_circuit() {
                   "option slots of the account layout (empty in a cross-margin account)"},
                  {"markets", 2, 1, 8, "markets (one signed snapshot each); at most one position a market"},
                  {"tiers", 2, 1, 8, "risk tiers per market (tiers - 1 notional boundaries)"},
-                 {"expiries", 0, 0, 8, "option expiries in each market's snapshot (hashed only)"}},
+                 {"expiries", 0, 0, 8, "option expiries in each market's snapshot (hashed only)"},
+                 {"healthier", 0, 0, 1,
+                  "1: StarkNet Perpetual's healthier rule for a change of one account (accounts = 2: before, "
+                  "after); "
+                  "one outcome: 0 healthy after, 1 healthier, 2 neither"}},
       .define =
           [](circuit::Builder& b, const Params& p) {
             using circuit::Expr;
             namespace margin = gadgets::margin;
             const std::size_t n_acc = p.at("accounts"), n_perp = p.at("perpetuals"), n_opt = p.at("options"),
                               mk = p.at("markets"), tiers = p.at("tiers"), n_exp = p.at("expiries");
+            const bool healthier = p.at("healthier") == 1;
+            if (healthier && n_acc != 2)
+              throw Error(Errc::invalid_argument, "margin_cross: healthier=1 proves one change: accounts=2");
             auto inputs = [&](const char* name, std::size_t n, bool pub) {
               if (n == 0) return std::vector<Expr>{};
               return pub ? b.public_inputs(name, n) : b.private_inputs(name, n);
@@ -84,6 +92,7 @@ CircuitDef margin_cross_circuit() {
             b.public_outputs("snapshot", messages);
 
             std::vector<Expr> outcomes;
+            std::vector<margin::AccountInputs> books;
             for (std::size_t a = 0; a < n_acc; ++a) {
               margin::AccountInputs acc{
                   ids[a], owner_ax[a], owner_ay[a], nonces[a], collateral[a], salts[a], {}, {}, {}, {}, {}};
@@ -97,9 +106,17 @@ CircuitDef margin_cross_circuit() {
                 acc.option_strike.push_back(option_strike[a * n_opt + i]);
               }
               b.assert_equal(margin::account_leaf(b, acc), leaves[a], "account commitment matches");
-              outcomes.push_back(margin::cross_margin(b, markets, acc).outcome);
+              if (healthier) {
+                books.push_back(acc);
+              } else {
+                outcomes.push_back(margin::cross_margin(b, markets, acc).outcome);
+              }
             }
-            b.public_outputs("outcome", outcomes);
+            if (healthier) {
+              b.public_output("outcome", margin::healthier(b, markets, books[0], books[1]).outcome);
+            } else {
+              b.public_outputs("outcome", outcomes);
+            }
           },
       // Two markets (feeds 1 and 2, S 65,000 and 3,500) signed by the oracle key of private key
       // bytes 1..32, two tiers each; one account long 2 in market 1 and short 100 in market 2

@@ -93,8 +93,8 @@ Market read_market(const json& m, std::size_t i, bool portfolio) {
 }
 
 gm::Account read_account(const json& a, std::size_t i, const std::vector<Market>& markets, std::size_t slots,
-                         std::size_t option_slots, bool portfolio) {
-  const std::string w = at("accounts", i);
+                         std::size_t option_slots, bool portfolio, const std::string& where = "") {
+  const std::string w = where.empty() ? at("accounts", i) : where;
   gm::Account out;
   out.id = kReader.integer(kReader.member(a, "id", w), w + ".id", 32);
   const json& owner = kReader.member(a, "owner", w);
@@ -159,7 +159,10 @@ gm::Account read_account(const json& a, std::size_t i, const std::vector<Market>
                            [&](const Market& m) { return m.snapshot.feed == p.market; });
     if (it == markets.end()) kReader.fail(f + ".market", "is not one of the request's markets (feed_id)");
     const std::size_t m = static_cast<std::size_t>(it - markets.begin());
-    if (held[m]) kReader.fail(f + ".market", "already holds a position: one position a market (net them)");
+    // (Cross margin tiers a position by its notional: a position split over two slots would
+    // fall into lower tiers. A portfolio's perpetuals are linear, so there it does not matter.)
+    if (held[m] && !portfolio)
+      kReader.fail(f + ".market", "already holds a position: one position a market (net them)");
     held[m] = true;
     p.entry = kReader.decimal(kReader.member(perps[k], "entry", f), f + ".entry");
     kReader.check_within(p.entry, 0, false, 1099511627776.0L, f + ".entry", "in [0, 2^40)");
@@ -175,7 +178,7 @@ struct Read {
   std::vector<Market> markets;  ///< proof order (increasing feed id)
   std::vector<gm::Account> accounts;
   std::size_t slots = 0, option_slots = 0;
-  bool portfolio = false;
+  bool portfolio = false, healthier = false;
   std::size_t grid = 0, cdf_bits = 24;
   bool reveal = false;
 };
@@ -227,6 +230,20 @@ Read read(const json& request) {
     if (k.snapshot.svi)
       kReader.fail(w + ".snapshot", "must carry flat volatilities (an SVI snapshot is not read here)");
   }
+  if (!r.portfolio && (request.contains("before") || request.contains("after"))) {
+    // A change of one account: the healthier rule (margin_cross -p healthier=1).
+    if (request.contains("accounts")) kReader.fail("accounts", "must be absent beside `before` and `after`");
+    r.healthier = true;
+    const json two =
+        json::array({kReader.member(request, "before", ""), kReader.member(request, "after", "")});
+    for (std::size_t i = 0; i < 2; ++i)
+      r.accounts.push_back(
+          read_account(two[i], i, r.markets, r.slots, r.option_slots, false, i == 0 ? "before" : "after"));
+    if (r.accounts[0].id != r.accounts[1].id || r.accounts[0].owner_ax != r.accounts[1].owner_ax ||
+        r.accounts[0].owner_ay != r.accounts[1].owner_ay)
+      kReader.fail("after", "must be the same account as `before` (id and owner)");
+    return r;
+  }
   const json& accounts = array_of(request, "accounts", "", 1, r.portfolio ? 1 : kMaxAccounts);
   for (std::size_t i = 0; i < accounts.size(); ++i)
     r.accounts.push_back(read_account(accounts[i], i, r.markets, r.slots, r.option_slots, r.portfolio));
@@ -251,7 +268,8 @@ Prepared prepare(const json& request) {
               {"options", r.option_slots},
               {"markets", mk},
               {"tiers", tiers},
-              {"expiries", n_exp}};
+              {"expiries", n_exp},
+              {"healthier", r.healthier ? 1 : 0}};
   if (!r.portfolio) p.risk = gm::risk_hash(risks(r));
   const auto& key = r.markets[0].snapshot.oracle;
   ordered_json& in = p.input;
@@ -357,7 +375,9 @@ Prepared prepare(const json& request) {
 
 std::size_t public_signal_count(std::string_view statement, const Params& params) {
   if (statement == "margin_portfolio") return 8 + 3 * params.at("reveal");
-  return 4 * params.at("markets") + 2 * params.at("accounts") + 3;
+  const std::size_t outcomes =
+      params.count("healthier") && params.at("healthier") == 1 ? 1 : params.at("accounts");
+  return 4 * params.at("markets") + params.at("accounts") + outcomes + 3;
 }
 
 namespace {
@@ -408,7 +428,8 @@ ordered_json decode_portfolio(const Prepared& p, std::span<const Fr> pub) {
 ordered_json decode(const json& request, std::span<const Fr> pub) {
   Prepared p = prepare(request);
   if (p.statement == "margin_portfolio") return decode_portfolio(p, pub);
-  const std::size_t mk = p.params.at("markets"), na = p.params.at("accounts");
+  const bool healthier = p.params.at("healthier") == 1;
+  const std::size_t mk = p.params.at("markets"), na = p.params.at("accounts"), no = healthier ? 1 : na;
   const std::size_t n = public_signal_count(p.statement, p.params);
   if (pub.size() != n)
     throw Error(Errc::mismatch, "public signals: " + std::to_string(pub.size()) +
@@ -417,7 +438,7 @@ ordered_json decode(const json& request, std::span<const Fr> pub) {
   // Outputs: snapshot[mk], outcome[na]; inputs: oracle (2), feed_id, timestamp, funding (mk
   // each), risk, account[na].
   std::vector<Fr> expected(p.snapshots);
-  expected.resize(mk + na);  // outcomes: read, not compared
+  expected.resize(mk + no);  // outcomes: read, not compared
   const json& in = p.input;
   expected.push_back(Fr::from_canonical_reduced(*ff::from_string(in["oracle_ax"].get<std::string>())));
   expected.push_back(Fr::from_canonical_reduced(*ff::from_string(in["oracle_ay"].get<std::string>())));
@@ -427,33 +448,42 @@ ordered_json decode(const json& request, std::span<const Fr> pub) {
   expected.push_back(p.risk);
   expected.insert(expected.end(), p.leaves.begin(), p.leaves.end());
   for (std::size_t i = 0; i < n; ++i) {
-    if (i >= mk && i < mk + na) continue;
+    if (i >= mk && i < mk + no) continue;
     if (pub[i] != expected[i])
       throw Error(Errc::mismatch,
                   "public signal " + std::to_string(i) +
                       " differs from this request's (oracle key, markets, funding, risk or accounts)");
   }
   ordered_json out;
-  out["statement"] = "margin_cross";
+  out["statement"] = healthier ? "margin_healthier" : "margin_cross";
   out["risk"] = dec(p.risk);
   out["oracle_key"] = {in["oracle_ax"], in["oracle_ay"]};
   ordered_json markets = ordered_json::array();
   for (std::size_t m = 0; m < mk; ++m) {
     markets.push_back({{"feed_id", in["feed_id"][m]},
                        {"timestamp", in["timestamp"][m]},
-                       {"funding_index", options::to_decimal(pub[mk + na + 2 + 2 * mk + m])},
+                       {"funding_index", options::to_decimal(pub[mk + no + 2 + 2 * mk + m])},
                        {"snapshot", dec(p.snapshots[m])}});
   }
   out["markets"] = markets;
-  ordered_json accounts = ordered_json::array();
-  for (std::size_t a = 0; a < na; ++a) {
-    const Fr& o = pub[mk + a];
+  auto outcome_of = [&](std::size_t i) {
     std::size_t k = 3;
-    for (std::size_t v = 0; v < 3; ++v) k = o == Fr::from_u64(v) ? v : k;
+    for (std::size_t v = 0; v < 3; ++v) k = pub[i] == Fr::from_u64(v) ? v : k;
     if (k == 3)
-      throw Error(Errc::mismatch, "public signal " + std::to_string(mk + a) + " is not an outcome (0, 1, 2)");
-    accounts.push_back({{"id", in["account_id"][a]}, {"leaf", dec(p.leaves[a])}, {"outcome", kOutcomes[k]}});
+      throw Error(Errc::mismatch, "public signal " + std::to_string(i) + " is not an outcome (0, 1, 2)");
+    return k;
+  };
+  if (healthier) {
+    out["before"] = ordered_json{{"id", in["account_id"][0]}, {"leaf", dec(p.leaves[0])}};
+    out["after"] = ordered_json{{"id", in["account_id"][1]}, {"leaf", dec(p.leaves[1])}};
+    out["outcome"] = kHealthierOutcomes[outcome_of(mk)];
+    return out;
   }
+  ordered_json accounts = ordered_json::array();
+  for (std::size_t a = 0; a < na; ++a)
+    accounts.push_back({{"id", in["account_id"][a]},
+                        {"leaf", dec(p.leaves[a])},
+                        {"outcome", kOutcomes[outcome_of(mk + a)]}});
   out["accounts"] = accounts;
   return out;
 }

@@ -29,7 +29,8 @@ namespace pm::catalog::margin {
 
 struct Prepared {
   std::string statement = "margin_cross";  ///< or "margin_portfolio" (a request with "grid")
-  /// margin_cross: accounts, perpetuals, options, markets, tiers, expiries; margin_portfolio:
+  /// margin_cross: accounts, perpetuals, options, markets, tiers, expiries, healthier (a request
+  /// with "before" and "after" instead of "accounts": the healthier rule); margin_portfolio:
   /// perpetuals, options, expiries, cdf_bits, grid, reveal
   Params params;
   nlohmann::ordered_json input;           ///< the circuit's input JSON
@@ -54,5 +55,6 @@ nlohmann::ordered_json decode(const nlohmann::json& request, std::span<const ff:
 /// The outcome names, by the circuit's value.
 inline constexpr const char* kOutcomes[3] = {"healthy", "liquidatable", "bankrupt"};
 inline constexpr const char* kPortfolioOutcomes[3] = {"meets_initial", "meets_maintenance", "liquidatable"};
+inline constexpr const char* kHealthierOutcomes[3] = {"healthy_after", "healthier", "neither"};
 
 }  // namespace pm::catalog::margin

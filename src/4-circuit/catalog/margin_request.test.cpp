@@ -116,5 +116,33 @@ TEST(MarginRequest, SignalsOfAnotherRequestAreRefused) {
   EXPECT_THROW((void)decode(r, short_pub), Error);
 }
 
+// The healthier rule as a request: "before" and "after" instead of "accounts".
+TEST(MarginRequest, AChangeOfOneAccount) {
+  json r = example();
+  json before = r["accounts"][0];
+  r.erase("accounts");
+  before["collateral"] = "10000";  // TV 21,820 >= TR 15,250: healthy
+  json after = before;
+  after["nonce"] = 4;
+  // A bigger short (120 at 3,500: 2.5%): TR 6,500 + 10,500 = 17,000, TV 23,785: healthy after.
+  after["perpetuals"][2]["size"] = "-120";
+  r["before"] = before;
+  r["after"] = after;
+  auto d = prove_and_decode(r);
+  EXPECT_EQ(d["statement"], "margin_healthier");
+  EXPECT_EQ(d["outcome"], "healthy_after");
+  // From -5,000 (TV 6,820 < TR 15,250, ratio 0.447) to 66 of the short kept: TR' 12,275 < TR,
+  // TV' = -5,000 + 1,995 + 66 x 98.25 = 3,479.5 (ratio 0.283): neither.
+  r["before"]["collateral"] = "-5000";
+  r["after"]["collateral"] = "-5000";
+  r["after"]["perpetuals"][2]["size"] = "-66";
+  EXPECT_EQ(prove_and_decode(r)["outcome"], "neither");
+  // The same with 3,000 more collateral after: TV' 6,479.5 / TR' 12,275 = 0.528 > 0.447: healthier.
+  r["after"]["collateral"] = "-2000";
+  EXPECT_EQ(prove_and_decode(r)["outcome"], "healthier");
+  r["after"]["id"] = 8;
+  expect_error(r, "`after` must be the same account as `before`");
+}
+
 }  // namespace
 }  // namespace pm::catalog::margin

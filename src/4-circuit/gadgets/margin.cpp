@@ -313,7 +313,58 @@ CrossMargin cross_margin(Builder& b, std::span<const MarketTerms> markets, const
   Expr bankrupt = sign_of(b, tv, 170 + lg, "bankrupt sign", "total value sign");
   Expr liquidatable =
       sign_of(b, tv * Fr::from_u64(kRiskScale) - tr, 191 + lg, "liquidation sign", "margin sign");
-  return {tv, tr, liquidatable + bankrupt};
+  return {tv, tr, liquidatable + bankrupt, liquidatable};
+}
+
+namespace {
+
+// floor(x / 2^48) for a signed x, |x| < 2^(n); the quotient range-checked to (-2^100, 2^100).
+Expr floor_raw(Builder& b, const Expr& x, std::string_view label) {
+  Expr q = b.hint1("total value quantised", std::span<const Expr>(&x, 1),
+                   [](std::span<const Fr> in, std::span<Fr> out) {
+                     out[0] = ff::from_signed(ff::floor_div(ff::to_signed(in[0]), ff::pow2_u256(kFrac)));
+                   });
+  (void)b.assert_range(x - q * pow2(kFrac), kFrac, "quantisation remainder in range");
+  (void)b.assert_range(q + pow2(100), 101, label);
+  return q;
+}
+
+// ceil(x / (10^6 2^48)) for x in [0, 2^200): q D - x in [0, D), q in [0, 2^100).
+Expr ceil_risk(Builder& b, const Expr& x, std::string_view label) {
+  const Fr d = Fr::from_u64(kRiskScale) * pow2(kFrac);
+  Expr q = b.hint1("total risk quantised", std::span<const Expr>(&x, 1),
+                   [d](std::span<const Fr> in, std::span<Fr> out) {
+                     ff::u256 rem;
+                     const ff::u256 quot = ff::udiv(in[0].to_canonical(), d.to_canonical(), &rem);
+                     out[0] = Fr::from_canonical_reduced(quot) + (ff::is_zero(rem) ? Fr::zero() : Fr::one());
+                   });
+  circuit::Bounded rem = b.assert_range(q * d - x, 68, "quantisation remainder in range");
+  b.assert_less_than(rem, b.assert_range(Expr(d), 68), "quantisation remainder in range");
+  (void)b.assert_range(q, 100, label);
+  return q;
+}
+
+}  // namespace
+
+Healthier healthier(Builder& b, std::span<const MarketTerms> markets, const AccountInputs& before,
+                    const AccountInputs& after) {
+  auto sc = b.scope("healthier");
+  b.assert_equal(before.id, after.id, "same account");
+  b.assert_equal(before.owner_ax, after.owner_ax, "same account");
+  b.assert_equal(before.owner_ay, after.owner_ay, "same account");
+  Healthier h{Expr(), cross_margin(b, markets, before), cross_margin(b, markets, after)};
+  Expr tv = floor_raw(b, h.before.tv, "total value within the format");
+  Expr tr = ceil_risk(b, h.before.tr, "total risk within the format");
+  Expr tv2 = floor_raw(b, h.after.tv, "total value within the format");
+  Expr tr2 = ceil_risk(b, h.after.tr, "total risk within the format");
+  // TR' < TR (both in [0, 2^100)); TV' TR - TV TR' >= 0 (|.| < 2^202).
+  Expr less_risk = b.less_than_unchecked(tr2, tr, 100, "risk comparison");
+  Expr cross = b.mul(tv2, tr, "ratio cross-product") - b.mul(tv, tr2, "ratio cross-product");
+  Expr lower_ratio = sign_bit(b, cross, 202, "ratio sign", "ratio comparison");
+  Expr hr = b.logical_and(less_risk, 1 - lower_ratio, "healthier");
+  // outcome = [not healthy after] (2 - hr).
+  h.outcome = b.mul(h.after.below_margin, 2 - hr, "healthier outcome");
+  return h;
 }
 
 }  // namespace pm::gadgets::margin

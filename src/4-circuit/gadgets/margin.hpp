@@ -123,12 +123,27 @@ PerpetualSlot decode_perpetual(Builder& b, const Expr& word, std::span<const Exp
 Expr sign_bit(Builder& b, const Expr& x, unsigned n, std::string_view hint_name, std::string_view label);
 
 struct CrossMargin {
-  Expr tv;       ///< TV*, |TV*| < 2^176
-  Expr tr;       ///< TR*, in [0, 2^193)
-  Expr outcome;  ///< 0 healthy, 1 liquidatable, 2 bankrupt
+  Expr tv;            ///< TV*, |TV*| < 2^176
+  Expr tr;            ///< TR*, in [0, 2^193)
+  Expr outcome;       ///< 0 healthy, 1 liquidatable, 2 bankrupt
+  Expr below_margin;  ///< [TV < TR]
 };
 /// The cross-margin rule for one account's perpetual slots; its option slots must be empty
 /// ("no option in a cross-margin account").
 CrossMargin cross_margin(Builder& b, std::span<const MarketTerms> markets, const AccountInputs& a);
+
+/// StarkNet Perpetual's "healthier" rule for a change of an account's positions (a trade,
+/// a deposit), by cross-multiplication: after the change the account is healthy, or its risk
+/// fell (TR' < TR) and its ratio did not (TV' / TR' >= TV / TR, as TV' TR >= TV TR' on TV and TR
+/// quantised to 2^-48 quote: value rounded down, risk up). outcome 0 healthy after, 1 not
+/// healthy but healthier, 2 neither. Both accounts must be the same (id, owner); TV and TR each
+/// within (-2^52, 2^52) quote units (`total value within the format`, `total risk within the
+/// format`).
+struct Healthier {
+  Expr outcome;
+  CrossMargin before, after;
+};
+Healthier healthier(Builder& b, std::span<const MarketTerms> markets, const AccountInputs& before,
+                    const AccountInputs& after);
 
 }  // namespace pm::gadgets::margin

@@ -22,6 +22,7 @@ using json = nlohmann::ordered_json;
 
 struct Shape {
   std::size_t markets = 3, tiers = 3, accounts = 1, perpetuals = 3, options = 0;
+  bool healthier = false;  ///< two accounts, before and after: the healthier rule's outcome
 };
 
 // The margin part of margin_cross without the snapshots: markets and books as private inputs,
@@ -39,6 +40,7 @@ circuit::Circuit test_circuit(const Shape& s) {
   assert_distinct_markets(b, markets);
   b.assert_equal(risk_hash(b, markets), b.public_input("risk"), "risk parameters match");
   std::vector<Expr> outcome, tv, tr;
+  std::vector<AccountInputs> accounts;
   for (std::size_t a = 0; a < s.accounts; ++a) {
     const std::string k = "a" + std::to_string(a) + "_";
     AccountInputs acc{b.private_input(k + "id"),
@@ -57,10 +59,18 @@ circuit::Circuit test_circuit(const Shape& s) {
       acc.option_strike = b.private_inputs(k + "ok", s.options);
     }
     b.assert_equal(account_leaf(b, acc), b.public_input(k + "leaf"), "account commitment matches");
+    if (s.healthier) {
+      accounts.push_back(acc);
+      continue;
+    }
     CrossMargin cm = cross_margin(b, markets, acc);
     outcome.push_back(cm.outcome);
     tv.push_back(cm.tv);
     tr.push_back(cm.tr);
+  }
+  if (s.healthier) {
+    b.public_output("outcome", healthier(b, markets, accounts[0], accounts[1]).outcome);
+    return b.compile();
   }
   b.public_outputs("outcome", outcome);
   b.public_outputs("tv", tv);
@@ -471,6 +481,97 @@ TEST(Margin, RiskParametersAndOptionSlotsAreBound) {
     EXPECT_NE(std::string(e.what()).find("no option in a cross-margin account"), std::string::npos)
         << e.what();
   }
+}
+
+}  // namespace
+}  // namespace pm::gadgets::margin
+namespace pm::gadgets::margin {
+namespace {
+
+// StarkNet Perpetual's rule in doubles: healthy after, or TR' < TR and TV' / TR' >= TV / TR.
+int healthier_reference(const Case& k) {
+  const Reference before = reference(k, k.accounts[0]), after = reference(k, k.accounts[1]);
+  if (after.tv >= after.tr) return 0;
+  const bool better = after.tr < before.tr && after.tv * before.tr >= before.tv * after.tr;
+  return better ? 1 : 2;
+}
+
+TEST(Margin, TheHealthierRule) {
+  static const circuit::Circuit c = test_circuit({3, 3, 2, 3, 0, true});
+  auto outcome = [&](const Case& k) { return c.public_signals(c.solve(inputs(k)))[0]; };
+  Case k = honest_case();
+  k.accounts[0].collateral = raw(15500);  // liquidatable before: TV 27,308 < TR 27,500.775
+  k.accounts.push_back(k.accounts[0]);
+  Account& after = k.accounts[1];
+  after.nonce += 1;
+  // Closing half the short and paying 5,450 out: TV' = 16,951.75 < TR' = 17,000.4, but TR' < TR
+  // and TV'/TR' = 0.99714 >= TV/TR = 0.99299. Healthier, not yet healthy.
+  after.perpetuals[2].size = raw(-50);
+  after.collateral = raw(10050);
+  EXPECT_EQ(healthier_reference(k), 1);
+  EXPECT_EQ(outcome(k), Fr::one());
+  // A deposit makes it healthy.
+  after.collateral = raw(40000);
+  EXPECT_EQ(healthier_reference(k), 0);
+  EXPECT_EQ(outcome(k), Fr::zero());
+  // Adding to the short: more risk. Neither.
+  after.collateral = raw(15500);
+  after.perpetuals[2].size = raw(-150);
+  EXPECT_EQ(healthier_reference(k), 2);
+  EXPECT_EQ(outcome(k), Fr::from_u64(2));
+  // Less risk but a lower ratio (closing half the short and withdrawing too much).
+  after.perpetuals[2].size = raw(-50);
+  after.collateral = raw(1000);
+  EXPECT_EQ(healthier_reference(k), 2);
+  EXPECT_EQ(outcome(k), Fr::from_u64(2));
+  // Random changes agree with the reference (away from its ties).
+  std::mt19937_64 rng(19);
+  int seen[3] = {0, 0, 0};
+  for (int round = 0; round < 80; ++round) {
+    Case r{three_markets(), {}, 3, 0};
+    r.accounts.push_back(random_account(rng, r, 5));
+    Account next = r.accounts[0];
+    std::uniform_real_distribution<double> u(0.2, 1.5);
+    for (Perpetual& p : next.perpetuals)
+      if (!p.size.is_zero()) p.size = raw(static_cast<double>(val(p.size)) * u(rng));
+    next.collateral = raw(static_cast<double>(val(next.collateral)) * u(rng));
+    r.accounts.push_back(next);
+    const int want = healthier_reference(r);
+    const Reference b0 = reference(r, r.accounts[0]), b1 = reference(r, r.accounts[1]);
+    const double tie = std::fabs(b1.tv * b0.tr - b0.tv * b1.tr), scale = std::fabs(b1.tv * b0.tr) + 1;
+    if (tie < 1e-9 * scale || std::fabs(b1.tv - b1.tr) < 1e-9 * (std::fabs(b1.tv) + 1)) continue;
+    EXPECT_EQ(outcome(r), Fr::from_u64(static_cast<std::uint64_t>(want))) << "round " << round;
+    ++seen[want];
+  }
+  EXPECT_GE(seen[0] + seen[1] + seen[2], 40);
+  EXPECT_GE(seen[1], 3);  // each outcome occurs
+  EXPECT_GE(seen[0], 3);
+  EXPECT_GE(seen[2], 3);
+}
+
+TEST(Margin, TheHealthierRuleCannotBeForged) {
+  static const circuit::Circuit c = test_circuit({3, 3, 2, 3, 0, true});
+  Case k = honest_case();
+  k.accounts[0].collateral = raw(15500);
+  k.accounts.push_back(k.accounts[0]);
+  k.accounts[1].perpetuals[2].size = raw(-150);  // more risk: outcome 2
+  SolveOptions lie;
+  lie.hint_overrides["ratio sign"] = [](std::span<const Fr>, std::span<Fr> out) { out[0] = Fr::zero(); };
+  // The ratio did fall here, and the risk rose: a lie about the ratio alone still gives 2; the
+  // risk comparison is unhinted. Lie about both signs of the after account instead.
+  lie.hint_overrides["liquidation sign"] = [](std::span<const Fr>, std::span<Fr> out) {
+    out[0] = Fr::zero();
+  };
+  expect_rejected(c, inputs(k), lie, "margin sign");
+  SolveOptions ratio;
+  ratio.hint_overrides["ratio sign"] = [](std::span<const Fr> in, std::span<Fr> out) {
+    out[0] = ff::to_signed(in[0]).neg ? Fr::zero() : Fr::one();
+  };
+  expect_rejected(c, inputs(k), ratio, "ratio comparison");
+  // Another account's book as "after".
+  Case other = k;
+  other.accounts[1].id = 8;
+  expect_rejected(c, inputs(other), {}, "same account");
 }
 
 }  // namespace
