@@ -11,18 +11,22 @@ interface IGroth16Verifier {
     ) external view returns (bool);
 }
 
-/// @title Liquidation flags from cross-margin proofs (Proofmill's margin_cross, see
+/// @title Liquidation flags from margin proofs (Proofmill's margin_cross and margin_portfolio, see
 /// docs/STATEMENTS.md). An example consumer: the venue keeps each account's commitment (the leaf
-/// of its private book), the funding index of each market and the hash of its risk tiers here;
-/// anyone may submit a proof that accounts are liquidatable, and the contract flags them only if
-/// the proof verifies, for this contract's oracle key, risk parameters and funding indices, for
-/// snapshots no older than `maxAge` and not from the future, and for the accounts' current
-/// commitments. A healthy account's proof flags nothing: its outcome is 0, proven.
+/// of its private book), the funding index of each market and (cross margin) the hash of its
+/// risk tiers here; anyone may submit a proof that accounts are liquidatable, and the contract
+/// flags them only if the proof verifies, for this contract's oracle key, risk parameters and
+/// funding indices, for snapshots no older than `maxAge` and not from the future, and for the
+/// accounts' current commitments. A healthy account's proof flags nothing: its outcome is proven.
 /// @dev Public signals of margin_cross with M markets and A accounts:
 ///   [snapshot[M], outcome[A], oracle_ax, oracle_ay, feed_id[M], timestamp[M], funding[M], risk,
 ///    account[A]]
-/// outcome: 0 healthy, 1 liquidatable, 2 bankrupt. Funding indices are fixed point with 48
-/// fractional bits, negative ones as r - |v| (the field element the proof carries).
+/// outcome: 0 healthy, 1 liquidatable, 2 bankrupt (both flagged). Of margin_portfolio (one
+/// market, one account, reveal = 0; the grid is in the verifying key, so there is no risk hash):
+///   [snapshot, outcome, oracle_ax, oracle_ay, feed_id, timestamp, funding, account]
+/// outcome: 0 meets the initial margin, 1 only the maintenance margin, 2 liquidatable (flagged,
+/// as 2). Funding indices are fixed point with 48 fractional bits, negative ones as r - |v| (the
+/// field element the proof carries).
 contract MarginLiquidations {
     IGroth16Verifier public immutable verifier;
     address public immutable venue;
@@ -31,6 +35,8 @@ contract MarginLiquidations {
     uint256 public immutable markets;
     uint256 public immutable accounts;
     uint256 public immutable maxAge;
+    /// The verifier is margin_portfolio's (markets = accounts = 1).
+    bool public immutable portfolio;
 
     /// The hash R of the venue's risk tiers (`proofmill margin input` shows it in the input's `risk`).
     uint256 public risk;
@@ -54,8 +60,10 @@ contract MarginLiquidations {
         uint256 markets_,
         uint256 accounts_,
         uint256 maxAge_,
-        uint256 risk_
+        uint256 risk_,
+        bool portfolio_
     ) {
+        require(!portfolio_ || (markets_ == 1 && accounts_ == 1), "a portfolio proof has one market and one account");
         verifier = verifier_;
         venue = msg.sender;
         oracleAx = oracleAx_;
@@ -64,6 +72,7 @@ contract MarginLiquidations {
         accounts = accounts_;
         maxAge = maxAge_;
         risk = risk_;
+        portfolio = portfolio_;
     }
 
     modifier onlyVenue() {
@@ -101,10 +110,11 @@ contract MarginLiquidations {
     ) external returns (uint256 count) {
         uint256 m = markets;
         uint256 a = accounts;
-        require(pub.length == 4 * m + 2 * a + 3, "wrong number of public signals");
+        bool p = portfolio;
+        require(pub.length == (p ? 8 : 4 * m + 2 * a + 3), "wrong number of public signals");
         uint256 inputs = m + a; // index of oracle_ax
         require(pub[inputs] == oracleAx && pub[inputs + 1] == oracleAy, "not this contract's oracle");
-        require(pub[inputs + 2 + 3 * m] == risk, "other risk parameters");
+        require(p || pub[inputs + 2 + 3 * m] == risk, "other risk parameters");
         uint256 oldest = type(uint256).max;
         for (uint256 k = 0; k < m; ++k) {
             uint256 feed = pub[inputs + 2 + k];
@@ -117,11 +127,11 @@ contract MarginLiquidations {
         }
         require(verifier.verifyProof(pA, pB, pC, pub), "invalid proof");
         for (uint256 i = 0; i < a; ++i) {
-            uint256 leaf = pub[inputs + 3 + 3 * m + i];
+            uint256 leaf = pub[inputs + (p ? 2 : 3) + 3 * m + i];
             uint256 id1 = accountOfLeaf[leaf];
             require(id1 != 0, "not a current account commitment");
             uint256 outcome = pub[m + i];
-            if (outcome != 0) {
+            if (p ? outcome == 2 : outcome != 0) {
                 flagged[id1 - 1] = uint8(outcome);
                 emit Flagged(id1 - 1, leaf, uint8(outcome), oldest);
                 ++count;

@@ -168,7 +168,8 @@ CODE=$(curl -sS -o wrong-job.out -w '%{http_code}' -H "$AUTH" -H 'Content-Type: 
 ANVIL="$ROOT/tools/peers/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil"
 if [ -x "$ANVIL" ] && [ -d "$ROOT/tools/peers/node_modules/solc" ]; then
   node "$ROOT/tests/margin/margin_evm.mjs" --proofmill "$PM" --zkey margin.zkey --work "$T" \
-    --bankrupt request --liquidatable request9 --healthy healthy
+    --bankrupt request --liquidatable request9 --healthy healthy \
+    --portfolio-zkey portfolio.zkey --portfolio-liquidatable portfolio-3000 --portfolio-maintenance portfolio0
 elif [ "${CI:-}" = true ]; then
   echo "anvil and solc (npm test peers) are missing: run scripts/setup.sh"; exit 1
 fi

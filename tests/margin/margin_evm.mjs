@@ -7,6 +7,7 @@
 // usage: node margin_evm.mjs --proofmill BIN --zkey margin.zkey --work DIR
 //        --bankrupt NAME --liquidatable NAME --healthy NAME   (NAME.json, NAME-proof.json,
 //        NAME-public.json, NAME-results.json in DIR)
+//        [--portfolio-zkey Z --portfolio-liquidatable NAME --portfolio-maintenance NAME]
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -81,7 +82,7 @@ try {
   };
   const call = async (to, sig, args) => BigInt(await rpc.call('eth_call', [{ to, data: encodeCall(liq.selectors[sig], args) }, 'latest']));
   const deploy = async (key = [ax, ay], r = risk, maxAge = 3600n) => {
-    const args = [vAddr, key[0], key[1], BigInt(M), BigInt(A), maxAge, r].map(word).join('');
+    const args = [vAddr, key[0], key[1], BigInt(M), BigInt(A), maxAge, r, 0n].map(word).join('');
     const addr = await chain.deploy(liq.bytecode + args);
     for (const [feed, index] of fundingOf(bankrupt)) {
       check('the venue sets a funding index', await send(addr, encodeCall(liq.selectors['setFunding(uint256,uint256)'], [{ words: [feed, index] }])), 'ok');
@@ -133,6 +134,31 @@ try {
   check('a proof about an old commitment is refused', await send(updated, flagData(bankrupt), keeper), 'not a current account commitment');
   const stale = await deploy([ax, ay], risk, 60n);
   check('a stale snapshot is refused', await send(stale, flagData(bankrupt), keeper), 'stale snapshot');
+
+  // Portfolio proofs: the same contract with margin_portfolio's verifier and layout.
+  if (opt['portfolio-zkey']) {
+    const pSol = path.join(opt.work, 'PortfolioVerifier.sol');
+    execFileSync(opt.proofmill, ['export', 'solidity', opt['portfolio-zkey'], pSol]);
+    const pv = compile(SOLC, { 'PortfolioVerifier.sol': fs.readFileSync(pSol, 'utf8') }).contracts['PortfolioVerifier.sol:Groth16Verifier'];
+    const pvAddr = await chain.deploy(pv.bytecode);
+    const liquid = load(opt['portfolio-liquidatable']), maint = load(opt['portfolio-maintenance']);
+    const [pax, pay] = liquid.results.oracle_key.map(BigInt);
+    const args = [pvAddr, pax, pay, 1n, 1n, 3600n, 0n, 1n].map(word).join('');
+    const pc = await chain.deploy(liq.bytecode + args);
+    await send(pc, encodeCall(liq.selectors['setFunding(uint256,uint256)'], [{ words: [liquid.pub[4], liquid.pub[6]] }]));
+    const pid = BigInt(liquid.results.accounts[0].id);
+    await send(pc, encodeCall(liq.selectors['setAccount(uint256,uint256)'], [{ words: [pid, maint.pub[7]] }]));
+    check('portfolio: an account meeting only its maintenance margin is not flagged',
+      await send(pc, flagData(maint), keeper), 'no account is liquidatable');
+    check('portfolio: a proof about another book is refused', await send(pc, flagData(liquid), keeper),
+      'not a current account commitment');
+    await send(pc, encodeCall(liq.selectors['setAccount(uint256,uint256)'], [{ words: [pid, liquid.pub[7]] }]));
+    check('portfolio: a liquidatable account is flagged', await send(pc, flagData(liquid), keeper, 'portfolio flag'), 'ok');
+    check('portfolio: flagged liquidatable', await flagged(pc, pid), 2n);
+    const lie = [...maint.pub];
+    lie[1] = 2n;
+    check('portfolio: an outcome changed to liquidatable is refused', await send(pc, flagData(maint, maint.words, lie), keeper), 'invalid proof');
+  }
 } finally {
   await anvil.stop();
 }

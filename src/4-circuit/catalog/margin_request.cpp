@@ -268,8 +268,8 @@ Prepared prepare(const json& request) {
               {"options", r.option_slots},
               {"markets", mk},
               {"tiers", tiers},
-              {"expiries", n_exp},
-              {"healthier", r.healthier ? 1 : 0}};
+              {"expiries", n_exp}};
+  if (r.healthier) p.params["healthier"] = 1;
   if (!r.portfolio) p.risk = gm::risk_hash(risks(r));
   const auto& key = r.markets[0].snapshot.oracle;
   ordered_json& in = p.input;
@@ -428,7 +428,7 @@ ordered_json decode_portfolio(const Prepared& p, std::span<const Fr> pub) {
 ordered_json decode(const json& request, std::span<const Fr> pub) {
   Prepared p = prepare(request);
   if (p.statement == "margin_portfolio") return decode_portfolio(p, pub);
-  const bool healthier = p.params.at("healthier") == 1;
+  const bool healthier = p.params.count("healthier") != 0 && p.params.at("healthier") == 1;
   const std::size_t mk = p.params.at("markets"), na = p.params.at("accounts"), no = healthier ? 1 : na;
   const std::size_t n = public_signal_count(p.statement, p.params);
   if (pub.size() != n)
