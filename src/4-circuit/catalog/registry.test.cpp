@@ -15,12 +15,63 @@
 #include "gadgets/eddsa.hpp"
 #include "gadgets/merkle.hpp"
 #include "gadgets/poseidon.hpp"
+#include "gadgets/solvency.hpp"
 #include "hash/sha256.hpp"
 
 namespace pm::catalog {
 namespace {
 
 using json = nlohmann::ordered_json;
+
+// The solvency examples evaluated natively (gadgets/solvency.hpp).
+std::vector<ff::Fr> solvency_example_outputs(const std::string& name) {
+  namespace sv = gadgets::solvency;
+  auto in = json::parse(find(name).example_input);
+  auto fr = [](const json& v) { return *ff::Fr::from_decimal(v.get<std::string>()); };
+  auto u64 = [](const json& v) { return std::stoull(v.get<std::string>()); };
+  const std::size_t assets = 8;
+  if (name == "solvency_batch") {
+    sv::PriceValues p;
+    for (std::size_t a = 0; a < assets; ++a) {
+      p.asset.push_back(fr(in["asset"][a]));
+      p.price.push_back(u64(in["price"][a]));
+      p.haircut.push_back(u64(in["haircut"][a]));
+    }
+    sv::BatchValues bv{ff::Fr::zero(), std::vector<ff::Fr>(assets), std::vector<ff::Fr>(assets)};
+    std::vector<ff::Fr> leaves;
+    for (std::size_t u = 0; u < in["id_hash"].size(); ++u) {
+      sv::UserValues v{fr(in["id_hash"][u]), {}, {}};
+      for (std::size_t a = 0; a < assets; ++a) {
+        v.equity.push_back(u64(in["equity"][u * assets + a]));
+        v.debt.push_back(u64(in["debt"][u * assets + a]));
+        bv.equity[a] += ff::Fr::from_u64(v.equity.back());
+        bv.debt[a] += ff::Fr::from_u64(v.debt.back());
+      }
+      EXPECT_TRUE(sv::meets_collateral_rule(v, p));
+      leaves.push_back(sv::user_leaf(v));
+    }
+    bv.root = sv::tree_root(leaves);
+    return {sv::batch_commitment(fr(in["round"]), sv::price_hash(p), bv)};
+  }
+  std::vector<ff::Fr> commitments, equity(assets), debt(assets);
+  for (std::size_t i = 0; i < std::stoull(in["batches"].get<std::string>()); ++i) {
+    sv::BatchValues bv{fr(in["batch_root"][i]), {}, {}};
+    for (std::size_t a = 0; a < assets; ++a) {
+      bv.equity.push_back(fr(in["batch_equity"][i * assets + a]));
+      bv.debt.push_back(fr(in["batch_debt"][i * assets + a]));
+      equity[a] += bv.equity.back();
+      debt[a] += bv.debt.back();
+    }
+    commitments.push_back(sv::batch_commitment(fr(in["round"]), fr(in["price_hash"]), bv));
+  }
+  const ff::Fr digest = sv::batches_digest(commitments, fr(in["z"]));
+  commitments.resize(in["batch_root"].size(), ff::Fr::zero());  // empty slots are zero leaves
+  std::vector<ff::Fr> out{sv::tree_root(commitments)};
+  out.insert(out.end(), equity.begin(), equity.end());
+  out.insert(out.end(), debt.begin(), debt.end());
+  out.push_back(digest);
+  return out;
+}
 
 ff::Fr native_chain(std::uint64_t seed, std::uint64_t salt, std::uint64_t n) {
   ff::Fr h = ff::Fr::from_u64(seed);
@@ -126,6 +177,7 @@ std::vector<ff::Fr> expected_example_outputs(const std::string& name) {
                 1.7e-8);
     return {pub[0]};
   }
+  if (name == "solvency_batch" || name == "solvency_top") return solvency_example_outputs(name);
   ADD_FAILURE() << "no direct evaluation of " << name << "'s example in registry.test.cpp";
   return {};
 }
@@ -153,6 +205,8 @@ TEST(Registry, R1csHashesArePinned) {
       {"bsm_implied_vol", "b1678d4f84cb160aca077b706112c9cfd8e68be5a620cadcb3722b194bc40bfb"},
       {"margin_cross", "132fa57c42128966e2ee90a91a2db7782a82fef04e4f3afb362a0173799704b3"},
       {"margin_portfolio", "1eaf7459a9ee16b73618a44dd044d61db5a091233b93654b9bd1ea38f029c3f5"},
+      {"solvency_batch", "657756be5363625048e1127d7d5d6530267af8c5c7f66ae934e2be86722dfcf7"},
+      {"solvency_top", "178b1dbee7fe75e33de0b4f222a6c5fbb6a80b4e5afb5eb16e984fd05dc02d48"},
   };
   // Parameters that change a circuit's structure, not only its size, are pinned too.
   const std::pair<Params, std::string> bsm_variants[] = {

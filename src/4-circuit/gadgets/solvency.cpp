@@ -39,6 +39,23 @@ std::size_t padded(std::size_t n) {
 
 Fr batch_domain() { return margin::domain_tag("proofmill/solvency-batch/v1"); }
 Fr price_domain() { return margin::domain_tag("proofmill/solvency-prices/v1"); }
+Fr custody_domain() { return margin::domain_tag("proofmill/custody/v1"); }
+
+Fr custody_message(const Fr& holder, const Fr& round, std::span<const Fr> assets,
+                   std::span<const Fr> amounts) {
+  check_assets(assets.size(), amounts.size(), "custody_message");
+  std::vector<Fr> in{custody_domain(), holder, round, Fr::from_u64(amounts.size())};
+  for (std::size_t a = 0; a < assets.size(); ++a) in.insert(in.end(), {assets[a], amounts[a]});
+  return poseidon_sponge(in);
+}
+
+Expr custody_message(Builder& b, const Expr& holder, const Expr& round, std::span<const Expr> assets,
+                     std::span<const Expr> amounts) {
+  check_assets(assets.size(), amounts.size(), "custody_message");
+  std::vector<Expr> in{Expr(custody_domain()), holder, round, Expr(Fr::from_u64(amounts.size()))};
+  for (std::size_t a = 0; a < assets.size(); ++a) in.insert(in.end(), {assets[a], amounts[a]});
+  return poseidon_sponge(b, in);
+}
 
 Fr user_leaf(const UserValues& u) {
   check_assets(u.equity.size(), u.debt.size(), "user_leaf");
@@ -61,6 +78,7 @@ bool meets_collateral_rule(const UserValues& u, const PriceValues& p) {
 Fr price_hash(const PriceValues& p) {
   check_assets(p.price.size(), p.haircut.size(), "price_hash");
   std::vector<Fr> in{price_domain(), Fr::from_u64(p.price.size())};
+  for (std::size_t a = 0; a < p.price.size(); ++a) in.push_back(a < p.asset.size() ? p.asset[a] : Fr::zero());
   for (auto v : p.price) in.push_back(Fr::from_u64(v));
   for (auto v : p.haircut) in.push_back(Fr::from_u64(v));
   return poseidon_sponge(in);
@@ -121,6 +139,7 @@ std::vector<Expr> price_weights(Builder& b, const Prices& p) {
 
 Expr price_hash(Builder& b, const Prices& p) {
   std::vector<Expr> in{Expr(price_domain()), Expr(Fr::from_u64(p.price.size()))};
+  for (std::size_t a = 0; a < p.price.size(); ++a) in.push_back(a < p.asset.size() ? p.asset[a] : Expr(0));
   in.insert(in.end(), p.price.begin(), p.price.end());
   in.insert(in.end(), p.haircut.begin(), p.haircut.end());
   return poseidon_sponge(b, in);

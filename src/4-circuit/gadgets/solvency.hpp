@@ -39,8 +39,16 @@ inline constexpr std::uint64_t kHaircutOne = 1000000;
 /// 15 * 2^64 * 2^64 * 2^20 < 2^152, so their difference is range-checked to 152 bits.
 inline constexpr unsigned kRuleBits = 152;
 
-Fr batch_domain();  ///< "proofmill/solvency-batch/v1" as a big-endian integer
-Fr price_domain();  ///< "proofmill/solvency-prices/v1"
+/// Reserves (on-chain balances, custodians' attested amounts) are below 2^96 each; with at most
+/// 8 custodians and liabilities below 2^88 (4,096 batches of 4,096 users of 64-bit balances),
+/// reserves + debt - equity lies in [0, 2^100) exactly when reserves cover net liabilities.
+inline constexpr unsigned kReserveBits = 96;
+inline constexpr unsigned kCoverBits = 100;
+inline constexpr std::size_t kMaxCustodians = 8;
+
+Fr batch_domain();    ///< "proofmill/solvency-batch/v1" as a big-endian integer
+Fr price_domain();    ///< "proofmill/solvency-prices/v1"
+Fr custody_domain();  ///< "proofmill/custody/v1"
 
 // -- Native values.
 
@@ -50,6 +58,7 @@ struct UserValues {
 };
 struct PriceValues {
   std::vector<std::uint64_t> price, haircut;
+  std::vector<Fr> asset;  ///< each asset's name as a field element (margin::domain_tag); may be empty: zeros
 };
 struct BatchValues {
   Fr root;
@@ -60,12 +69,18 @@ struct BatchValues {
 Fr user_leaf(const UserValues& u);
 /// Whether debt <= haircut-weighted collateral at these prices (exact integers).
 bool meets_collateral_rule(const UserValues& u, const PriceValues& p);
+/// The sponge of ("proofmill/solvency-prices/v1", A, names, prices, haircuts).
 Fr price_hash(const PriceValues& p);
 /// The Merkle root of leaves padded with zeros to a power of two (at least 1 leaf).
 Fr tree_root(std::vector<Fr> leaves);
 /// Siblings of leaf `index` in the same tree, bottom-up.
 std::vector<Fr> tree_path(std::vector<Fr> leaves, std::size_t index);
 Fr batch_commitment(const Fr& round, const Fr& prices, const BatchValues& b);
+/// What a custodian signs (EdDSA-Poseidon): the sponge of ("proofmill/custody/v1", holder,
+/// round, A, then asset name and amount for each asset); the holder is the exchange's identifier,
+/// so an attestation for one exchange is no use to another, and names bind amounts to assets.
+Fr custody_message(const Fr& holder, const Fr& round, std::span<const Fr> assets,
+                   std::span<const Fr> amounts);
 /// Horner's digest of the batch commitments at z: ((c_0 z + c_1) z + ...) + c_{N-1}.
 Fr batches_digest(std::span<const Fr> commitments, const Fr& z);
 
@@ -77,6 +92,7 @@ struct User {
 };
 struct Prices {
   std::vector<Expr> price, haircut;
+  std::vector<Expr> asset;  ///< names (hashed only); empty: zeros
 };
 struct Batch {
   Expr root;
@@ -93,5 +109,7 @@ Expr tree_root(Builder& b, std::vector<Expr> leaves);
 /// The batch circuit's body: every user's leaf, the tree and the per-asset totals.
 Batch batch(Builder& b, std::span<const User> users, const Prices& p);
 Expr batch_commitment(Builder& b, const Expr& round, const Expr& prices, const Batch& batch);
+Expr custody_message(Builder& b, const Expr& holder, const Expr& round, std::span<const Expr> assets,
+                     std::span<const Expr> amounts);
 
 }  // namespace pm::gadgets::solvency

@@ -26,7 +26,7 @@ struct Book {
 circuit::Circuit batch_circuit(std::size_t users, std::size_t assets) {
   Builder b("solvency");
   Expr round = b.public_input("round");
-  Prices p{b.private_inputs("price", assets), b.private_inputs("haircut", assets)};
+  Prices p{b.private_inputs("price", assets), b.private_inputs("haircut", assets), {}};
   auto ids = b.private_inputs("id_hash", users);
   auto eq = b.private_inputs("equity", users * assets);
   auto de = b.private_inputs("debt", users * assets);
@@ -114,7 +114,7 @@ TEST(Solvency, CollateralRuleAtItsEdge) {
   // 1,000 units of collateral at price 1,000 and haircut 0.6 are worth 600,000: a debt of 600
   // units at price 1,000 is covered exactly, 601 is not.
   Book k;
-  k.prices = {{1000, 1000}, {600000, kHaircutOne}};
+  k.prices = {{1000, 1000}, {600000, kHaircutOne}, {}};
   k.users = {{Fr::from_u64(5), {1000, 0}, {0, 600}}};
   ASSERT_TRUE(meets_collateral_rule(k.users[0], k.prices));
   run_circuit(batch_circuit(1, 2), inputs(k), expected(k), {.prove = false});
