@@ -59,11 +59,21 @@ std::vector<Fr> leaves_of(std::span<const User> users, std::size_t k, std::size_
     leaves.push_back(sv::user_leaf({users[i].id_hash, users[i].equity, users[i].debt}));
   }
   // Empty users (id hash 0, nothing held) fill the batch: their leaf is Poseidon(0, 0, ...).
-  const std::size_t assets = users.front().equity.size();
+  const std::size_t assets = users[k * b].equity.size();
   leaves.resize(
       b, sv::user_leaf({Fr::zero(), std::vector<std::uint64_t>(assets), std::vector<std::uint64_t>(assets)}));
   return leaves;
 }
+
+// The top tree's leaves: the batch roots, zero for the empty slots.
+std::vector<Fr> top_leaves(const Round& r) {
+  std::vector<Fr> leaves;
+  for (const auto& b : r.batches) leaves.push_back(b.root);
+  leaves.resize(r.config.slots, Fr::zero());
+  return leaves;
+}
+
+Fr top_root(const Round& r) { return sv::tree_root(top_leaves(r)); }
 
 void add_prices(json& in, const Config& c) {
   for (const char* k : {"price", "haircut", "asset"}) in[k] = json::array();
@@ -72,6 +82,13 @@ void add_prices(json& in, const Config& c) {
     in["haircut"].push_back(std::to_string(c.prices.haircut[a]));
     in["asset"].push_back(dec(c.prices.asset[a]));
   }
+}
+
+std::string haircut_text(std::uint64_t h) {
+  std::string frac = std::to_string(h % sv::kHaircutOne);
+  frac = std::string(6 - frac.size(), '0') + frac;
+  while (!frac.empty() && frac.back() == '0') frac.pop_back();
+  return std::to_string(h / sv::kHaircutOne) + (frac.empty() ? "" : "." + frac);
 }
 
 json fr_array(std::span<const Fr> v) {
@@ -324,9 +341,7 @@ Round build(const Config& c, std::span<const User> users) {
     r.commitments.push_back(sv::batch_commitment(Fr::from_u64(c.round), r.price_hash, bv));
     r.batches.push_back(std::move(bv));
   }
-  std::vector<Fr> top = r.commitments;
-  top.resize(c.slots, Fr::zero());
-  r.root = sv::tree_root(top);
+  r.root = top_root(r);
   r.z = challenge(c.exchange, c.round, r.root, r.commitments);
   r.digest = sv::batches_digest(r.commitments, r.z);
   // Reserves cover net liabilities, asset by asset (all values below 2^100: exact in u256).
@@ -427,7 +442,7 @@ json public_record(const Round& r) {
   for (std::size_t a = 0; a < c.assets.size(); ++a) {
     j["assets"].push_back({{"name", c.assets[a]},
                            {"price", std::to_string(c.prices.price[a])},
-                           {"haircut", std::to_string(c.prices.haircut[a])},
+                           {"haircut", haircut_text(c.prices.haircut[a])},
                            {"onchain", dec(c.onchain[a])},
                            {"equity", dec(r.equity[a])},
                            {"debt", dec(r.debt[a])}});
@@ -467,17 +482,120 @@ json inclusion(const Round& r, std::span<const User> users, std::size_t index) {
                              {"equity", std::to_string(u.equity[a])},
                              {"debt", std::to_string(u.debt[a])}});
   }
-  j["price_hash"] = dec(r.price_hash);
   j["batch"] = k;
   j["index"] = index % b;
   j["batch_path"] = fr_array(sv::tree_path(leaves_of(users, k, b), index % b));
-  j["batch_equity"] = fr_array(r.batches[k].equity);
-  j["batch_debt"] = fr_array(r.batches[k].debt);
-  std::vector<Fr> top = r.commitments;
-  top.resize(c.slots, Fr::zero());
-  j["top_path"] = fr_array(sv::tree_path(top, k));
+  j["top_path"] = fr_array(sv::tree_path(top_leaves(r), k));
   j["root"] = dec(r.root);
   return j;
+}
+
+Round read_record(const nlohmann::json& record) {
+  RequestReader rd("solvency record");
+  // The configuration part reads as round.json does (custodians without signatures).
+  json config;
+  for (const char* k : {"exchange", "round", "batch_users", "slots"}) config[k] = rd.member(record, k, "");
+  config["assets"] = json::array();
+  const auto& assets = rd.member(record, "assets", "");
+  if (!assets.is_array()) rd.fail("assets", "must be an array");
+  for (const auto& a : assets) {
+    config["assets"].push_back({{"name", rd.member(a, "name", "assets[]")},
+                                {"price", rd.member(a, "price", "assets[]")},
+                                {"haircut", rd.member(a, "haircut", "assets[]")},
+                                {"onchain", rd.member(a, "onchain", "assets[]")}});
+  }
+  Config c = read_config(config);
+  const auto& cs = rd.member(record, "custodians", "");
+  if (!cs.is_array() || cs.size() > sv::kMaxCustodians)
+    rd.fail("custodians", "must be an array of at most 8");
+  for (std::size_t k = 0; k < cs.size(); ++k) {
+    const std::string w = "custodians[" + std::to_string(k) + "]";
+    Custody cu;
+    const auto& key = rd.member(cs[k], "custodian_key", w);
+    if (!key.is_array() || key.size() != 2) rd.fail(w + ".custodian_key", "must be [Ax, Ay]");
+    cu.key = {rd.field_element(key[0], w + ".custodian_key[0]"),
+              rd.field_element(key[1], w + ".custodian_key[1]")};
+    const auto& amounts = rd.member(cs[k], "amounts", w);
+    if (!amounts.is_array() || amounts.size() != c.assets.size())
+      rd.fail(w + ".amounts", "must have one amount per asset");
+    for (std::size_t a = 0; a < amounts.size(); ++a) {
+      cu.amounts.push_back(
+          bounded(rd, amounts[a], w + ".amounts[" + std::to_string(a) + "]", sv::kReserveBits));
+    }
+    c.custodians.push_back(std::move(cu));
+  }
+  const auto& batches = rd.member(record, "batches", "");
+  if (!batches.is_array() || batches.empty() || batches.size() > c.slots) {
+    rd.fail("batches", "must be an array of 1 to `slots` batches");
+  }
+  Round r;
+  r.config = c;
+  r.users = rd.integer(rd.member(record, "users", ""), "users", 40);
+  r.price_hash = sv::price_hash(c.prices);
+  const std::size_t n_assets = c.assets.size();
+  r.equity.assign(n_assets, Fr::zero());
+  r.debt.assign(n_assets, Fr::zero());
+  auto totals = [&](const nlohmann::json& v, const std::string& w) {
+    if (!v.is_array() || v.size() != n_assets) rd.fail(w, "must have one total per asset");
+    std::vector<Fr> out;
+    // A batch total is a sum of at most 4,096 balances below 2^64.
+    for (std::size_t a = 0; a < n_assets; ++a)
+      out.push_back(bounded(rd, v[a], w + "[" + std::to_string(a) + "]", 76));
+    return out;
+  };
+  for (std::size_t k = 0; k < batches.size(); ++k) {
+    const std::string w = "batches[" + std::to_string(k) + "]";
+    sv::BatchValues bv{rd.field_element(rd.member(batches[k], "root", w), w + ".root"),
+                       totals(rd.member(batches[k], "equity", w), w + ".equity"),
+                       totals(rd.member(batches[k], "debt", w), w + ".debt")};
+    for (std::size_t a = 0; a < n_assets; ++a) {
+      r.equity[a] += bv.equity[a];
+      r.debt[a] += bv.debt[a];
+    }
+    r.commitments.push_back(sv::batch_commitment(Fr::from_u64(c.round), r.price_hash, bv));
+    r.batches.push_back(std::move(bv));
+  }
+  r.root = top_root(r);
+  r.z = challenge(c.exchange, c.round, r.root, r.commitments);
+  r.digest = sv::batches_digest(r.commitments, r.z);
+  // Every value the record states must be the one derived here.
+  const auto derived = nlohmann::json::parse(public_record(r).dump());
+  for (const char* k : {"price_hash", "root", "z", "digest", "assets", "batches", "top_public_signals"}) {
+    if (rd.member(record, k, "") != derived[k]) {
+      throw Error(Errc::mismatch, std::string("solvency record: `") + k +
+                                      "` is not what the record's batches and assets give");
+    }
+  }
+  return r;
+}
+
+json user_line(const User& u) {
+  json j{{"user", u.id}, {"nonce", u.nonce}};
+  j["equity"] = json::array();
+  j["debt"] = json::array();
+  for (auto v : u.equity) j["equity"].push_back(std::to_string(v));
+  for (auto v : u.debt) j["debt"].push_back(std::to_string(v));
+  return j;
+}
+
+User user_from_line(const nlohmann::json& line, const Config& c) {
+  const std::size_t assets = c.assets.size();
+  RequestReader rd("users.jsonl");
+  User u;
+  const auto& id = rd.member(line, "user", "");
+  const auto& nonce = rd.member(line, "nonce", "");
+  if (!id.is_string() || !nonce.is_string()) rd.fail("user", "and `nonce` must be strings");
+  u.id = id.get<std::string>();
+  u.nonce = nonce.get<std::string>();
+  for (const char* k : {"equity", "debt"}) {
+    const auto& v = rd.member(line, k, "");
+    if (!v.is_array() || v.size() != assets) rd.fail(k, "must have one balance per asset");
+    for (std::size_t a = 0; a < assets; ++a) {
+      (k[0] == 'e' ? u.equity : u.debt).push_back(bounded(rd, v[a], k, 64).to_canonical()[0]);
+    }
+  }
+  u.id_hash = user_id_hash(c.exchange, c.round, u.id, u.nonce);
+  return u;
 }
 
 Fr verify_inclusion(const nlohmann::json& inc) {
@@ -517,13 +635,7 @@ Fr verify_inclusion(const nlohmann::json& inc) {
   const auto batch = rd.integer(rd.member(inc, "batch", ""), "batch", 63);
   auto batch_root = climb(sv::user_leaf(u), index, batch_path);
   if (!batch_root) rd.fail("index", "is beyond the batch path's tree");
-  sv::BatchValues bv{*batch_root, frs("batch_equity"), frs("batch_debt")};
-  if (bv.equity.size() != bal.size() || bv.debt.size() != bal.size())
-    rd.fail("batch_equity", "must have one total per asset");
-  auto root =
-      climb(sv::batch_commitment(Fr::from_u64(round),
-                                 rd.field_element(rd.member(inc, "price_hash", ""), "price_hash"), bv),
-            batch, top_path);
+  auto root = climb(*batch_root, batch, top_path);
   if (!root) rd.fail("batch", "is beyond the top path's tree");
   if (inc.contains("root") && rd.field_element(inc["root"], "root") != *root) {
     throw Error(Errc::mismatch, "inclusion: the leaf of these balances does not reach the stated root " +

@@ -96,11 +96,21 @@ json top_input(const Round& r);
 /// The round's public record: configuration, price hash, each batch's root, totals and
 /// commitment, the root, totals, z and digest.
 json public_record(const Round& r);
+/// A round re-derived from its public record: price hash, commitments, root, z, digest and totals
+/// recomputed from the assets and the batches' roots and totals (Error(Errc::mismatch) naming the
+/// first stated value that differs). Custodians' signatures are not in the record: the top proof
+/// checks them.
+Round read_record(const nlohmann::json& record);
+
+/// A user as a line of the private users.jsonl, and back.
+json user_line(const User& u);
+User user_from_line(const nlohmann::json& line, const Config& c);
+
 /// The public signals solvency_top's proof must have for this round.
 std::vector<Fr> top_public_signals(const Round& r);
 
 /// A user's inclusion file: id, nonce, balances, the batch and position, the path to the batch
-/// root, the batch's totals, and the path to the round's root.
+/// root, and the path from the batch root to the round's root (the top tree is over batch roots).
 json inclusion(const Round& r, std::span<const User> users, std::size_t index);
 /// Checks an inclusion file; returns the root it reaches (Error(Errc::mismatch) naming what does
 /// not hold).

@@ -91,7 +91,10 @@ TEST(SolvencyRound, EveryUserIsIncludedAndForgeriesAreRefused) {
   j["index"] = 1;  // another position
   EXPECT_TRUE(refused(j));
   j = honest;
-  j["batch_equity"][0] = "3499";  // batch totals other than the proven ones
+  j["top_path"][0] = "3499";  // another batch beside this one
+  EXPECT_TRUE(refused(j));
+  j = honest;
+  j["batch"] = 2;  // another batch's place
   EXPECT_TRUE(refused(j));
   j = honest;
   j["nonce"] = std::string(64, '0');  // another id hash
@@ -116,12 +119,12 @@ TEST(SolvencyRound, TheTopRefusesCheatingBatchesAndReserves) {
   const Round r = build(c, users);
   const Params p{{"slots", 4}, {"assets", 3}};
   const auto top = build(find("solvency_top"), p);
-  // A batch total lowered in the top: the circuit still solves, but its digest (and root) are no
+  // A batch total lowered in the top: the circuit still solves, but its totals and digest are no
   // longer those of the proven batches' commitments, which the verifier recomputes.
   json in = top_input(r);
   in["batch_equity"][0] = "999";
   const auto pub = solve_public("solvency_top", p, in);
-  EXPECT_NE(pub[0], r.root);
+  EXPECT_NE(pub[1], r.equity[0]);
   EXPECT_NE(pub[7], r.digest);
   // Slots: an empty slot carrying totals, flags out of order, a wrong count.
   in = top_input(r);

@@ -51,8 +51,8 @@ CircuitDef solvency_top_circuit() {
   return {
       .name = "solvency_top",
       .description =
-          "proof of solvency, the top: up to `slots` batch commitments (the public `batches` of them) joined "
-          "into one root (Poseidon(2) tree) and "
+          "proof of solvency, the top: up to `slots` batches (the public `batches` of them) joined "
+          "into one root (a Poseidon(2) tree over batch roots) and "
           "per-asset totals, their Horner digest at the public z (binding the proven batches), and reserves "
           "(on-chain plus `custodians` EdDSA-Poseidon attestations) >= equity - debt per asset; "
           "docs/STATEMENTS.md",
@@ -98,9 +98,9 @@ CircuitDef solvency_top_circuit() {
             }
             b.assert_equal(count, batches, "batch count matches the slots in use");
             b.assert_equal(active[0], Expr(1), "at least one batch");
-            // Each batch's commitment, as its proof made it public; the top tree over them (an
-            // empty slot is a zero leaf); the digest the verifier recomputes from the batch
-            // proofs' public signals.
+            // Each batch's commitment, as its proof made it public, and the digest the verifier
+            // recomputes from the batch proofs' public signals; the top tree over the batch roots
+            // (an empty slot is a zero leaf), so a user's path is two Poseidon(2) paths.
             std::vector<Expr> leaves;
             sv::Batch total{Expr(0), std::vector<Expr>(assets, Expr(0)), std::vector<Expr>(assets, Expr(0))};
             Expr digest(0);
@@ -117,7 +117,7 @@ CircuitDef solvency_top_circuit() {
                 total.debt[a] = total.debt[a] + one.debt.back();
               }
               const Expr c = sv::batch_commitment(b, round, prices, one);
-              leaves.push_back(b.mul(active[i], c, "top leaf"));
+              leaves.push_back(roots[i]);  // zero in an empty slot
               digest =
                   b.select(active[i], (i == 0 ? Expr(0) : b.mul(digest, z, "digest")) + c, digest, "digest");
             }

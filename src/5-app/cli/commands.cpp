@@ -275,6 +275,7 @@ void register_commands(CLI::App& app) {
   register_circuit_commands(app, g_run);
   register_options_commands(app, g_run);
   register_margin_commands(app, g_run);
+  register_solvency_commands(app, g_run);
 }
 
 int run_selected(CLI::App&) {

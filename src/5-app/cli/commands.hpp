@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <functional>
 #include <nlohmann/json_fwd.hpp>
 #include <string>
@@ -28,6 +29,10 @@ void register_circuit_commands(CLI::App& app, std::function<int()>& run_slot);
 void register_options_commands(CLI::App& app, std::function<int()>& run_slot);
 /// Adds `margin` (input, prove, decode): cross-margin outcomes of committed accounts.
 void register_margin_commands(CLI::App& app, std::function<int()>& run_slot);
+/// Adds `solvency` (attest, build, prove, verify, inclusion, verify-inclusion): proofs of solvency.
+void register_solvency_commands(CLI::App& app, std::function<int()>& run_slot);
+/// The 32-byte private key of an `oracle keygen` key file (Error naming the file otherwise).
+std::array<std::uint8_t, 32> read_private_key(const std::string& path);
 /// The signals of a snarkjs public.json (Error naming the file if it is not one).
 std::vector<ff::Fr> read_public_signals(const std::string& path);
 class Progress;

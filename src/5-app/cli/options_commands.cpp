@@ -35,6 +35,8 @@ std::string hex(std::span<const std::uint8_t> b) {
   return s;
 }
 
+}  // namespace
+
 std::array<std::uint8_t, 32> read_private_key(const std::string& path) {
   auto j = formats::read_json_file(path);
   auto it = j.find("private_key");
@@ -65,6 +67,8 @@ std::array<std::uint8_t, 32> read_private_key(const std::string& path) {
   wipe_bytes(h.data(), h.size());
   return k;
 }
+
+namespace {
 
 // A new file readable by its owner only; an existing one is never overwritten (a key is not
 // lost to a typo).
