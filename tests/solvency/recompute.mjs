@@ -85,7 +85,7 @@ const expect = (what, got, want) => {
 };
 expect('price_hash', priceHash, rec.price_hash);
 const commitments = [];
-const roots = [];
+const roots = []; // the top tree's leaves: Poseidon(batch root, commitment)
 const totalE = Array(A).fill(0n);
 const totalD = Array(A).fill(0n);
 const nBatches = Math.ceil(users.length / B);
@@ -101,7 +101,7 @@ for (let k = 0; k < nBatches; k++) {
   de.forEach((v, a) => (totalD[a] += v));
   const c = sponge([tag('proofmill/solvency-batch/v1'), round, priceHash, root, ...eq, ...de]);
   commitments.push(c);
-  roots.push(root);
+  roots.push(H([root, c]));
   const pb = rec.batches[k] ?? {};
   expect(`batches[${k}].root`, root, pb.root);
   expect(`batches[${k}].equity`, eq.join(','), (pb.equity ?? []).join(','));

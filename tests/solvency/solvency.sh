@@ -4,7 +4,7 @@
 # with circomlibjs, proven (batches and top), verified by Proofmill and the top by snarkjs; each
 # user's inclusion checked; a changed balance, a forged path, another round's root, a changed
 # batch total, a swapped batch proof, a user over the collateral rule and reserves short of
-# liabilities are refused.
+# liabilities are refused; the round published on anvil by examples/solvency/SolvencyRounds.sol.
 #   tests/solvency/solvency.sh path/to/proofmill
 set -euo pipefail
 PM=$(realpath "$1")
@@ -69,6 +69,15 @@ SNARKJS="$ROOT/tools/peers/node_modules/.bin/snarkjs"
 if [ -x "$SNARKJS" ]; then "$SNARKJS" groth16 verify top-vk.json R/proofs/top.public.json R/proofs/top.proof.json | grep -q OK; fi
 # Proving again keeps what is proven.
 "$PM" solvency prove R batch.zkey top.zkey -q >/dev/null
+
+# On chain: examples/solvency/SolvencyRounds.sol with the two generated verifiers on anvil.
+ANVIL="$ROOT/tools/peers/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil"
+if [ -x "$ANVIL" ] && [ -d "$ROOT/tools/peers/node_modules/solc" ]; then
+  node "$ROOT/tests/solvency/solvency_evm.mjs" --proofmill "$PM" --batch-zkey batch.zkey --top-zkey top.zkey \
+    --round R --work "$T"
+else
+  echo "anvil and solc (npm test peers) are missing: run scripts/setup.sh"; exit 1
+fi
 
 # Every user checks their inclusion against the published root.
 for i in $(seq 1 10); do

@@ -65,9 +65,13 @@ std::vector<ff::Fr> solvency_example_outputs(const std::string& name) {
     commitments.push_back(sv::batch_commitment(fr(in["round"]), fr(in["price_hash"]), bv));
   }
   const ff::Fr digest = sv::batches_digest(commitments, fr(in["z"]));
-  std::vector<ff::Fr> roots;  // the top tree is over batch roots, zero in empty slots
-  for (const auto& v : in["batch_root"]) roots.push_back(fr(v));
-  std::vector<ff::Fr> out{sv::tree_root(roots)};
+  // The top tree is over Poseidon(batch root, commitment), zero in empty slots.
+  std::vector<ff::Fr> leaves;
+  for (std::size_t i = 0; i < commitments.size(); ++i) {
+    leaves.push_back(gadgets::poseidon(std::vector<ff::Fr>{fr(in["batch_root"][i]), commitments[i]}));
+  }
+  leaves.resize(in["batch_root"].size(), ff::Fr::zero());
+  std::vector<ff::Fr> out{sv::tree_root(leaves)};
   out.insert(out.end(), equity.begin(), equity.end());
   out.insert(out.end(), debt.begin(), debt.end());
   out.push_back(digest);
@@ -207,7 +211,7 @@ TEST(Registry, R1csHashesArePinned) {
       {"margin_cross", "132fa57c42128966e2ee90a91a2db7782a82fef04e4f3afb362a0173799704b3"},
       {"margin_portfolio", "1eaf7459a9ee16b73618a44dd044d61db5a091233b93654b9bd1ea38f029c3f5"},
       {"solvency_batch", "657756be5363625048e1127d7d5d6530267af8c5c7f66ae934e2be86722dfcf7"},
-      {"solvency_top", "9250956e328c048f7cbe969b1b898c74886d969c77e90479a1729ec06efe6b94"},
+      {"solvency_top", "ace975da4cb3488ba4969e611e3c54a052fc584f39d8706544d877e540a1507e"},
   };
   // Parameters that change a circuit's structure, not only its size, are pinned too.
   const std::pair<Params, std::string> bsm_variants[] = {

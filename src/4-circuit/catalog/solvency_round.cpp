@@ -65,10 +65,12 @@ std::vector<Fr> leaves_of(std::span<const User> users, std::size_t k, std::size_
   return leaves;
 }
 
-// The top tree's leaves: the batch roots, zero for the empty slots.
+// The top tree's leaves: Poseidon(batch root, batch commitment), zero for the empty slots.
 std::vector<Fr> top_leaves(const Round& r) {
   std::vector<Fr> leaves;
-  for (const auto& b : r.batches) leaves.push_back(b.root);
+  for (std::size_t k = 0; k < r.batches.size(); ++k) {
+    leaves.push_back(hash::poseidon(std::vector<Fr>{r.batches[k].root, r.commitments[k]}));
+  }
   leaves.resize(r.config.slots, Fr::zero());
   return leaves;
 }
@@ -485,6 +487,7 @@ json inclusion(const Round& r, std::span<const User> users, std::size_t index) {
   j["batch"] = k;
   j["index"] = index % b;
   j["batch_path"] = fr_array(sv::tree_path(leaves_of(users, k, b), index % b));
+  j["commitment"] = dec(r.commitments[k]);
   j["top_path"] = fr_array(sv::tree_path(top_leaves(r), k));
   j["root"] = dec(r.root);
   return j;
@@ -635,7 +638,8 @@ Fr verify_inclusion(const nlohmann::json& inc) {
   const auto batch = rd.integer(rd.member(inc, "batch", ""), "batch", 63);
   auto batch_root = climb(sv::user_leaf(u), index, batch_path);
   if (!batch_root) rd.fail("index", "is beyond the batch path's tree");
-  auto root = climb(*batch_root, batch, top_path);
+  const Fr commitment = rd.field_element(rd.member(inc, "commitment", ""), "commitment");
+  auto root = climb(hash::poseidon(std::vector<Fr>{*batch_root, commitment}), batch, top_path);
   if (!root) rd.fail("batch", "is beyond the top path's tree");
   if (inc.contains("root") && rd.field_element(inc["root"], "root") != *root) {
     throw Error(Errc::mismatch, "inclusion: the leaf of these balances does not reach the stated root " +

@@ -110,7 +110,8 @@ User user_from_line(const nlohmann::json& line, const Config& c);
 std::vector<Fr> top_public_signals(const Round& r);
 
 /// A user's inclusion file: id, nonce, balances, the batch and position, the path to the batch
-/// root, and the path from the batch root to the round's root (the top tree is over batch roots).
+/// root, the batch's commitment, and the path from Poseidon(batch root, commitment) to the round's
+/// root.
 json inclusion(const Round& r, std::span<const User> users, std::size_t index);
 /// Checks an inclusion file; returns the root it reaches (Error(Errc::mismatch) naming what does
 /// not hold).

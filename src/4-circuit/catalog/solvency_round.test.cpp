@@ -97,6 +97,9 @@ TEST(SolvencyRound, EveryUserIsIncludedAndForgeriesAreRefused) {
   j["batch"] = 2;  // another batch's place
   EXPECT_TRUE(refused(j));
   j = honest;
+  j["commitment"] = "1";  // a batch commitment other than the proven one
+  EXPECT_TRUE(refused(j));
+  j = honest;
   j["nonce"] = std::string(64, '0');  // another id hash
   EXPECT_TRUE(refused(j));
   j = honest;
@@ -119,11 +122,13 @@ TEST(SolvencyRound, TheTopRefusesCheatingBatchesAndReserves) {
   const Round r = build(c, users);
   const Params p{{"slots", 4}, {"assets", 3}};
   const auto top = build(find("solvency_top"), p);
-  // A batch total lowered in the top: the circuit still solves, but its totals and digest are no
-  // longer those of the proven batches' commitments, which the verifier recomputes.
+  // A batch total lowered in the top: the circuit still solves, but its root (whose leaves bind
+  // each batch's commitment, so z is drawn after the commitments are fixed), totals and digest
+  // are no longer those of the proven batches, which the verifier recomputes.
   json in = top_input(r);
   in["batch_equity"][0] = "999";
   const auto pub = solve_public("solvency_top", p, in);
+  EXPECT_NE(pub[0], r.root);
   EXPECT_NE(pub[1], r.equity[0]);
   EXPECT_NE(pub[7], r.digest);
   // Slots: an empty slot carrying totals, flags out of order, a wrong count.

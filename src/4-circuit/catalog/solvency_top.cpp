@@ -6,6 +6,7 @@
 
 #include "catalog/registry.hpp"
 #include "gadgets/eddsa.hpp"
+#include "gadgets/poseidon.hpp"
 #include "gadgets/solvency.hpp"
 
 namespace pm::catalog {
@@ -52,7 +53,7 @@ CircuitDef solvency_top_circuit() {
       .name = "solvency_top",
       .description =
           "proof of solvency, the top: up to `slots` batches (the public `batches` of them) joined "
-          "into one root (a Poseidon(2) tree over batch roots) and "
+          "into one root (a Poseidon(2) tree over Poseidon(batch root, batch commitment)) and "
           "per-asset totals, their Horner digest at the public z (binding the proven batches), and reserves "
           "(on-chain plus `custodians` EdDSA-Poseidon attestations) >= equity - debt per asset; "
           "docs/STATEMENTS.md",
@@ -99,8 +100,8 @@ CircuitDef solvency_top_circuit() {
             b.assert_equal(count, batches, "batch count matches the slots in use");
             b.assert_equal(active[0], Expr(1), "at least one batch");
             // Each batch's commitment, as its proof made it public, and the digest the verifier
-            // recomputes from the batch proofs' public signals; the top tree over the batch roots
-            // (an empty slot is a zero leaf), so a user's path is two Poseidon(2) paths.
+            // recomputes from the batch proofs' public signals; the top tree over Poseidon(batch
+            // root, commitment), so a user's path is Poseidon(2) all the way.
             std::vector<Expr> leaves;
             sv::Batch total{Expr(0), std::vector<Expr>(assets, Expr(0)), std::vector<Expr>(assets, Expr(0))};
             Expr digest(0);
@@ -117,7 +118,10 @@ CircuitDef solvency_top_circuit() {
                 total.debt[a] = total.debt[a] + one.debt.back();
               }
               const Expr c = sv::batch_commitment(b, round, prices, one);
-              leaves.push_back(roots[i]);  // zero in an empty slot
+              // The top leaf binds the batch's commitment too, so the root fixes every batch's
+              // commitment before z (which hashes the root) is drawn; zero in an empty slot.
+              leaves.push_back(
+                  b.mul(active[i], gadgets::poseidon(b, std::vector<Expr>{roots[i], c}), "top leaf"));
               digest =
                   b.select(active[i], (i == 0 ? Expr(0) : b.mul(digest, z, "digest")) + c, digest, "digest");
             }
