@@ -4,7 +4,7 @@
 # with circomlibjs, proven (batches and top), verified by Proofmill and the top by snarkjs; each
 # user's inclusion checked; a changed balance, a forged path, another round's root, a changed
 # batch total, a swapped batch proof, a user over the collateral rule and reserves short of
-# liabilities are refused; the round published on anvil by examples/solvency/SolvencyRounds.sol.
+# liabilities are refused; batches and the top proven as service jobs; the round published on anvil by examples/solvency/SolvencyRounds.sol.
 #   tests/solvency/solvency.sh path/to/proofmill
 set -euo pipefail
 PM=$(realpath "$1")
@@ -69,6 +69,60 @@ SNARKJS="$ROOT/tools/peers/node_modules/.bin/snarkjs"
 if [ -x "$SNARKJS" ]; then "$SNARKJS" groth16 verify top-vk.json R/proofs/top.public.json R/proofs/top.proof.json | grep -q OK; fi
 # Proving again keeps what is proven.
 "$PM" solvency prove R batch.zkey top.zkey -q >/dev/null
+
+# The proving service: every batch and the top as jobs, proven by two workers, solved natively;
+# the service's proofs verify as the round's.
+DATA="$T/service"
+KEY=$("$PM" keys create --data "$DATA" --name solvency)
+"$PM" serve --data "$DATA" --listen 127.0.0.1:0 --workers 2 >serve.out 2>serve.log &
+SERVE=$!
+trap 'rc=$?; kill -TERM $SERVE 2>/dev/null; wait $SERVE 2>/dev/null; [ $rc = 0 ] || tail -5 serve.log; rm -rf "$T"' EXIT
+for _ in $(seq 100); do grep -q '^listening on ' serve.out 2>/dev/null && break; sleep 0.1; done
+URL=$(sed -n 's/^listening on //p' serve.out)
+[ -n "$URL" ] || { echo "the service did not start:"; cat serve.log; exit 1; }
+AUTH="Authorization: Bearer $KEY"
+upload() { curl -sS --fail-with-body -H "$AUTH" --data-binary @"$1" "$URL/v1/circuits" | sed -n 's/.*"id":"\([0-9a-f]*\)".*/\1/p'; }
+B_CIRCUIT=$(upload batch.zkey)
+T_CIRCUIT=$(upload top.zkey)
+submit() {  # submit CIRCUIT STATEMENT PARAMS INPUT -> job id
+  printf '{"circuit": "%s", "solvency": {"statement": "%s", "params": %s, "input": %s}}' "$1" "$2" "$3" "$(cat "$4")" >job.json
+  curl -sS --fail-with-body -H "$AUTH" -H 'Content-Type: application/json' --data-binary @job.json "$URL/v1/jobs" |
+    sed -n 's/.*"id":"\([0-9a-f]*\)".*/\1/p'
+}
+BP='{"users": 4, "assets": 3}'
+TP='{"slots": 4, "assets": 3, "custodians": 1}'
+JOBS=()
+for k in 0 1 2; do JOBS+=("$(submit "$B_CIRCUIT" solvency_batch "$BP" R/batches/batch-0000$k.input.json)"); done
+JOBS+=("$(submit "$T_CIRCUIT" solvency_top "$TP" R/top.input.json)")
+mkdir -p S && cp R/round.json S/ && mkdir -p S/proofs
+i=0
+for stem in batch-00000 batch-00001 batch-00002 top; do
+  for _ in 1 2 3; do
+    curl -sS --fail-with-body -H "$AUTH" "$URL/v1/jobs/${JOBS[$i]}?wait=60" >job-result.json
+    grep -q '"state":"succeeded"' job-result.json && break
+  done
+  node -e '
+    const fs = require("fs"), [stem] = process.argv.slice(1), job = JSON.parse(fs.readFileSync("job-result.json", "utf8"));
+    if (job.state !== "succeeded") throw new Error("solvency job " + stem + ": " + JSON.stringify(job));
+    fs.writeFileSync(`S/proofs/${stem}.proof.json`, JSON.stringify(job.proof));
+    fs.writeFileSync(`S/proofs/${stem}.public.json`, JSON.stringify(job.public));' "$stem"
+  i=$((i + 1))
+done
+"$PM" solvency verify S batch-vk.json top-vk.json >/dev/null
+# A batch for the top's key is refused by name; a batch with a negative balance fails, naming
+# the constraint.
+printf '{"circuit": "%s", "solvency": {"statement": "solvency_batch", "params": %s, "input": %s}}' "$T_CIRCUIT" "$BP" \
+  "$(cat R/batches/batch-00000.input.json)" >mismatch.json
+CODE=$(curl -sS -o mismatch.out -w '%{http_code}' -H "$AUTH" -H 'Content-Type: application/json' --data-binary @mismatch.json "$URL/v1/jobs")
+[ "$CODE" = 422 ] && grep -q 'is not solvency_batch' mismatch.out || { echo "mismatched key: HTTP $CODE $(cat mismatch.out)"; exit 1; }
+node -e 'const f = require("fs"), j = JSON.parse(f.readFileSync("R/batches/batch-00000.input.json"));
+  j.equity[0] = "21888242871839275222246405745257275088548364400416034343698204186575808495616"; f.writeFileSync("negative.json", JSON.stringify(j));'
+JOB=$(submit "$B_CIRCUIT" solvency_batch "$BP" negative.json)
+for _ in 1 2 3; do
+  curl -sS --fail-with-body -H "$AUTH" "$URL/v1/jobs/$JOB?wait=60" >neg-result.json
+  grep -q '"state":"failed"' neg-result.json && break
+done
+grep -q 'equity is a 64-bit non-negative integer' neg-result.json || { echo "negative balance job: $(cat neg-result.json)"; exit 1; }
 
 # On chain: examples/solvency/SolvencyRounds.sol with the two generated verifiers on anvil.
 ANVIL="$ROOT/tools/peers/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil"

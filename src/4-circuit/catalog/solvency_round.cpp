@@ -601,6 +601,38 @@ User user_from_line(const nlohmann::json& line, const Config& c) {
   return u;
 }
 
+Job read_job(const nlohmann::json& j) {
+  RequestReader rd("solvency job");
+  Job job;
+  const auto& st = rd.member(j, "statement", "");
+  if (!st.is_string() || (st != "solvency_batch" && st != "solvency_top")) {
+    rd.fail("statement", "must be \"solvency_batch\" or \"solvency_top\"");
+  }
+  job.statement = st.get<std::string>();
+  const auto& def = find(job.statement);
+  for (const auto& p : def.params) job.params[p.name] = p.default_value;
+  const auto& params = rd.member(j, "params", "");
+  if (!params.is_object()) rd.fail("params", "must be an object of integer parameters");
+  for (const auto& [k, v] : params.items()) {
+    auto it =
+        std::find_if(def.params.begin(), def.params.end(), [&](const ParamDef& p) { return p.name == k; });
+    if (it == def.params.end()) rd.fail("params." + k, "is not a parameter of " + job.statement);
+    const auto n = rd.integer(v, "params." + k, 32);
+    if (n < it->min || n > it->max) {
+      rd.fail("params." + k, "must be in " + std::to_string(it->min) + ".." + std::to_string(it->max));
+    }
+    job.params[k] = n;
+  }
+  job.input = rd.member(j, "input", "");
+  if (!job.input.is_object()) rd.fail("input", "must be the circuit's input object");
+  return job;
+}
+
+std::size_t public_signal_count(const Job& job) {
+  if (job.statement == "solvency_batch") return 1;
+  return 3 * job.params.at("assets") + 7 + 2 * job.params.at("custodians");
+}
+
 Fr verify_inclusion(const nlohmann::json& inc) {
   RequestReader rd("inclusion");
   const Fr exchange = rd.field_element(rd.member(inc, "exchange", ""), "exchange");

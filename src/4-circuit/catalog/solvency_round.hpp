@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "catalog/registry.hpp"
 #include "gadgets/eddsa.hpp"
 #include "gadgets/solvency.hpp"
 
@@ -108,6 +109,18 @@ User user_from_line(const nlohmann::json& line, const Config& c);
 
 /// The public signals solvency_top's proof must have for this round.
 std::vector<Fr> top_public_signals(const Round& r);
+
+/// A proving-service job: {"statement": "solvency_batch" | "solvency_top", "params": {...},
+/// "input": <the circuit's input>}, parameters checked against the circuit's (defaults filled).
+struct Job {
+  std::string statement;
+  Params params;
+  nlohmann::json input;
+};
+Job read_job(const nlohmann::json& j);
+/// Public signals of the statement at these (complete) parameters: a batch 1, the top 3 A + 7 +
+/// 2 K.
+std::size_t public_signal_count(const Job& job);
 
 /// A user's inclusion file: id, nonce, balances, the batch and position, the path to the batch
 /// root, the batch's commitment, and the path from Poseidon(batch root, commitment) to the round's

@@ -10,6 +10,7 @@
 #include "base/mapped_file.hpp"
 #include "catalog/bsm_request.hpp"
 #include "catalog/margin_request.hpp"
+#include "catalog/solvency_round.hpp"
 #include "formats/json.hpp"
 #include "formats/wtns.hpp"
 #include "formats/zkey.hpp"
@@ -313,6 +314,12 @@ struct ApiServer::Impl {
       out["results"] = catalog::margin::decode(request, pub);
       return;
     }
+    if (request.contains("solvency")) {  // a batch's commitment, or the round's root
+      const std::string statement = request["solvency"].value("statement", "");
+      out["results"] = json{{"statement", statement},
+                            {statement == "solvency_batch" ? "commitment" : "root", pub.at(0).to_decimal()}};
+      return;
+    }
     std::vector<ff::Fr> rows;
     if (job.results) rows = catalog::options::committed_rows(json::parse(*job.results));
     out["results"] = catalog::options::decode(request, pub, rows);
@@ -345,12 +352,13 @@ struct ApiServer::Impl {
     const json* witness = field("witness");
     const json* options = field("options");
     const json* margin = field("margin");
-    if ((witness != nullptr) + (options != nullptr) + (margin != nullptr) > 1)
-      throw HttpError{400, "bad_json", "send one of \"witness\", \"options\" and \"margin\""};
-    if (!options && !margin && (!witness || !witness->is_string())) {
+    const json* solvency = field("solvency");
+    if ((witness != nullptr) + (options != nullptr) + (margin != nullptr) + (solvency != nullptr) > 1)
+      throw HttpError{400, "bad_json", "send one of \"witness\", \"options\", \"margin\" and \"solvency\""};
+    if (!options && !margin && !solvency && (!witness || !witness->is_string())) {
       throw HttpError{400, "bad_json",
-                      "\"witness\" (a base64-encoded .wtns file), \"options\" (an options request) or "
-                      "\"margin\" (a margin request) is required"};
+                      "\"witness\" (a base64-encoded .wtns file), \"options\" (an options request), "
+                      "\"margin\" (a margin request) or \"solvency\" (a solvency batch or top) is required"};
     }
     if (margin && (!margin->is_object() || !margin->contains("accounts")))
       throw HttpError{422, "invalid_request", "margin request: `accounts` is missing"};
@@ -380,7 +388,24 @@ struct ApiServer::Impl {
       throw HttpError{404, "unknown_circuit",
                       "no circuit " + sr.circuit.substr(0, 80) + ": upload its zkey first"};
     std::vector<std::uint8_t> input;  // what the job stores: a .wtns, or a request's JSON
-    if (margin) {
+    if (solvency) {
+      // A solvency batch or top: the parameters and the input's shape are checked here, the
+      // witness solved by the worker (a constraint that fails is named in the job's error).
+      try {
+        const auto job = catalog::solvency::read_job(*solvency);
+        if (info->n_public != static_cast<std::int64_t>(catalog::solvency::public_signal_count(job))) {
+          std::string params;
+          for (const auto& [k, v] : job.params) params += " -p " + k + "=" + std::to_string(v);
+          throw HttpError{422, "invalid_request",
+                          "circuit " + info->id + " is not " + job.statement + params + " (" +
+                              std::to_string(info->n_public) + " public signals)"};
+        }
+      } catch (const Error& e) {
+        throw HttpError{422, "invalid_request", e.what()};
+      }
+      const std::string text = json{{"solvency", *solvency}}.dump();
+      input.assign(text.begin(), text.end());
+    } else if (margin) {
       try {
         auto p = catalog::margin::prepare(*margin);
         if (info->n_public !=

@@ -8,6 +8,7 @@
 
 #include "catalog/bsm_request.hpp"
 #include "catalog/margin_request.hpp"
+#include "catalog/solvency_round.hpp"
 #include "formats/json.hpp"
 #include "formats/wtns.hpp"
 #include "formats/zkey.hpp"
@@ -331,7 +332,12 @@ void WorkerPool::process(const Claim& c, const std::string& worker) {
     std::optional<std::string> results;
     const auto request =
         is_json_request(bytes) ? nlohmann::json::parse(bytes.begin(), bytes.end()) : nlohmann::json();
-    if (request.contains("accounts")) {
+    if (request.contains("solvency")) {
+      // A solvency batch or top, solved natively at its parameters.
+      const auto job = catalog::solvency::read_job(request["solvency"]);
+      auto circuit = circuits_.get(job.statement, job.params);
+      w.values = circuit->witness(circuit->solve(job.input));
+    } else if (request.contains("accounts")) {
       // A margin job: solved natively from the request, as an options job.
       auto p = catalog::margin::prepare(request);
       auto circuit = circuits_.get(p.statement, p.params);
