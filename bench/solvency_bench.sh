@@ -3,7 +3,8 @@
 # batches of BATCH users; `solvency build` (CSV read, id hashes, leaves, trees) once, then
 # `solvency prove` (every batch proof, then the top) RUNS times from scratch; prints the
 # constraints, the median round time, users per second, and the projection for 10^6 users.
-# Keys from a DEV-ONLY ptau and a beacon (timing does not depend on the key's secrets).
+# Keys from `groth16 dev-setup` (DEV-ONLY, known secrets: a ptau setup at 2^20 takes over 15
+# minutes on 2 cores) and a beacon; timing does not depend on the key's secrets.
 #   bench/solvency_bench.sh [USERS=2048] [BATCH=512] [RUNS=5] [PROOFMILL=...]
 set -euo pipefail
 USERS=${1:-2048}
@@ -45,9 +46,8 @@ for c in batch top; do
   POWER=1
   while [ $((1 << POWER)) -lt $((N + 200)) ]; do POWER=$((POWER + 1)); done
   echo "solvency_$c $P: $N constraints (2^$POWER domain)"
-  if [ ! -f "$ROOT/build/bench/dev$POWER.ptau" ]; then "$PM" powersoftau dev-new "$POWER" "$ROOT/build/bench/dev$POWER.ptau" -q 2>/dev/null; fi
   if [ ! -f $c.zkey ] || [ $c.r1cs -nt $c.zkey ]; then
-    "$PM" groth16 setup $c.r1cs "$ROOT/build/bench/dev$POWER.ptau" ${c}0.zkey -q
+    "$PM" groth16 dev-setup $c.r1cs ${c}0.zkey -q 2>/dev/null
     "$PM" zkey beacon ${c}0.zkey $c.zkey 0102030405060708 10 -n bench -q >/dev/null
     rm -f ${c}0.zkey
   fi

@@ -228,8 +228,8 @@ Fr user_id_hash(const Fr& exchange, std::uint64_t round, std::string_view id, st
   hash::Sha256 h;
   const std::uint8_t zero = 0;
   h.update(std::string_view("proofmill/solvency-user/v1"));
-  for (std::string_view part :
-       {std::string_view(dec(exchange)), std::string_view(std::to_string(round)), id, nonce}) {
+  const std::string ex = dec(exchange), rn = std::to_string(round);  // outlive the loop
+  for (std::string_view part : {std::string_view(ex), std::string_view(rn), id, nonce}) {
     h.update(std::span(&zero, 1));
     h.update(part);
   }
