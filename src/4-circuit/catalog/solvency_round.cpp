@@ -77,6 +77,25 @@ std::vector<Fr> top_leaves(const Round& r) {
 
 Fr top_root(const Round& r) { return sv::tree_root(top_leaves(r)); }
 
+// Everything a round derives from its batches (roots and totals) and configuration: the totals,
+// each batch's commitment, the root, z and the digest.
+void finish(Round& r) {
+  const auto& c = r.config;
+  r.equity.assign(c.assets.size(), Fr::zero());
+  r.debt.assign(c.assets.size(), Fr::zero());
+  r.commitments.clear();
+  for (const auto& bv : r.batches) {
+    for (std::size_t a = 0; a < c.assets.size(); ++a) {
+      r.equity[a] += bv.equity[a];
+      r.debt[a] += bv.debt[a];
+    }
+    r.commitments.push_back(sv::batch_commitment(Fr::from_u64(c.round), r.price_hash, bv));
+  }
+  r.root = top_root(r);
+  r.z = challenge(c.exchange, c.round, r.root, r.commitments);
+  r.digest = sv::batches_digest(r.commitments, r.z);
+}
+
 void add_prices(json& in, const Config& c) {
   for (const char* k : {"price", "haircut", "asset"}) in[k] = json::array();
   for (std::size_t a = 0; a < c.assets.size(); ++a) {
@@ -325,8 +344,6 @@ Round build(const Config& c, std::span<const User> users) {
     }
   }
   r.price_hash = sv::price_hash(c.prices);
-  r.equity.assign(assets, Fr::zero());
-  r.debt.assign(assets, Fr::zero());
   for (std::size_t k = 0; k < n; ++k) {
     sv::BatchValues bv{sv::tree_root(leaves_of(users, k, b)), std::vector<Fr>(assets),
                        std::vector<Fr>(assets)};
@@ -336,16 +353,9 @@ Round build(const Config& c, std::span<const User> users) {
         bv.debt[a] += Fr::from_u64(users[i].debt[a]);
       }
     }
-    for (std::size_t a = 0; a < assets; ++a) {
-      r.equity[a] += bv.equity[a];
-      r.debt[a] += bv.debt[a];
-    }
-    r.commitments.push_back(sv::batch_commitment(Fr::from_u64(c.round), r.price_hash, bv));
     r.batches.push_back(std::move(bv));
   }
-  r.root = top_root(r);
-  r.z = challenge(c.exchange, c.round, r.root, r.commitments);
-  r.digest = sv::batches_digest(r.commitments, r.z);
+  finish(r);
   // Reserves cover net liabilities, asset by asset (all values below 2^100: exact in u256).
   for (std::size_t a = 0; a < assets; ++a) {
     ff::u256 have = c.onchain[a].to_canonical();
@@ -536,8 +546,6 @@ Round read_record(const nlohmann::json& record) {
   r.users = rd.integer(rd.member(record, "users", ""), "users", 40);
   r.price_hash = sv::price_hash(c.prices);
   const std::size_t n_assets = c.assets.size();
-  r.equity.assign(n_assets, Fr::zero());
-  r.debt.assign(n_assets, Fr::zero());
   auto totals = [&](const nlohmann::json& v, const std::string& w) {
     if (!v.is_array() || v.size() != n_assets) rd.fail(w, "must have one total per asset");
     std::vector<Fr> out;
@@ -551,16 +559,9 @@ Round read_record(const nlohmann::json& record) {
     sv::BatchValues bv{rd.field_element(rd.member(batches[k], "root", w), w + ".root"),
                        totals(rd.member(batches[k], "equity", w), w + ".equity"),
                        totals(rd.member(batches[k], "debt", w), w + ".debt")};
-    for (std::size_t a = 0; a < n_assets; ++a) {
-      r.equity[a] += bv.equity[a];
-      r.debt[a] += bv.debt[a];
-    }
-    r.commitments.push_back(sv::batch_commitment(Fr::from_u64(c.round), r.price_hash, bv));
     r.batches.push_back(std::move(bv));
   }
-  r.root = top_root(r);
-  r.z = challenge(c.exchange, c.round, r.root, r.commitments);
-  r.digest = sv::batches_digest(r.commitments, r.z);
+  finish(r);
   // Every value the record states must be the one derived here.
   const auto derived = nlohmann::json::parse(public_record(r).dump());
   for (const char* k : {"price_hash", "root", "z", "digest", "assets", "batches", "top_public_signals"}) {
