@@ -77,6 +77,14 @@ std::vector<Fr> top_leaves(const Round& r) {
 
 Fr top_root(const Round& r) { return sv::tree_root(top_leaves(r)); }
 
+gadgets::babyjub::Point custodian_key(const RequestReader& rd, const nlohmann::json& entry,
+                                      const std::string& w) {
+  const auto& key = rd.member(entry, "custodian_key", w);
+  if (!key.is_array() || key.size() != 2) rd.fail(w + ".custodian_key", "must be [Ax, Ay]");
+  return {rd.field_element(key[0], w + ".custodian_key[0]"),
+          rd.field_element(key[1], w + ".custodian_key[1]")};
+}
+
 // Everything a round derives from its batches (roots and totals) and configuration: the totals,
 // each batch's commitment, the root, z and the digest.
 void finish(Round& r) {
@@ -198,10 +206,7 @@ Config read_config(const nlohmann::json& j) {
     for (std::size_t k = 0; k < cs.size(); ++k) {
       const std::string w = "custodians[" + std::to_string(k) + "]";
       Custody cu;
-      const auto& key = rd.member(cs[k], "custodian_key", w);
-      if (!key.is_array() || key.size() != 2) rd.fail(w + ".custodian_key", "must be [Ax, Ay]");
-      cu.key = {rd.field_element(key[0], w + ".custodian_key[0]"),
-                rd.field_element(key[1], w + ".custodian_key[1]")};
+      cu.key = custodian_key(rd, cs[k], w);
       for (const auto& seen : c.custodians) {
         if (seen.key.x == cu.key.x && seen.key.y == cu.key.y)
           rd.fail(w + ".custodian_key", "repeats a custodian");
@@ -524,10 +529,7 @@ Round read_record(const nlohmann::json& record) {
   for (std::size_t k = 0; k < cs.size(); ++k) {
     const std::string w = "custodians[" + std::to_string(k) + "]";
     Custody cu;
-    const auto& key = rd.member(cs[k], "custodian_key", w);
-    if (!key.is_array() || key.size() != 2) rd.fail(w + ".custodian_key", "must be [Ax, Ay]");
-    cu.key = {rd.field_element(key[0], w + ".custodian_key[0]"),
-              rd.field_element(key[1], w + ".custodian_key[1]")};
+    cu.key = custodian_key(rd, cs[k], w);
     const auto& amounts = rd.member(cs[k], "amounts", w);
     if (!amounts.is_array() || amounts.size() != c.assets.size())
       rd.fail(w + ".amounts", "must have one amount per asset");
