@@ -141,6 +141,13 @@ TEST(SolvencyRound, TheTopRefusesCheatingBatchesAndReserves) {
   in = top_input(r);
   in["batches"] = "2";
   expect_rejected(top, in, {}, "batch count matches the slots in use");
+  in = top_input(r);  // no batch at all: an empty round would publish zero liabilities
+  for (auto& f : in["active"]) f = "0";
+  for (const char* k : {"batch_root", "batch_equity", "batch_debt"}) {
+    for (auto& v : in[k]) v = "0";
+  }
+  in["batches"] = "0";
+  expect_rejected(top, in, {}, "at least one batch");
   // Reserves short of net liabilities: 3,499 USD on chain against 3,500 of equity.
   in = top_input(r);
   in["onchain"][0] = "3499";
