@@ -33,8 +33,14 @@ trap 'rm -rf "$T"' EXIT
 declare -A TIMES MEMS STAGES
 run_one() {  # name cmd...
   local name=$1; shift
-  "$GTIME" -f "%e %M" -o "$T/time" "$@" >"$T/log" 2>&1 || { echo "$name failed:"; cat "$T/log"; exit 1; }
-  read -r secs kb < "$T/time"
+  local t0 t1
+  t0=$(date +%s%N)
+  "$GTIME" -f "%M" -o "$T/time" "$@" >"$T/log" 2>&1 || { echo "$name failed:"; cat "$T/log"; exit 1; }
+  t1=$(date +%s%N)
+  # Wall time to the microsecond from the clock (GNU time's %e has 10 ms steps, too coarse for
+  # small circuits); it includes GNU time's own fork and exec, the same for every prover.
+  secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.6f", (b-a)/1e9}')
+  read -r kb < "$T/time"
   "$PM" verify "$T/vk.json" "$T/public.json" "$T/proof.json" >/dev/null || { echo "$name produced an invalid proof"; exit 1; }
   TIMES[$name]+="$secs "
   MEMS[$name]+="$kb "
@@ -61,7 +67,7 @@ printf "%-11s %12s %14s %16s\n" prover "median (s)" "vs proofmill" "peak RSS (Mi
 for n in "${names[@]}"; do
   t=$(echo "${TIMES[$n]}" | median)
   m=$(echo "${MEMS[$n]}" | median)
-  printf "%-11s %12.2f %13.2fx %16.0f\n" "$n" "$t" "$(awk -v a="$t" -v b="$base" 'BEGIN{print a/b}')" "$(awk -v k="$m" 'BEGIN{print k/1024}')"
+  printf "%-11s %12.4f %13.2fx %16.0f\n" "$n" "$t" "$(awk -v a="$t" -v b="$base" 'BEGIN{print a/b}')" "$(awk -v k="$m" 'BEGIN{print k/1024}')"
 done
 echo "proofmill stages (median ms):"
 for k in "${stage_keys[@]}"; do

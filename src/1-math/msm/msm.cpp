@@ -1,8 +1,10 @@
 #include "msm/msm.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <type_traits>
 #include <vector>
 
@@ -10,6 +12,7 @@
 #include "base/parallel.hpp"
 #include "ec/glv.hpp"
 #include "msm/batch_affine.hpp"
+#include "msm/sorted_buckets.hpp"
 
 namespace pm::msm {
 namespace {
@@ -23,18 +26,31 @@ constexpr std::size_t kMaxPoints = std::size_t{1} << 31;  // point indices are u
 // spare bits at the top the last window's value stays below 2^(c-2), so it never carries out.
 unsigned num_windows(unsigned c) { return (kScalarBits + 2 + c - 1) / c; }
 
+// Below this many (GLV-split) points per task (window, or window and slice) the tasks sort their
+// points by bucket (sorted_buckets.hpp) instead of batching additions bucket by bucket
+// (batch_affine.hpp), whose batches are then short or collide often. Sorted buckets replaced
+// Jacobian ones there (bench_msm, one thread, ADX path, medians of 5, Jacobian -> sorted: G1 2^9
+// 5.25 -> 3.59 ms, 2^11 17.1 -> 11.0 ms; G2 2^9 14.2 -> 8.65 ms, 2^11 45.4 -> 27.3 ms) and win
+// over batch-affine ones up to 2^13 scalars (G1 2^13 38.4 -> 35.2 ms ADX, 27.5 -> 23.2 ms IFMA;
+// G2 94.4 -> 89.8, 63.3 -> 53.8 ms); at 2^14 they tie on ADX and lose in IFMA for G2 (118 ->
+// 139 ms), and at 2^16 they lose everywhere (G1 224 -> 253 ms ADX): a task's sorted copy of its
+// points (2 MiB at 2^15 G1 points) no longer stays in the L2 cache as the buckets do.
+constexpr std::size_t kBatchAffineMinPoints = 32768;
+
 // Bucket additions per batch (one field inversion each) for `n_buckets` buckets.
 std::size_t batch_size(std::size_t n_buckets) { return std::clamp<std::size_t>(n_buckets / 8, 16, 1024); }
 
 // Cost of c-bit signed windows with the points cut into `parts` slices, in batch-affine
 // additions. Each (window, slice) task adds its slice's points once and reduces 2^(c-1) buckets
 // with two Jacobian additions each, measured at about 3.7 times the cost of a batch-affine
-// addition (bench_ec, bench_msm). Tasks run whole on threads, so what counts is the number of
-// rounds, ceil(tasks / threads): on 2 threads an odd number of windows leaves one core idle for
-// a round (bench_msm, 2 threads, G1 2^18: 13 windows of 10 bits 385 ms, 10 windows of 13 bits
-// 298 ms). The model knows nothing of caches: wider buckets cost more than it says.
+// addition (bench_ec, bench_msm); small tasks' buckets are reduced in lockstep with batched
+// affine additions instead, 2.5 (the inversion is shared among fewer additions: bench_msm, one
+// thread, ADX, G2 2^11 24.3 ms at 3.7, 22.9 at 2.5, 23.1 at 1.8, 24.3 at 1.2; G1 flat). Tasks run whole on
+// threads, so what counts is the number of rounds, ceil(tasks / threads): on 2 threads an odd number of
+// windows leaves one core idle for a round (bench_msm, 2 threads, G1 2^18: 13 windows of 10 bits 385 ms, 10
+// windows of 13 bits 298 ms). The model knows nothing of caches: wider buckets cost more than it says.
 double plan_cost(std::size_t n, unsigned c, unsigned parts, unsigned threads) {
-  constexpr double kReduceCost = 3.7;
+  const double kReduceCost = static_cast<double>(n) / parts < kBatchAffineMinPoints ? 2.5 : 3.7;
   const double rounds = (num_windows(c) * parts + threads - 1) / threads;
   return rounds *
          (static_cast<double>(n) / parts + kReduceCost * static_cast<double>(std::size_t{1} << (c - 1)));
@@ -81,110 +97,181 @@ void signed_digits(const ff::u256& k, bool neg, unsigned c, unsigned windows, st
   PM_ASSERT(carry == 0);
 }
 
-// Plain Jacobian buckets (mixed additions, no inversions): faster than batch-affine ones for
-// small MSMs, where a batch is too short to amortise its field inversion.
-template <class C>
-class JacobianBuckets {
+// How many pieces to reduce `windows` windows in: one per thread, but never fewer than eight
+// windows a piece (a lockstep step shares one inversion among a piece's windows).
+unsigned reduction_pieces(std::size_t windows, unsigned threads) {
+  return static_cast<unsigned>(std::clamp<std::size_t>(windows / 8, 1, threads));
+}
+
+template <class Cfg>
+void reduce_over_threads(std::span<const detail::WindowSums<Cfg>> ws) {
+  parallel_chunks(
+      ws.size(), reduction_pieces(ws.size(), num_threads()),
+      [&](std::size_t b, std::size_t e, unsigned) { detail::reduce_in_lockstep<Cfg>(ws.subspan(b, e - b)); });
+}
+
+// One MSM cut into tasks (windows, or windows and slices): the scalars' digits, the bases
+// that take part, and each task's sum once run.
+template <class Cfg>
+class Prepared {
  public:
-  JacobianBuckets(std::size_t n_buckets, std::size_t) : sums_(n_buckets, ec::Jacobian<C>::identity()) {}
-  void reset() { std::fill(sums_.begin(), sums_.end(), ec::Jacobian<C>::identity()); }
-  void add(std::uint32_t b, const ec::Affine<C>& p) { sums_[b] = sums_[b].add_mixed(p); }
-  void finish() {}
-  void accumulate(std::size_t b, ec::Jacobian<C>& acc) const { acc = acc.add(sums_[b]); }
+  using Config = Cfg;
+  using J = ec::Jacobian<Cfg>;
+
+  // `threads`: how many threads the plan may count on for this MSM's tasks alone.
+  Prepared(UnalignedSpan<ec::Affine<Cfg>> bases, std::span<const ff::u256> scalars, unsigned threads)
+      : bases_(bases) {
+    if (bases.size() != scalars.size()) {
+      throw Error(Errc::mismatch, "MSM: " + std::to_string(bases.size()) + " bases but " +
+                                      std::to_string(scalars.size()) + " scalars");
+    }
+    if (bases.size() >= kMaxPoints) throw Error(Errc::out_of_range, "MSM: more than 2^31 points");
+    // Scalars 0 and 1 and bases at infinity never reach the buckets.
+    big_.reserve(scalars.size());
+    for (std::size_t i = 0; i < scalars.size(); ++i) {
+      const ff::u256& k = scalars[i];
+      if ((k[1] | k[2] | k[3]) == 0 && k[0] <= 1) {
+        if (k[0] == 1) ones_ = ones_.add_mixed(bases[i]);  // no-op for a base at infinity
+        continue;
+      }
+      if (bases[i].is_infinity()) continue;
+      big_.push_back(static_cast<std::uint32_t>(i));
+    }
+    if (big_.empty()) return;
+
+    // GLV: k P = k1 P + k2 phi(P) with 128-bit halves; entry 2t is P, entry 2t+1 is phi(P).
+    ne_ = 2 * big_.size();
+    const Plan cut = plan(ne_, threads);
+    c_ = cut.window_bits, parts_ = cut.slices;
+    windows_ = num_windows(c_);
+    digits_.resize(ne_ * windows_);  // window-major
+    // x(phi(P)) = beta x(P), once per MSM rather than once per window.
+    endo_x_.resize(big_.size());
+    parallel_for(big_.size(), 1024, [&](std::size_t b, std::size_t e) {
+      for (std::size_t t = b; t < e; ++t) {
+        endo_x_[t] = ec::glv_endo(bases[big_[t]]).x;
+        ec::GlvSplit s = ec::glv_split(scalars[big_[t]]);
+        signed_digits(s.k1, s.neg1, c_, windows_, &digits_[2 * t], ne_);
+        signed_digits(s.k2, s.neg2, c_, windows_, &digits_[2 * t + 1], ne_);
+      }
+    });
+    task_sums_.assign(std::size_t{windows_} * parts_, J::identity());
+    if (small()) {
+      bucket_sums_.resize(tasks() * buckets());
+      bucket_has_.resize(tasks() * buckets());
+    }
+  }
+
+  // Task t is window t / parts over slice t % parts of the points.
+  std::size_t tasks() const { return task_sums_.size(); }
+  std::size_t buckets() const { return std::size_t{1} << (c_ - 1); }
+  // Points per task; below kBatchAffineMinPoints the task sorts its points by bucket.
+  std::size_t task_points() const { return ne_ / std::max(1u, parts_); }
+  bool small() const { return task_points() < kBatchAffineMinPoints; }
+
+  template <class Buckets>
+  void run(std::size_t t, Buckets& sums) {
+    sums.reset();
+    const std::size_t w = t / parts_, slice = t % parts_;
+    const std::int16_t* row = &digits_[w * ne_];
+    const std::size_t lo = ne_ * slice / parts_, hi = ne_ * (slice + 1) / parts_;
+    auto each = [&](std::size_t from, std::size_t to, auto&& put) {
+      for (std::size_t e = from; e < to; ++e) {
+        std::int32_t d = row[e];
+        if (d == 0) continue;
+        ec::Affine<Cfg> p = bases_[big_[e / 2]];
+        if (e & 1) p.x = endo_x_[e / 2];
+        if (d > 0) {
+          put(static_cast<std::uint32_t>(d - 1), p);
+        } else {
+          put(static_cast<std::uint32_t>(-d - 1), p.neg());
+        }
+      }
+    };
+    if constexpr (requires { sums.place_begin(); }) {  // sorted buckets: chunks, count, then place
+      for (std::size_t clo = lo; clo < hi; clo += sums.chunk_points()) {
+        const std::size_t chi = std::min(hi, clo + sums.chunk_points());
+        for (std::size_t e = clo; e < chi; ++e) {
+          std::int32_t d = row[e];
+          if (d != 0) sums.count(static_cast<std::uint32_t>((d > 0 ? d : -d) - 1));
+        }
+        sums.place_begin();
+        each(clo, chi, [&](std::uint32_t b, const ec::Affine<Cfg>& p) { sums.place(b, p); });
+        sums.finish();
+      }
+    } else {
+      each(lo, hi, [&](std::uint32_t b, const ec::Affine<Cfg>& p) { sums.add(b, p); });
+      sums.finish();
+    }
+    if constexpr (requires { sums.place_begin(); }) {  // reduced later, in lockstep
+      const std::size_t nb = buckets();
+      for (std::size_t j = 0; j < nb; ++j) bucket_has_[t * nb + j] = sums.get(j, bucket_sums_[t * nb + j]);
+      return;
+    }
+    // sum_j (j+1) * bucket[j] by running sums from the top.
+    J running = J::identity(), total = J::identity();
+    for (std::size_t j = buckets(); j-- > 0;) {
+      sums.accumulate(j, running);
+      total = total.add(running);
+    }
+    task_sums_[t] = total;
+  }
+
+  // Runs every task, over this MSM's own threads.
+  void run_all() {
+    auto pass = [&]<class Buckets>(std::type_identity<Buckets>) {
+      parallel_chunks(tasks(), 0, [&](std::size_t tb, std::size_t te, unsigned) {
+        Buckets b(buckets(), batch_size(buckets()));
+        for (std::size_t t = tb; t < te; ++t) run(t, b);
+      });
+    };
+    if (small()) {
+      pass(std::type_identity<detail::SortedBuckets<Cfg>>{});
+      std::vector<detail::WindowSums<Cfg>> ws;
+      add_windows(ws);
+      reduce_over_threads(std::span<const detail::WindowSums<Cfg>>(ws));
+    } else {
+      pass(std::type_identity<detail::AffineBuckets<Cfg>>{});
+    }
+  }
+
+  // A small MSM's tasks, to reduce once run (reduce_in_lockstep).
+  void add_windows(std::vector<detail::WindowSums<Cfg>>& ws) {
+    const std::size_t nb = buckets();
+    for (std::size_t t = 0; t < tasks(); ++t) {
+      ws.push_back({&bucket_sums_[t * nb], &bucket_has_[t * nb], nb, &task_sums_[t]});
+    }
+  }
+
+  // The MSM from the task sums: Horner over the windows.
+  J result() const {
+    J acc = J::identity();
+    for (std::size_t w = windows_; w-- > 0;) {
+      for (unsigned i = 0; i < c_; ++i) acc = acc.dbl();
+      for (unsigned slice = 0; slice < parts_; ++slice) acc = acc.add(task_sums_[w * parts_ + slice]);
+    }
+    return acc.add(ones_);
+  }
 
  private:
-  std::vector<ec::Jacobian<C>> sums_;
+  UnalignedSpan<ec::Affine<Cfg>> bases_;
+  std::vector<std::uint32_t> big_;
+  J ones_ = J::identity();
+  std::size_t ne_ = 0;
+  unsigned c_ = 1, parts_ = 1, windows_ = 0;
+  std::vector<std::int16_t> digits_;
+  std::vector<typename Cfg::Field> endo_x_;
+  std::vector<J> task_sums_;
+  // Small MSMs: each task's bucket sums (and which exist), between the tasks and the reduction.
+  std::vector<ec::Affine<Cfg>> bucket_sums_;
+  std::vector<std::uint8_t> bucket_has_;
 };
-
-// Below this many (GLV-split) points per task (window, or window and slice) the Jacobian buckets win
-// (bench_msm, medians of 5, batch-affine -> Jacobian: G1 2^9 8.2 -> 3.7 ms, 2^11 17.1 -> 11.7 ms; G2 2^9 13.2
-// -> 10.4 ms, 2^11 32.5 -> 33.2 ms).
-constexpr std::size_t kBatchAffineMinPoints = 16384;
 
 template <class Cfg>
 ec::Jacobian<Cfg> msm_impl(UnalignedSpan<ec::Affine<Cfg>> bases, std::span<const ff::u256> scalars) {
-  using J = ec::Jacobian<Cfg>;
-  if (bases.size() != scalars.size()) {
-    throw Error(Errc::mismatch, "MSM: " + std::to_string(bases.size()) + " bases but " +
-                                    std::to_string(scalars.size()) + " scalars");
-  }
-  if (bases.size() >= kMaxPoints) throw Error(Errc::out_of_range, "MSM: more than 2^31 points");
-  // Scalars 0 and 1 and bases at infinity never reach the buckets.
-  std::vector<std::uint32_t> big;
-  big.reserve(scalars.size());
-  J ones = J::identity();
-  for (std::size_t i = 0; i < scalars.size(); ++i) {
-    const ff::u256& k = scalars[i];
-    if ((k[1] | k[2] | k[3]) == 0 && k[0] <= 1) {
-      if (k[0] == 1) ones = ones.add_mixed(bases[i]);  // no-op for a base at infinity
-      continue;
-    }
-    if (bases[i].is_infinity()) continue;
-    big.push_back(static_cast<std::uint32_t>(i));
-  }
-  if (big.empty()) return ones;
-
-  // GLV: k P = k1 P + k2 phi(P) with 128-bit halves; entry 2t is P, entry 2t+1 is phi(P).
-  const std::size_t ne = 2 * big.size();
-  const Plan cut = plan(ne, num_threads());
-  const unsigned c = cut.window_bits, parts = cut.slices;
-  const unsigned windows = num_windows(c);
-  std::vector<std::int16_t> digits(ne * windows);  // window-major
-  // x(phi(P)) = beta x(P), once per MSM rather than once per window.
-  std::vector<typename Cfg::Field> endo_x(big.size());
-  parallel_for(big.size(), 1024, [&](std::size_t b, std::size_t e) {
-    for (std::size_t t = b; t < e; ++t) {
-      endo_x[t] = ec::glv_endo(bases[big[t]]).x;
-      ec::GlvSplit s = ec::glv_split(scalars[big[t]]);
-      signed_digits(s.k1, s.neg1, c, windows, &digits[2 * t], ne);
-      signed_digits(s.k2, s.neg2, c, windows, &digits[2 * t + 1], ne);
-    }
-  });
-
-  // Task t is window t / parts over slice t % parts of the points.
-  std::vector<J> task_sums(std::size_t{windows} * parts, J::identity());
-  const std::size_t n_buckets = std::size_t{1} << (c - 1);
-  const std::size_t batch = batch_size(n_buckets);
-  auto pass = [&]<class Buckets>(std::type_identity<Buckets>) {
-    parallel_chunks(task_sums.size(), 0, [&](std::size_t tb, std::size_t te, unsigned) {
-      Buckets buckets(n_buckets, batch);
-      for (std::size_t t = tb; t < te; ++t) {
-        buckets.reset();
-        const std::size_t w = t / parts, slice = t % parts;
-        const std::int16_t* row = &digits[w * ne];
-        for (std::size_t e = ne * slice / parts, end = ne * (slice + 1) / parts; e < end; ++e) {
-          std::int32_t d = row[e];
-          if (d == 0) continue;
-          ec::Affine<Cfg> p = bases[big[e / 2]];
-          if (e & 1) p.x = endo_x[e / 2];
-          if (d > 0) {
-            buckets.add(static_cast<std::uint32_t>(d - 1), p);
-          } else {
-            buckets.add(static_cast<std::uint32_t>(-d - 1), p.neg());
-          }
-        }
-        buckets.finish();
-        // sum_j (j+1) * bucket[j] by running sums from the top.
-        J running = J::identity(), total = J::identity();
-        for (std::size_t j = n_buckets; j-- > 0;) {
-          buckets.accumulate(j, running);
-          total = total.add(running);
-        }
-        task_sums[t] = total;
-      }
-    });
-  };
-  if (ne / parts < kBatchAffineMinPoints) {  // points per task
-    pass(std::type_identity<JacobianBuckets<Cfg>>{});
-  } else {
-    pass(std::type_identity<detail::AffineBuckets<Cfg>>{});
-  }
-  J acc = J::identity();
-  for (std::size_t w = windows; w-- > 0;) {
-    for (unsigned i = 0; i < c; ++i) acc = acc.dbl();
-    for (unsigned slice = 0; slice < parts; ++slice) acc = acc.add(task_sums[w * parts + slice]);
-  }
-  return acc.add(ones);
+  Prepared<Cfg> p(bases, scalars, num_threads());
+  p.run_all();
+  return p.result();
 }
 
 }  // namespace
@@ -205,6 +292,99 @@ Plan plan(std::size_t n, unsigned threads) {
 }
 
 unsigned window_bits(std::size_t n) { return plan(n, num_threads()).window_bits; }
+
+void msm_many(std::span<const Job<ec::G1Affine>> g1, std::span<ec::G1> g1_out,
+              std::span<const Job<ec::G2Affine>> g2, std::span<ec::G2> g2_out) {
+  PM_ASSERT(g1.size() == g1_out.size() && g2.size() == g2_out.size());
+  // Every MSM planned as if alone on one thread: the pool, not the MSM, spreads over threads.
+  std::vector<Prepared<ec::G1Config>> p1;
+  std::vector<Prepared<ec::G2Config>> p2;
+  p1.reserve(g1.size());
+  p2.reserve(g2.size());
+  for (const auto& j : g1) p1.emplace_back(j.bases, j.scalars, 1);
+  for (const auto& j : g2) p2.emplace_back(j.bases, j.scalars, 1);
+  // The pool: (curve, MSM, task), the costliest first so that the last tasks to end are short.
+  // A G2 addition costs about 2.6 G1 ones (bench_ec: 658 / 251 ns for a mixed one).
+  struct Task {
+    double cost;
+    unsigned curve;
+    std::uint32_t msm;
+    std::uint32_t task;
+  };
+  std::vector<Task> pool;
+  auto cost = [](std::size_t points, std::size_t buckets) {
+    return static_cast<double>(points) + 3.7 * static_cast<double>(buckets);
+  };
+  for (std::uint32_t m = 0; m < p1.size(); ++m) {
+    for (std::uint32_t t = 0; t < p1[m].tasks(); ++t) {
+      pool.push_back({cost(p1[m].task_points(), p1[m].buckets()), 1, m, t});
+    }
+  }
+  for (std::uint32_t m = 0; m < p2.size(); ++m) {
+    for (std::uint32_t t = 0; t < p2[m].tasks(); ++t) {
+      pool.push_back({2.6 * cost(p2[m].task_points(), p2[m].buckets()), 2, m, t});
+    }
+  }
+  std::stable_sort(pool.begin(), pool.end(), [](const Task& a, const Task& b) { return a.cost > b.cost; });
+  std::atomic<std::size_t> next{0};
+  parallel_chunks(num_threads(), 0, [&](std::size_t, std::size_t, unsigned) {
+    // Scratch buckets reused across this thread's tasks (re-made when the width changes).
+    std::optional<detail::SortedBuckets<ec::G1Config>> s1;
+    std::optional<detail::SortedBuckets<ec::G2Config>> s2;
+    auto run = [](auto& prepared, std::size_t t, auto& sorted) {
+      const std::size_t nb = prepared.buckets();
+      if (!prepared.small()) {
+        using Cfg = typename std::remove_reference_t<decltype(prepared)>::Config;
+        detail::AffineBuckets<Cfg> b(nb, batch_size(nb));
+        prepared.run(t, b);
+        return;
+      }
+      if (!sorted || sorted->size() != nb) sorted.emplace(nb);
+      prepared.run(t, *sorted);
+    };
+    for (std::size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < pool.size();) {
+      const Task& task = pool[i];
+      if (task.curve == 1) {
+        run(p1[task.msm], task.task, s1);
+      } else {
+        run(p2[task.msm], task.task, s2);
+      }
+    }
+  });
+  // The small MSMs' reductions, every window of a group in lockstep: the G1 windows of all
+  // MSMs in pieces over the threads, and the G2 ones likewise.
+  std::vector<detail::WindowSums<ec::G1Config>> w1;
+  std::vector<detail::WindowSums<ec::G2Config>> w2;
+  for (auto& p : p1) {
+    if (p.small()) p.add_windows(w1);
+  }
+  for (auto& p : p2) {
+    if (p.small()) p.add_windows(w2);
+  }
+  const unsigned threads = num_threads();
+  const unsigned k1 = w1.empty() ? 0 : reduction_pieces(w1.size(), threads);
+  const unsigned k2 = w2.empty() ? 0 : reduction_pieces(w2.size(), threads);
+  std::vector<unsigned> pieces(k1 + k2);  // G2 pieces first: the costliest
+  for (unsigned i = 0; i < k1 + k2; ++i) pieces[i] = (i + k1) % (k1 + k2);
+  next = 0;
+  parallel_chunks(threads, 0, [&](std::size_t, std::size_t, unsigned) {
+    for (std::size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < pieces.size();) {
+      const unsigned k = pieces[i];
+      if (k < k1) {
+        const std::span<const detail::WindowSums<ec::G1Config>> all(w1);
+        detail::reduce_in_lockstep<ec::G1Config>(
+            all.subspan(w1.size() * k / k1, w1.size() * (k + 1) / k1 - w1.size() * k / k1));
+      } else {
+        const std::span<const detail::WindowSums<ec::G2Config>> all(w2);
+        const unsigned j = k - k1;
+        detail::reduce_in_lockstep<ec::G2Config>(
+            all.subspan(w2.size() * j / k2, w2.size() * (j + 1) / k2 - w2.size() * j / k2));
+      }
+    }
+  });
+  for (std::size_t m = 0; m < p1.size(); ++m) g1_out[m] = p1[m].result();
+  for (std::size_t m = 0; m < p2.size(); ++m) g2_out[m] = p2[m].result();
+}
 
 ec::G1 msm_g1(UnalignedSpan<ec::G1Affine> bases, std::span<const ff::u256> scalars) {
   return msm_impl<ec::G1Config>(bases, scalars);

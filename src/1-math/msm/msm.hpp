@@ -26,6 +26,21 @@ namespace pm::msm {
 ec::G1 msm_g1(UnalignedSpan<ec::G1Affine> bases, std::span<const ff::u256> scalars);
 ec::G2 msm_g2(UnalignedSpan<ec::G2Affine> bases, std::span<const ff::u256> scalars);
 
+/// One MSM of msm_many: sum_i scalars[i] * bases[i].
+template <class A>
+struct Job {
+  UnalignedSpan<A> bases;
+  std::span<const ff::u256> scalars;
+};
+
+/// Several MSMs at once: the windows of all of them form one pool of tasks that the threads
+/// take, costliest first, instead of each MSM being split over the threads in turn. For small
+/// MSMs (a proof's five at small domains) that keeps every core busy to the end, where one
+/// MSM's few windows over two threads leave one idle. Every table is read during the whole
+/// call. Results in the order of the jobs.
+void msm_many(std::span<const Job<ec::G1Affine>> g1, std::span<ec::G1> g1_out,
+              std::span<const Job<ec::G2Affine>> g2, std::span<ec::G2> g2_out);
+
 /// How an MSM of n (GLV-split) points is cut: windows of `window_bits` bits, and the points in
 /// `slices` equal slices, each (window, slice) pair a task with its own buckets. Slices keep
 /// every thread busy when there are more threads than windows.

@@ -77,9 +77,10 @@ TEST(Msm, G2MatchesNaive) {
 }
 
 // Many points in few buckets: exercises deferred additions, the Jacobian overflow buckets and
-// the P = Q / P = -Q cases of the affine batches (9000 points: the batch-affine path).
-TEST(Msm, RepeatedScalarsAndPoints) {
-  const std::size_t n = 9000;
+// the P = Q / P = -Q cases of the affine batches (17,000 points: 34,000 after the GLV split,
+// the batch-affine path), and deep trees full of doublings and cancellations in the sorted
+// buckets (600 points: one chunk; 3,000: two chunks, whose sums meet equal ones).
+void check_repeated(std::size_t n) {
   std::vector<ec::G1Affine> bases(n);
   std::vector<ff::u256> scalars(n);
   auto g = ec::G1::from_affine(ec::g1_generator());
@@ -90,13 +91,19 @@ TEST(Msm, RepeatedScalarsAndPoints) {
   }
   ec::G1 want = ec::G1::identity();
   for (std::size_t i = 0; i < n; ++i) want = want.add(ec::G1::from_affine(bases[i]).mul_vartime(scalars[i]));
-  EXPECT_EQ(msm_g1(bases, scalars), want);
+  EXPECT_EQ(msm_g1(bases, scalars), want) << "n=" << n;
 }
 
-// The two bucket kinds against each other: 10,000 points take the batch-affine buckets, each
-// half of them the Jacobian ones, and MSM is linear over the split.
-TEST(Msm, BatchAffineAgreesWithJacobianBuckets) {
-  const std::size_t n = 10000;
+TEST(Msm, RepeatedScalarsAndPoints) {
+  check_repeated(600);
+  check_repeated(3000);
+  check_repeated(17000);
+}
+
+// The two bucket kinds against each other: 20,000 points take the batch-affine buckets, each
+// half of them the sorted ones, and MSM is linear over the split.
+TEST(Msm, BatchAffineAgreesWithSortedBuckets) {
+  const std::size_t n = 20000;
   std::mt19937_64 rng(7);
   std::vector<ec::G1> pts;
   auto g = ec::G1::from_affine(ec::g1_generator());
@@ -118,7 +125,8 @@ TEST(Msm, BatchAffineAgreesWithJacobianBuckets) {
 }
 
 // The AVX-512 IFMA batches against the portable ones on the same inputs, in both groups, at
-// sizes that take the batch-affine path (9,000 points: 18,000 after the GLV split). A fifth of
+// a size that takes the batch-affine path (17,000 points: 34,000 after the GLV split) and one
+// that take the sorted buckets (900, and 5,000: several chunks). A fifth of
 // the bases repeat an earlier one and a tenth of the scalars are small, so buckets see equal
 // and opposite points; batch sizes not a multiple of eight come with the few-bucket windows.
 ec::G1 msm_impl_for_test(const std::vector<ec::G1Affine>& b, const std::vector<ff::u256>& s) {
@@ -129,9 +137,8 @@ ec::G2 msm_impl_for_test(const std::vector<ec::G2Affine>& b, const std::vector<f
 }
 
 template <class Cfg>
-void check_ifma_against_portable(const ec::Affine<Cfg>& g) {
+void check_ifma_against_portable(const ec::Affine<Cfg>& g, std::size_t n) {
   using J = ec::Jacobian<Cfg>;
-  const std::size_t n = 9000;
   std::mt19937_64 rng(11);
   std::vector<ec::Affine<Cfg>> bases = distinct_points(g, n);
   std::vector<ff::u256> scalars(n);
@@ -146,14 +153,16 @@ void check_ifma_against_portable(const ec::Affine<Cfg>& g) {
   ff::set_use_ifma(true);
   const J ifma = msm_impl_for_test(bases, scalars);
   ff::set_use_ifma(before);
-  EXPECT_EQ(ifma, portable);
+  EXPECT_EQ(ifma, portable) << "n=" << n;
   EXPECT_FALSE(ifma.is_identity());
 }
 
 TEST(Msm, IfmaBatchesAgreeWithPortable) {
   if (!ff::cpu_has_ifma()) GTEST_SKIP() << "no AVX-512 IFMA on this CPU";
-  check_ifma_against_portable(ec::g1_generator());
-  check_ifma_against_portable(ec::g2_generator());
+  for (std::size_t n : {900u, 5000u, 17000u}) {
+    check_ifma_against_portable(ec::g1_generator(), n);
+    check_ifma_against_portable(ec::g2_generator(), n);
+  }
 }
 
 // The IFMA kernel alone, for every batch length from 1 to 17 (full blocks of eight, a partial
@@ -209,8 +218,9 @@ TEST(Msm, PlanSlicesPointsOnlyForManyThreads) {
   EXPECT_EQ(many.window_bits, plan(std::size_t{1} << 21, 2).window_bits);
 }
 
-// Sliced plans (64 threads on however many cores) give the one-thread result, with Jacobian
-// buckets (2^11 GLV points) and batch-affine ones (2^15), in both groups.
+// Sliced plans (64 threads on however many cores) give the one-thread result, with sorted
+// buckets (2^10 scalars, slices of 512 GLV points) and batch-affine ones (2^17 scalars: 5
+// slices of 52,428), in both groups.
 template <class Cfg>
 void check_sliced_against_one_thread(const ec::Affine<Cfg>& g, std::size_t n) {
   ASSERT_GT(plan(2 * n, 64).slices, 1u);
@@ -229,8 +239,49 @@ void check_sliced_against_one_thread(const ec::Affine<Cfg>& g, std::size_t n) {
 
 TEST(Msm, SlicedPlansAgreeWithOneThread) {
   check_sliced_against_one_thread(ec::g1_generator(), 1024);
-  check_sliced_against_one_thread(ec::g1_generator(), 16384);
+  check_sliced_against_one_thread(ec::g1_generator(), std::size_t{1} << 17);
   check_sliced_against_one_thread(ec::g2_generator(), 1024);
+}
+
+// msm_many gives each MSM's own result, whatever the mix: empty and tiny MSMs, ones all of 0
+// and 1, sorted-bucket ones (in one chunk and in several) and batch-affine ones, both groups,
+// on one, two and five threads.
+TEST(Msm, ManyAgreesWithOneAtATime) {
+  std::mt19937_64 rng(5);
+  auto random_scalars = [&](std::size_t n) {
+    std::vector<ff::u256> s(n);
+    for (auto& k : s) k = ff::Fr::from_u256_reduce({rng(), rng(), rng(), rng()}).to_canonical();
+    return s;
+  };
+  const auto b1 = distinct_points(ec::g1_generator(), 17000);
+  const auto b2 = distinct_points(ec::g2_generator(), 700);
+  std::vector<std::vector<ff::u256>> s1 = {{},
+                                           random_scalars(1),
+                                           random_scalars(300),
+                                           random_scalars(2000),
+                                           random_scalars(9000),
+                                           random_scalars(17000),
+                                           std::vector<ff::u256>(50, ff::u256{1, 0, 0, 0})};
+  s1[6][7] = {0, 0, 0, 0};
+  std::vector<std::vector<ff::u256>> s2 = {random_scalars(700), random_scalars(64)};
+  std::vector<Job<ec::G1Affine>> j1;
+  std::vector<Job<ec::G2Affine>> j2;
+  for (const auto& s : s1) j1.push_back({std::span(b1).first(s.size()), s});
+  for (const auto& s : s2) j2.push_back({std::span(b2).first(s.size()), s});
+  for (unsigned threads : {1u, 2u, 5u}) {
+    set_num_threads(threads);
+    std::vector<ec::G1> r1(j1.size());
+    std::vector<ec::G2> r2(j2.size());
+    msm_many(j1, r1, j2, r2);
+    for (std::size_t m = 0; m < j1.size(); ++m) {
+      EXPECT_EQ(r1[m], msm_g1(j1[m].bases, j1[m].scalars)) << "G1 MSM " << m << ", threads " << threads;
+    }
+    for (std::size_t m = 0; m < j2.size(); ++m) {
+      EXPECT_EQ(r2[m], msm_g2(j2[m].bases, j2[m].scalars)) << "G2 MSM " << m << ", threads " << threads;
+    }
+  }
+  set_num_threads(0);
+  EXPECT_TRUE(msm_g1(j1[0].bases, j1[0].scalars).is_identity());
 }
 
 TEST(Msm, RejectsLengthMismatch) {
