@@ -1,7 +1,8 @@
 #pragma once
-/// \file The batch-affine bucket additions of the MSM, eight at a time in AVX-512 IFMA.
+/// \file The batched affine additions of the MSM, eight at a time in AVX-512 IFMA.
 ///
-/// Same algorithm as the portable batch (batch_affine.hpp): the denominators' prefix products,
+/// Same algorithm as the portable batch (AffineAdder in sorted_buckets.hpp): the denominators'
+/// prefix products,
 /// one field inversion, then each slope and sum; here lane j of a vector carries every eighth
 /// addition, the prefix products run as sixteen independent chains (two vectors, so one chain
 /// never waits on its own latency) and the sixteen chain totals are inverted together with one

@@ -11,7 +11,6 @@
 #include "base/error.hpp"
 #include "base/parallel.hpp"
 #include "ec/glv.hpp"
-#include "msm/batch_affine.hpp"
 #include "msm/sorted_buckets.hpp"
 
 namespace pm::msm {
@@ -26,31 +25,17 @@ constexpr std::size_t kMaxPoints = std::size_t{1} << 31;  // point indices are u
 // spare bits at the top the last window's value stays below 2^(c-2), so it never carries out.
 unsigned num_windows(unsigned c) { return (kScalarBits + 2 + c - 1) / c; }
 
-// Below this many (GLV-split) points per task (window, or window and slice) the tasks sort their
-// points by bucket (sorted_buckets.hpp) instead of batching additions bucket by bucket
-// (batch_affine.hpp), whose batches are then short or collide often. Sorted buckets replaced
-// Jacobian ones there (bench_msm, one thread, ADX path, medians of 5, Jacobian -> sorted: G1 2^9
-// 5.25 -> 3.59 ms, 2^11 17.1 -> 11.0 ms; G2 2^9 14.2 -> 8.65 ms, 2^11 45.4 -> 27.3 ms) and win
-// over batch-affine ones up to 2^13 scalars (G1 2^13 38.4 -> 35.2 ms ADX, 27.5 -> 23.2 ms IFMA;
-// G2 94.4 -> 89.8, 63.3 -> 53.8 ms); at 2^14 they tie on ADX and lose in IFMA for G2 (118 ->
-// 139 ms), and at 2^16 they lose everywhere (G1 224 -> 253 ms ADX): a task's sorted copy of its
-// points (2 MiB at 2^15 G1 points) no longer stays in the L2 cache as the buckets do.
-constexpr std::size_t kBatchAffineMinPoints = 32768;
-
-// Bucket additions per batch (one field inversion each) for `n_buckets` buckets.
-std::size_t batch_size(std::size_t n_buckets) { return std::clamp<std::size_t>(n_buckets / 8, 16, 1024); }
-
-// Cost of c-bit signed windows with the points cut into `parts` slices, in batch-affine
+// Cost of c-bit signed windows with the points cut into `parts` slices, in batched affine
 // additions. Each (window, slice) task adds its slice's points once and reduces 2^(c-1) buckets
-// with two Jacobian additions each, measured at about 3.7 times the cost of a batch-affine
-// addition (bench_ec, bench_msm); small tasks' buckets are reduced in lockstep with batched
-// affine additions instead, 2.5 (the inversion is shared among fewer additions: bench_msm, one
-// thread, ADX, G2 2^11 24.3 ms at 3.7, 22.9 at 2.5, 23.1 at 1.8, 24.3 at 1.2; G1 flat). Tasks run whole on
-// threads, so what counts is the number of rounds, ceil(tasks / threads): on 2 threads an odd number of
-// windows leaves one core idle for a round (bench_msm, 2 threads, G1 2^18: 13 windows of 10 bits 385 ms, 10
-// windows of 13 bits 298 ms). The model knows nothing of caches: wider buckets cost more than it says.
+// with two additions each, batched across windows in lockstep but with fewer additions to share
+// an inversion: 2.5 (bench_msm, one thread, ADX, G2 2^11: 24.3 ms at 3.7, 22.9 at 2.5, 23.1 at
+// 1.8, 24.3 at 1.2; G1 flat). Tasks run whole on threads, so what counts is the number of
+// rounds, ceil(tasks / threads): on 2 threads an odd number of windows leaves one core idle for
+// a round (bench_msm, 2 threads, G1 2^18: 13 windows of 10 bits 385 ms, 10 windows of 13 bits
+// 298 ms, in an earlier round). The model knows nothing of caches: wider buckets cost more than
+// it says.
 double plan_cost(std::size_t n, unsigned c, unsigned parts, unsigned threads) {
-  const double kReduceCost = static_cast<double>(n) / parts < kBatchAffineMinPoints ? 2.5 : 3.7;
+  constexpr double kReduceCost = 2.5;
   const double rounds = (num_windows(c) * parts + threads - 1) / threads;
   return rounds *
          (static_cast<double>(n) / parts + kReduceCost * static_cast<double>(std::size_t{1} << (c - 1)));
@@ -97,17 +82,25 @@ void signed_digits(const ff::u256& k, bool neg, unsigned c, unsigned windows, st
   PM_ASSERT(carry == 0);
 }
 
-// How many pieces to reduce `windows` windows in: one per thread, but never fewer than eight
-// windows a piece (a lockstep step shares one inversion among a piece's windows).
-unsigned reduction_pieces(std::size_t windows, unsigned threads) {
-  return static_cast<unsigned>(std::clamp<std::size_t>(windows / 8, 1, threads));
+// How many pieces to reduce `runs` bucket runs in: one per thread, but never fewer than eight
+// runs a piece (a lockstep step shares one inversion among a piece's runs).
+unsigned reduction_pieces(std::size_t runs, unsigned threads) {
+  return static_cast<unsigned>(std::clamp<std::size_t>(runs / 8, 1, threads));
 }
 
 template <class Cfg>
-void reduce_over_threads(std::span<const detail::WindowSums<Cfg>> ws) {
-  parallel_chunks(
-      ws.size(), reduction_pieces(ws.size(), num_threads()),
-      [&](std::size_t b, std::size_t e, unsigned) { detail::reduce_in_lockstep<Cfg>(ws.subspan(b, e - b)); });
+void reduce_over_threads(std::span<const detail::BucketRun<Cfg>> runs) {
+  parallel_chunks(runs.size(), reduction_pieces(runs.size(), num_threads()),
+                  [&](std::size_t b, std::size_t e, unsigned) {
+                    detail::reduce_in_lockstep<Cfg>(runs.subspan(b, e - b));
+                  });
+}
+
+// Runs a window's 2^(c-1) buckets are cut into for the lockstep reduction: one up to 511
+// buckets, then one per 256 up to 8 (combining a window's runs costs about 3 additions a run
+// and log2 of the run's length doublings).
+unsigned runs_per_window(std::size_t n_buckets) {
+  return static_cast<unsigned>(std::clamp<std::size_t>(n_buckets / 256, 1, 8));
 }
 
 // One MSM cut into tasks (windows, or windows and slices): the scalars' digits, the bases
@@ -156,95 +149,87 @@ class Prepared {
       }
     });
     task_sums_.assign(std::size_t{windows_} * parts_, J::identity());
-    if (small()) {
-      bucket_sums_.resize(tasks() * buckets());
-      bucket_has_.resize(tasks() * buckets());
-    }
+    bucket_sums_.resize(tasks() * buckets());
+    bucket_has_.resize(tasks() * buckets());
+    runs_ = runs_per_window(buckets());
+    run_total_.resize(tasks() * runs_);
+    run_sum_.resize(tasks() * runs_);
   }
 
   // Task t is window t / parts over slice t % parts of the points.
   std::size_t tasks() const { return task_sums_.size(); }
   std::size_t buckets() const { return std::size_t{1} << (c_ - 1); }
-  // Points per task; below kBatchAffineMinPoints the task sorts its points by bucket.
   std::size_t task_points() const { return ne_ / std::max(1u, parts_); }
-  bool small() const { return task_points() < kBatchAffineMinPoints; }
 
-  template <class Buckets>
-  void run(std::size_t t, Buckets& sums) {
+  // Task t's bucket sums, into bucket_sums_ (reduced later, in lockstep: reduce()).
+  void run(std::size_t t, detail::SortedBuckets<Cfg>& sums) {
     sums.reset();
     const std::size_t w = t / parts_, slice = t % parts_;
     const std::int16_t* row = &digits_[w * ne_];
     const std::size_t lo = ne_ * slice / parts_, hi = ne_ * (slice + 1) / parts_;
-    auto each = [&](std::size_t from, std::size_t to, auto&& put) {
-      for (std::size_t e = from; e < to; ++e) {
+    // The points in chunks: count them by bucket, then place them.
+    for (std::size_t clo = lo; clo < hi; clo += sums.chunk_points()) {
+      const std::size_t chi = std::min(hi, clo + sums.chunk_points());
+      for (std::size_t e = clo; e < chi; ++e) {
+        std::int32_t d = row[e];
+        if (d != 0) sums.count(static_cast<std::uint32_t>((d > 0 ? d : -d) - 1));
+      }
+      sums.place_begin();
+      for (std::size_t e = clo; e < chi; ++e) {
         std::int32_t d = row[e];
         if (d == 0) continue;
         ec::Affine<Cfg> p = bases_[big_[e / 2]];
         if (e & 1) p.x = endo_x_[e / 2];
         if (d > 0) {
-          put(static_cast<std::uint32_t>(d - 1), p);
+          sums.place(static_cast<std::uint32_t>(d - 1), p);
         } else {
-          put(static_cast<std::uint32_t>(-d - 1), p.neg());
+          sums.place(static_cast<std::uint32_t>(-d - 1), p.neg());
         }
       }
-    };
-    if constexpr (requires { sums.place_begin(); }) {  // sorted buckets: chunks, count, then place
-      for (std::size_t clo = lo; clo < hi; clo += sums.chunk_points()) {
-        const std::size_t chi = std::min(hi, clo + sums.chunk_points());
-        for (std::size_t e = clo; e < chi; ++e) {
-          std::int32_t d = row[e];
-          if (d != 0) sums.count(static_cast<std::uint32_t>((d > 0 ? d : -d) - 1));
-        }
-        sums.place_begin();
-        each(clo, chi, [&](std::uint32_t b, const ec::Affine<Cfg>& p) { sums.place(b, p); });
-        sums.finish();
-      }
-    } else {
-      each(lo, hi, [&](std::uint32_t b, const ec::Affine<Cfg>& p) { sums.add(b, p); });
       sums.finish();
     }
-    if constexpr (requires { sums.place_begin(); }) {  // reduced later, in lockstep
-      const std::size_t nb = buckets();
-      for (std::size_t j = 0; j < nb; ++j) bucket_has_[t * nb + j] = sums.get(j, bucket_sums_[t * nb + j]);
-      return;
-    }
-    // sum_j (j+1) * bucket[j] by running sums from the top.
-    J running = J::identity(), total = J::identity();
-    for (std::size_t j = buckets(); j-- > 0;) {
-      sums.accumulate(j, running);
-      total = total.add(running);
-    }
-    task_sums_[t] = total;
-  }
-
-  // Runs every task, over this MSM's own threads.
-  void run_all() {
-    auto pass = [&]<class Buckets>(std::type_identity<Buckets>) {
-      parallel_chunks(tasks(), 0, [&](std::size_t tb, std::size_t te, unsigned) {
-        Buckets b(buckets(), batch_size(buckets()));
-        for (std::size_t t = tb; t < te; ++t) run(t, b);
-      });
-    };
-    if (small()) {
-      pass(std::type_identity<detail::SortedBuckets<Cfg>>{});
-      std::vector<detail::WindowSums<Cfg>> ws;
-      add_windows(ws);
-      reduce_over_threads(std::span<const detail::WindowSums<Cfg>>(ws));
-    } else {
-      pass(std::type_identity<detail::AffineBuckets<Cfg>>{});
-    }
-  }
-
-  // A small MSM's tasks, to reduce once run (reduce_in_lockstep).
-  void add_windows(std::vector<detail::WindowSums<Cfg>>& ws) {
     const std::size_t nb = buckets();
+    for (std::size_t j = 0; j < nb; ++j) bucket_has_[t * nb + j] = sums.get(j, bucket_sums_[t * nb + j]);
+  }
+
+  // Runs every task, then the reduction, over this MSM's own threads.
+  void run_all() {
+    parallel_chunks(tasks(), 0, [&](std::size_t tb, std::size_t te, unsigned) {
+      detail::SortedBuckets<Cfg> b(buckets());
+      for (std::size_t t = tb; t < te; ++t) run(t, b);
+    });
+    std::vector<detail::BucketRun<Cfg>> runs;
+    add_runs(runs);
+    reduce_over_threads(std::span<const detail::BucketRun<Cfg>>(runs));
+  }
+
+  // The tasks' bucket runs, to reduce once the tasks have run (reduce_in_lockstep).
+  void add_runs(std::vector<detail::BucketRun<Cfg>>& runs) {
+    const std::size_t nb = buckets(), len = nb / runs_;
     for (std::size_t t = 0; t < tasks(); ++t) {
-      ws.push_back({&bucket_sums_[t * nb], &bucket_has_[t * nb], nb, &task_sums_[t]});
+      for (std::size_t k = 0; k < runs_; ++k) {
+        const std::size_t b = t * nb + k * len;
+        runs.push_back(
+            {&bucket_sums_[b], &bucket_has_[b], len, &run_total_[t * runs_ + k], &run_sum_[t * runs_ + k]});
+      }
     }
   }
 
-  // The MSM from the task sums: Horner over the windows.
-  J result() const {
+  // The MSM from the runs' sums (once reduced): each task's sum, then Horner over the windows.
+  J result() {
+    // Run k of a task starts at bucket k·len, so the task's sum is sum_k T_k + len·sum_k k·R_k,
+    // the second sum by running sums over k, and len a power of two (doublings).
+    const std::size_t len = buckets() / runs_;
+    for (std::size_t t = 0; t < tasks(); ++t) {
+      J weighted = J::identity(), running = J::identity(), sum = J::identity();
+      for (std::size_t k = runs_; k-- > 1;) {
+        running = running.add(run_sum_[t * runs_ + k]);
+        weighted = weighted.add(running);
+      }
+      for (std::size_t k = 0; k < runs_; ++k) sum = sum.add(run_total_[t * runs_ + k]);
+      for (std::size_t l = len; l > 1; l /= 2) weighted = weighted.dbl();
+      task_sums_[t] = sum.add(weighted);
+    }
     J acc = J::identity();
     for (std::size_t w = windows_; w-- > 0;) {
       for (unsigned i = 0; i < c_; ++i) acc = acc.dbl();
@@ -262,9 +247,11 @@ class Prepared {
   std::vector<std::int16_t> digits_;
   std::vector<typename Cfg::Field> endo_x_;
   std::vector<J> task_sums_;
-  // Small MSMs: each task's bucket sums (and which exist), between the tasks and the reduction.
+  // Each task's bucket sums (and which exist), between the tasks and the reduction.
   std::vector<ec::Affine<Cfg>> bucket_sums_;
   std::vector<std::uint8_t> bucket_has_;
+  unsigned runs_ = 1;                   // bucket runs a window is cut into for the reduction
+  std::vector<J> run_total_, run_sum_;  // each run's T and R
 };
 
 template <class Cfg>
@@ -333,12 +320,6 @@ void msm_many(std::span<const Job<ec::G1Affine>> g1, std::span<ec::G1> g1_out,
     std::optional<detail::SortedBuckets<ec::G2Config>> s2;
     auto run = [](auto& prepared, std::size_t t, auto& sorted) {
       const std::size_t nb = prepared.buckets();
-      if (!prepared.small()) {
-        using Cfg = typename std::remove_reference_t<decltype(prepared)>::Config;
-        detail::AffineBuckets<Cfg> b(nb, batch_size(nb));
-        prepared.run(t, b);
-        return;
-      }
       if (!sorted || sorted->size() != nb) sorted.emplace(nb);
       prepared.run(t, *sorted);
     };
@@ -351,16 +332,12 @@ void msm_many(std::span<const Job<ec::G1Affine>> g1, std::span<ec::G1> g1_out,
       }
     }
   });
-  // The small MSMs' reductions, every window of a group in lockstep: the G1 windows of all
-  // MSMs in pieces over the threads, and the G2 ones likewise.
-  std::vector<detail::WindowSums<ec::G1Config>> w1;
-  std::vector<detail::WindowSums<ec::G2Config>> w2;
-  for (auto& p : p1) {
-    if (p.small()) p.add_windows(w1);
-  }
-  for (auto& p : p2) {
-    if (p.small()) p.add_windows(w2);
-  }
+  // The reductions, the bucket runs of all MSMs of a group in lockstep: the G1 ones in pieces
+  // over the threads, and the G2 ones likewise.
+  std::vector<detail::BucketRun<ec::G1Config>> w1;
+  std::vector<detail::BucketRun<ec::G2Config>> w2;
+  for (auto& p : p1) p.add_runs(w1);
+  for (auto& p : p2) p.add_runs(w2);
   const unsigned threads = num_threads();
   const unsigned k1 = w1.empty() ? 0 : reduction_pieces(w1.size(), threads);
   const unsigned k2 = w2.empty() ? 0 : reduction_pieces(w2.size(), threads);
@@ -371,11 +348,11 @@ void msm_many(std::span<const Job<ec::G1Affine>> g1, std::span<ec::G1> g1_out,
     for (std::size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < pieces.size();) {
       const unsigned k = pieces[i];
       if (k < k1) {
-        const std::span<const detail::WindowSums<ec::G1Config>> all(w1);
+        const std::span<const detail::BucketRun<ec::G1Config>> all(w1);
         detail::reduce_in_lockstep<ec::G1Config>(
             all.subspan(w1.size() * k / k1, w1.size() * (k + 1) / k1 - w1.size() * k / k1));
       } else {
-        const std::span<const detail::WindowSums<ec::G2Config>> all(w2);
+        const std::span<const detail::BucketRun<ec::G2Config>> all(w2);
         const unsigned j = k - k1;
         detail::reduce_in_lockstep<ec::G2Config>(
             all.subspan(w2.size() * j / k2, w2.size() * (j + 1) / k2 - w2.size() * j / k2));

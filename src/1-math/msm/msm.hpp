@@ -1,17 +1,18 @@
 #pragma once
 /// \file Multi-scalar multiplication sum_i k_i * P_i over fixed affine bases (Pippenger).
 ///
-/// Algorithm: signed-digit windows of c bits (c chosen by a cost model from n), one set of
-/// 2^(c-1) buckets per window (and per slice of the points, see Plan), batch-affine above 16k
-/// points a set and Jacobian below, running-sum reduction,
-/// then Horner over the windows. Scalars 0 are skipped and scalars 1 are summed apart, since
-/// witnesses are full of bits. Windows, and slices of the points when there are more threads
-/// than windows, are spread over threads. Variable-time (public bases,
-/// scalars that are the prover's own witness: see docs/SECURITY.md).
+/// Algorithm: GLV (128-bit halves), signed-digit windows of c bits (c chosen by a cost model
+/// from n), one set of 2^(c-1) buckets per window (and per slice of the points, see Plan). A
+/// task (window, slice) sorts its points by bucket, in chunks, and sums each bucket as a tree of
+/// batched affine additions (msm/sorted_buckets.hpp); the buckets' running sums then run for
+/// many windows in lockstep, batched too; then Horner over the windows. Scalars 0 are skipped
+/// and scalars 1 are summed apart, since witnesses are full of bits. Windows, and slices of the
+/// points when there are more threads than windows, are spread over threads. Variable-time
+/// (public bases, scalars that are the prover's own witness: see docs/SECURITY.md).
 ///
-/// Measured (AMD EPYC Zen 4, 2 threads, random scalars, `bench_msm`): G1 2^16 / 2^18 in 69 / 241
-/// ms with the IFMA batches, 111 / 424 ms with the portable ones (PROOFMILL_NO_IFMA=1); G2 2^16
-/// in 167 ms (IFMA) and 310 ms (portable).
+/// Measured (AMD EPYC Zen 4, one thread, random scalars, `bench_msm`, medians of 3): G1 2^16 /
+/// 2^18 / 2^20 in 216 / 805 / 3268 ms on the ADX path (PROOFMILL_NO_IFMA=1), 123 / 482 ms with
+/// IFMA; G2 495 / 1931 / 7952 ms ADX, 286 / 1166 ms IFMA. Two-thread figures in BENCHMARKS.md.
 
 #include <span>
 

@@ -76,10 +76,9 @@ TEST(Msm, G2MatchesNaive) {
   for (std::size_t n : {1u, 7u, 64u}) check_against_naive(ec::g2_generator(), n, n, &msm_g2);
 }
 
-// Many points in few buckets: exercises deferred additions, the Jacobian overflow buckets and
-// the P = Q / P = -Q cases of the affine batches (17,000 points: 34,000 after the GLV split,
-// the batch-affine path), and deep trees full of doublings and cancellations in the sorted
-// buckets (600 points: one chunk; 3,000: two chunks, whose sums meet equal ones).
+// Many points in few buckets: deep trees full of doublings and cancellations (P = Q and P = -Q,
+// settled outside the batches), in one chunk (600 points) and in several, whose sums meet
+// equal and opposite ones (3,000 and 17,000).
 void check_repeated(std::size_t n) {
   std::vector<ec::G1Affine> bases(n);
   std::vector<ff::u256> scalars(n);
@@ -100,9 +99,9 @@ TEST(Msm, RepeatedScalarsAndPoints) {
   check_repeated(17000);
 }
 
-// The two bucket kinds against each other: 20,000 points take the batch-affine buckets, each
-// half of them the sorted ones, and MSM is linear over the split.
-TEST(Msm, BatchAffineAgreesWithSortedBuckets) {
+// MSM is linear over a split of the points: 20,000 points and each half of them take different
+// window widths, so different buckets, chunks and bucket runs.
+TEST(Msm, LinearOverASplit) {
   const std::size_t n = 20000;
   std::mt19937_64 rng(7);
   std::vector<ec::G1> pts;
@@ -124,9 +123,8 @@ TEST(Msm, BatchAffineAgreesWithSortedBuckets) {
   EXPECT_NE(whole, lo);
 }
 
-// The AVX-512 IFMA batches against the portable ones on the same inputs, in both groups, at
-// a size that takes the batch-affine path (17,000 points: 34,000 after the GLV split) and one
-// that take the sorted buckets (900, and 5,000: several chunks). A fifth of
+// The AVX-512 IFMA batches against the portable ones on the same inputs, in both groups, in
+// one chunk (900 points) and in several (5,000 and 17,000). A fifth of
 // the bases repeat an earlier one and a tenth of the scalars are small, so buckets see equal
 // and opposite points; batch sizes not a multiple of eight come with the few-bucket windows.
 ec::G1 msm_impl_for_test(const std::vector<ec::G1Affine>& b, const std::vector<ff::u256>& s) {
@@ -218,9 +216,9 @@ TEST(Msm, PlanSlicesPointsOnlyForManyThreads) {
   EXPECT_EQ(many.window_bits, plan(std::size_t{1} << 21, 2).window_bits);
 }
 
-// Sliced plans (64 threads on however many cores) give the one-thread result, with sorted
-// buckets (2^10 scalars, slices of 512 GLV points) and batch-affine ones (2^17 scalars: 5
-// slices of 52,428), in both groups.
+// Sliced plans (64 threads on however many cores) give the one-thread result, with small slices
+// (2^10 scalars, 512 GLV points) and large ones (2^17 scalars: 5 slices of 52,428), in both
+// groups.
 template <class Cfg>
 void check_sliced_against_one_thread(const ec::Affine<Cfg>& g, std::size_t n) {
   ASSERT_GT(plan(2 * n, 64).slices, 1u);
@@ -244,8 +242,7 @@ TEST(Msm, SlicedPlansAgreeWithOneThread) {
 }
 
 // msm_many gives each MSM's own result, whatever the mix: empty and tiny MSMs, ones all of 0
-// and 1, sorted-bucket ones (in one chunk and in several) and batch-affine ones, both groups,
-// on one, two and five threads.
+// and 1, ones in one chunk and in several, both groups, on one, two and five threads.
 TEST(Msm, ManyAgreesWithOneAtATime) {
   std::mt19937_64 rng(5);
   auto random_scalars = [&](std::size_t n) {
