@@ -81,19 +81,30 @@ TEST(DevGroth16Setup, ProvesVerifiesAndRejects) {
   auto proof = prover.prove(w);
   std::vector<ff::u256> pub = {w[1].to_canonical()};
   EXPECT_TRUE(groth16::verify(pk->verifying_key(), pub, proof).valid);
+  // The prepared key (e(alpha, beta) computed once) answers the same in every case below.
+  const groth16::PreparedVerifyingKey pvk(pk->verifying_key());
+  EXPECT_TRUE(groth16::verify(pvk, pub, proof).valid);
 
   // A different statement with the same proof.
   std::vector<ff::u256> other = {(w[1] + Fr::one()).to_canonical()};
   EXPECT_FALSE(groth16::verify(pk->verifying_key(), other, proof).valid);
+  EXPECT_FALSE(groth16::verify(pvk, other, proof).valid);
   // A witness that breaks a constraint gives a proof that does not verify.
   auto bad = w;
   bad[4] += Fr::one();
   EXPECT_EQ(r1cs::first_unsatisfied(r1cs, bad), 1);
-  EXPECT_FALSE(groth16::verify(pk->verifying_key(), pub, prover.prove(bad)).valid);
+  const auto bad_proof = prover.prove(bad);
+  EXPECT_FALSE(groth16::verify(pk->verifying_key(), pub, bad_proof).valid);
+  EXPECT_FALSE(groth16::verify(pvk, pub, bad_proof).valid);
   // A tampered proof.
   auto t = proof;
   t.a = ec::G1::from_affine(t.a).dbl().to_affine();
   EXPECT_FALSE(groth16::verify(pk->verifying_key(), pub, t).valid);
+  EXPECT_FALSE(groth16::verify(pvk, pub, t).valid);
+  t = proof;
+  t.c = ec::G1::from_affine(t.c).add_mixed(ec::g1_generator()).to_affine();
+  EXPECT_FALSE(groth16::verify(pvk, pub, t).valid);
+  EXPECT_EQ(groth16::verify(pvk, std::vector<ff::u256>{}, proof).reason, "expected 1 public inputs, got 0");
 
   // The key survives the zkey round trip byte for byte.
   auto bytes = formats::write_zkey(*pk);

@@ -123,7 +123,7 @@ std::shared_ptr<const CachedProver> ProverCache::load(const std::string& id) {
   auto cp = std::make_shared<CachedProver>();
   cp->pk = std::make_shared<const groth16::ProvingKey>(formats::load_zkey(path.string()));
   cp->prover = std::make_shared<const groth16::Prover>(cp->pk);
-  cp->vk = cp->pk->verifying_key();
+  cp->vk = std::make_shared<const groth16::PreparedVerifyingKey>(cp->pk->verifying_key());
   const auto& pk = *cp->pk;
   cp->bytes = (pk.a.size() + pk.b1.size() + pk.c.size() + pk.h.size() + pk.ic.size()) * sizeof(ec::G1Affine) +
               pk.b2.size() * sizeof(ec::G2Affine) + pk.coeffs.size() * sizeof(groth16::StoredCoefficient) +
@@ -374,7 +374,7 @@ void WorkerPool::process(const Claim& c, const std::string& worker) {
     metrics().prove_time.observe(prove_time.count());
     std::vector<ff::u256> pub(pk.n_public);
     for (std::size_t k = 0; k < pk.n_public; ++k) pub[k] = w.values[k + 1].to_canonical();
-    auto res = groth16::verify(cached->vk, pub, proof);
+    auto res = groth16::verify(*cached->vk, pub, proof);
     if (!res.valid) {
       throw Error(Errc::unsatisfied,
                   "witness does not satisfy the circuit: the proof did not verify (" + res.reason + ")");

@@ -23,7 +23,8 @@
 
 namespace pm::groth16 {
 class Prover;
-}
+class PreparedVerifyingKey;
+}  // namespace pm::groth16
 namespace pm::circuit {
 class Circuit;
 }
@@ -48,7 +49,7 @@ class Notifier {
 struct CachedProver {
   std::shared_ptr<const groth16::ProvingKey> pk;
   std::shared_ptr<const groth16::Prover> prover;
-  groth16::VerifyingKey vk;
+  std::shared_ptr<const groth16::PreparedVerifyingKey> vk;  // e(alpha, beta) once per key
   std::size_t bytes = 0;
 };
 
