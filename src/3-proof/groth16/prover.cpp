@@ -19,8 +19,11 @@ using ff::u256;
 namespace {
 
 // Up to this domain the MSMs run together (msm::msm_many); above it one at a time, which keeps
-// one table resident at a time and already keeps both cores busy.
-constexpr std::size_t kManyMsmMaxDomain = std::size_t{1} << 16;
+// one table resident at a time. Measured (`proofmill prove`, 2 cores, ADX path, medians of 5,
+// together -> one at a time): 2^12 72 -> 91 ms and 15.6 -> 10.2 MiB; 2^14 228 -> 248 ms and
+// 30.9 -> 17.6 MiB; 2^16 713 -> 734 ms and 89 -> 43 MiB (IFMA: 2^14 150 -> 151 ms). Above 2^12
+// the speed is not worth the memory.
+constexpr std::size_t kManyMsmMaxDomain = std::size_t{1} << 13;
 
 Fr random_fr() {
   for (;;) {
