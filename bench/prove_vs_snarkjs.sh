@@ -62,7 +62,13 @@ done
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 base=$(echo "${TIMES[proofmill]}" | median)
 echo "zkey: $ZKEY ($("$PM" zkey info --json "$ZKEY" | tr -d ' \n' | sed 's/.*"domain_size":\([0-9]*\).*/domain \1/'))"
-echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(nproc) cores; runs: $RUNS each, alternating"
+# The arithmetic path proofmill takes here: what the CPU has, less what the environment turns off.
+flags=$(grep -m1 '^flags' /proc/cpuinfo)
+set_on() { local v=${!1:-}; [ -n "$v" ] && [ "$v" != 0 ]; }
+if set_on PROOFMILL_NO_ASM || ! grep -qw adx <<<"$flags" || ! grep -qw bmi2 <<<"$flags"; then path="portable (no ADX assembly)"
+elif set_on PROOFMILL_NO_IFMA || ! grep -qw avx512ifma <<<"$flags"; then path="ADX only (no AVX-512 IFMA)"
+else path="AVX-512 IFMA and ADX"; fi
+echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(nproc) cores; proofmill's arithmetic path: $path; runs: $RUNS each, alternating"
 printf "%-11s %12s %14s %16s\n" prover "median (s)" "vs proofmill" "peak RSS (MiB)"
 for n in "${names[@]}"; do
   t=$(echo "${TIMES[$n]}" | median)

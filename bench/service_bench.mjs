@@ -5,6 +5,9 @@
 //
 // usage: node bench/service_bench.mjs [--jobs 500] [--concurrency 16] [--sequential 100]
 //                                     [--workers 1,2] [--keepalive 1|0] [--json FILE] [--proofmill BINARY]
+//                                     [--zkey FILE --wtns FILE]
+// --zkey/--wtns prove another circuit than the example (e.g. bench/prove_sizes.sh's
+// build/bench/poseidon_12 files, a 2^12 domain).
 // Each client lane submits a job and long-polls (GET /v1/jobs/{id}?wait=30) for its result, then
 // submits the next. The client runs on the same machine and takes its share of the CPU.
 import fs from 'node:fs';
@@ -23,9 +26,10 @@ const KEEPALIVE = arg('--keepalive', '1') !== '0';
 const WARMUP = 20;
 L.setKeepAlive(KEEPALIVE);
 
-const zkey = L.exampleZkey();
+const zkey = arg('--zkey') ? fs.readFileSync(arg('--zkey')) : L.exampleZkey();
 const CIRCUIT = L.sha256hex(zkey);
-const wtns = L.exampleWtns();
+const wtns = arg('--wtns') ? fs.readFileSync(arg('--wtns')) : L.exampleWtns();
+const LABEL = arg('--zkey') ? arg('--zkey') : 'examples/poseidon_chain (480 constraints)';
 const r1 = (x) => x.toFixed(1);
 
 async function one(c) {
@@ -72,7 +76,7 @@ async function benchWorkers(workers) {
 const rows = [];
 for (const w of WORKERS) rows.push(await benchWorkers(w));
 
-console.log(`\nProofmill service on SQLite, examples/poseidon_chain (480 constraints); ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), ` +
+console.log(`\nProofmill service on SQLite, ${LABEL}; ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), ` +
   `client on the same machine (${KEEPALIVE ? 'keep-alive connections' : 'a new connection per request'}); ${JOBS} jobs with ${CONC} concurrent clients (submit, then long-poll), then ${SEQ} jobs one at a time.\n`);
 console.log('| serve | jobs/s | latency p50 (ms) | latency p99 (ms) | prove p50 (ms) | one-at-a-time latency p50 (ms) | overhead beyond prove p50 (ms) | overhead p99 (ms) |');
 console.log('|---|---:|---:|---:|---:|---:|---:|---:|');

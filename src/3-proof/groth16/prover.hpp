@@ -12,9 +12,10 @@
 ///   B = beta2 + sum w_i B2_i + s delta2          (and B1 likewise in G1 with beta1, delta1)
 ///   C = sum_{private i} w_i C_i + sum h_j H_j + s A + r B1 − r s delta1
 ///
-/// Measured (AMD EPYC Zen 4, 2 cores, IFMA and ADX paths, `bench/prove_sizes.sh`, medians of
-/// 5): 0.53 / 1.71 / 7.37 s at domains 2^16 / 2^18 / 2^20, 0.43 / 0.30 / 0.40 x rapidsnark's
-/// time; per-stage figures in BENCHMARKS.md.
+/// Measured (AMD EPYC Zen 4, 2 cores, `bench/prove_sizes.sh`, medians of 5): 61 ms / 0.48 / 1.66
+/// / 7.93 s at domains 2^12 / 2^16 / 2^18 / 2^20 with IFMA, 0.44 / 0.41 / 0.32 / 0.37 x
+/// rapidsnark's time; 0.63 / 0.63 / 0.52 / 0.60 x on the ADX path alone; per-stage figures and
+/// the portable path in BENCHMARKS.md.
 
 #include <functional>
 #include <memory>
