@@ -150,23 +150,20 @@ Proof Prover::prove(std::span<const Fr> witness, const Blinding& blinding, const
     // Large keys, one MSM at a time, each over every thread; each table's pages are dropped
     // once its MSM is done (when asked): the peak then holds one table at a time instead of
     // the whole key.
-    auto done = [&](const auto& table) {
+    auto one = [&](auto msm, const auto& table, std::span<const u256> scalars) {
+      auto sum = msm(table, scalars);
       if (release_pages_) table.release();
+      return sum;
     };
     report("MSM B (G2)", 2);
-    b2 = msm::msm_g2(pk.b2, w);
-    done(pk.b2);
+    b2 = one(msm::msm_g2, pk.b2, w);
     report("MSM A, B (G1)", 3);
-    a1 = msm::msm_g1(pk.a, w);
-    done(pk.a);
-    b1 = msm::msm_g1(pk.b1, w);
-    done(pk.b1);
+    a1 = one(msm::msm_g1, pk.a, w);
+    b1 = one(msm::msm_g1, pk.b1, w);
     report("MSM C (G1)", 4);
-    c1 = msm::msm_g1(pk.c, w_private);
-    done(pk.c);
+    c1 = one(msm::msm_g1, pk.c, w_private);
     report("MSM H (G1)", 5);
-    h1 = msm::msm_g1(pk.h, h);
-    done(pk.h);
+    h1 = one(msm::msm_g1, pk.h, h);
   }
 
   const u256 r = blinding.r.to_canonical(), s = blinding.s.to_canonical();
