@@ -34,8 +34,9 @@ unsigned num_windows(unsigned c) { return (kScalarBits + 2 + c - 1) / c; }
 // a round (bench_msm, 2 threads, G1 2^18: 13 windows of 10 bits 385 ms, 10 windows of 13 bits
 // 298 ms, in an earlier round). The model knows nothing of caches: wider buckets cost more than
 // it says.
+constexpr double kReduceCost = 2.5;
+
 double plan_cost(std::size_t n, unsigned c, unsigned parts, unsigned threads) {
-  constexpr double kReduceCost = 2.5;
   const double rounds = (num_windows(c) * parts + threads - 1) / threads;
   return rounds *
          (static_cast<double>(n) / parts + kReduceCost * static_cast<double>(std::size_t{1} << (c - 1)));
@@ -108,7 +109,6 @@ unsigned runs_per_window(std::size_t n_buckets) {
 template <class Cfg>
 class Prepared {
  public:
-  using Config = Cfg;
   using J = ec::Jacobian<Cfg>;
 
   // `threads`: how many threads the plan may count on for this MSM's tasks alone.
@@ -161,7 +161,7 @@ class Prepared {
   std::size_t buckets() const { return std::size_t{1} << (c_ - 1); }
   std::size_t task_points() const { return ne_ / std::max(1u, parts_); }
 
-  // Task t's bucket sums, into bucket_sums_ (reduced later, in lockstep: reduce()).
+  // Task t's bucket sums, into bucket_sums_ (reduced later, in lockstep: add_runs()).
   void run(std::size_t t, detail::SortedBuckets<Cfg>& sums) {
     sums.reset();
     const std::size_t w = t / parts_, slice = t % parts_;
@@ -300,7 +300,7 @@ void msm_many(std::span<const Job<ec::G1Affine>> g1, std::span<ec::G1> g1_out,
   };
   std::vector<Task> pool;
   auto cost = [](std::size_t points, std::size_t buckets) {
-    return static_cast<double>(points) + 3.7 * static_cast<double>(buckets);
+    return static_cast<double>(points) + kReduceCost * static_cast<double>(buckets);
   };
   for (std::uint32_t m = 0; m < p1.size(); ++m) {
     for (std::uint32_t t = 0; t < p1[m].tasks(); ++t) {
@@ -344,18 +344,19 @@ void msm_many(std::span<const Job<ec::G1Affine>> g1, std::span<ec::G1> g1_out,
   std::vector<unsigned> pieces(k1 + k2);  // G2 pieces first: the costliest
   for (unsigned i = 0; i < k1 + k2; ++i) pieces[i] = (i + k1) % (k1 + k2);
   next = 0;
+  // Piece k of `parts` of a group's runs.
+  auto reduce_piece = [](const auto& runs, unsigned k, unsigned parts) {
+    using Run = typename std::remove_cvref_t<decltype(runs)>::value_type;
+    const std::size_t b = runs.size() * k / parts, e = runs.size() * (k + 1) / parts;
+    detail::reduce_in_lockstep(std::span<const Run>(runs).subspan(b, e - b));
+  };
   parallel_chunks(threads, 0, [&](std::size_t, std::size_t, unsigned) {
     for (std::size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < pieces.size();) {
       const unsigned k = pieces[i];
       if (k < k1) {
-        const std::span<const detail::BucketRun<ec::G1Config>> all(w1);
-        detail::reduce_in_lockstep<ec::G1Config>(
-            all.subspan(w1.size() * k / k1, w1.size() * (k + 1) / k1 - w1.size() * k / k1));
+        reduce_piece(w1, k, k1);
       } else {
-        const std::span<const detail::BucketRun<ec::G2Config>> all(w2);
-        const unsigned j = k - k1;
-        detail::reduce_in_lockstep<ec::G2Config>(
-            all.subspan(w2.size() * j / k2, w2.size() * (j + 1) / k2 - w2.size() * j / k2));
+        reduce_piece(w2, k - k1, k2);
       }
     }
   });

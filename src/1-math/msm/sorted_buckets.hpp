@@ -128,14 +128,14 @@ class SortedBuckets {
  public:
   using A = ec::Affine<C>;
 
-  explicit SortedBuckets(std::size_t n_buckets, std::size_t = 0)
+  explicit SortedBuckets(std::size_t n_buckets)
       : count_(n_buckets, 0), start_(n_buckets + 1, 0), sum_(n_buckets), has_sum_(n_buckets, 0) {}
 
   std::size_t size() const { return count_.size(); }
 
   /// How many points to place at most between place_begin() and finish(): a task's points go
-  /// through in chunks of this many, so that the sorted copy stays in the L2 cache (256 KiB)
-  /// and memory does not grow with the task.
+  /// through in chunks of this many, so that the sorted copy stays in the L2 cache (256 KiB,
+  /// or two points a bucket for very wide windows) and memory does not grow with the task.
   std::size_t chunk_points() const { return std::max(2 * count_.size(), std::size_t{262144} / sizeof(A)); }
 
   /// Empties every bucket.
@@ -187,11 +187,6 @@ class SortedBuckets {
     if (!has_sum_[b]) return 0;
     out = sum_[b];
     return 1;
-  }
-
-  /// Adds bucket b's sum (after finish()) to a Jacobian accumulator.
-  void accumulate(std::size_t b, ec::Jacobian<C>& acc) const {
-    if (has_sum_[b]) acc = acc.add_mixed(sum_[b]);
   }
 
  private:
