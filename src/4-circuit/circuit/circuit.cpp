@@ -264,6 +264,7 @@ std::vector<Fr> Circuit::solve(std::span<const Fr> input_values, const SolveOpti
         auto ov = opts.hint_overrides.find(hname);
         try {
           (ov != opts.hint_overrides.end() ? ov->second : h.fn)(in, out);
+          if (auto tm = opts.hint_tampers.find(hname); tm != opts.hint_tampers.end()) tm->second(in, out);
         } catch (const Error& e) {
           std::string scope = s_->wire_scope[h.outputs.empty() ? 0 : h.outputs[0]] != 0
                                   ? " in gadget " + s_->strings[s_->wire_scope[h.outputs[0]]]

@@ -1,0 +1,508 @@
+#include "emulated/pairing.hpp"
+
+#include <gmpxx.h>
+
+#include <array>
+#include <functional>
+#include <string>
+
+#include "base/error.hpp"
+
+namespace pm::emulated {
+
+using ff::Fq12;
+using ff::Fq2;
+using ff::Fq6;
+
+namespace {
+
+constexpr std::uint64_t kBnX = 4965661367192848881ull;
+
+// 6x + 2 in non-adjacent form, least significant digit first (as pairing.cpp's loop).
+const std::vector<int>& ate_naf() {
+  static const std::vector<int> naf = [] {
+    ff::u128 n = static_cast<ff::u128>(kBnX) * 6 + 2;
+    std::vector<int> d;
+    while (n > 0) {
+      int v = 0;
+      if (n & 1) {
+        v = 2 - static_cast<int>(n & 3);
+        n = v > 0 ? n - 1 : n + 1;
+      }
+      d.push_back(v);
+      n >>= 1;
+    }
+    return d;
+  }();
+  return naf;
+}
+
+mpz_class to_mpz(const ff::u256& v) {
+  mpz_class z;
+  mpz_import(z.get_mpz_t(), 4, -1, sizeof(std::uint64_t), 0, 0, v.data());
+  return z;
+}
+
+ff::u256 to_u256(const mpz_class& z) {
+  ff::u256 v{};
+  mpz_export(v.data(), nullptr, -1, sizeof(std::uint64_t), 0, 0, z.get_mpz_t());
+  return v;
+}
+
+Fq12 pow(const Fq12& a, const mpz_class& e) {
+  std::vector<ff::u256> limbs;
+  mpz_class x = e;
+  while (x != 0) {
+    limbs.push_back(to_u256(x & ((mpz_class(1) << 256) - 1)));
+    x >>= 256;
+  }
+  return a.pow_vartime(limbs.data(), limbs.size());
+}
+
+Fq12 from_coeffs(const std::array<ff::Fq, 12>& c) {
+  return {Fq6{Fq2{c[0], c[1]}, Fq2{c[2], c[3]}, Fq2{c[4], c[5]}},
+          Fq6{Fq2{c[6], c[7]}, Fq2{c[8], c[9]}, Fq2{c[10], c[11]}}};
+}
+
+struct Constants {
+  Fq2 frob_x, frob_y;  // xi^((p-1)/3), xi^((p-1)/2)
+  Constants() {
+    ff::u256 e3 = ff::FqParams::kModulus, e2 = ff::FqParams::kModulus;
+    e3[0] -= 1;
+    e2[0] -= 1;
+    ff::div_small(e3, 3);
+    ff::div_small(e2, 2);
+    const Fq2 xi = Fq2::one().mul_by_xi();
+    frob_x = xi.pow_vartime(e3);
+    frob_y = xi.pow_vartime(e2);
+  }
+};
+const Constants& constants() {
+  static const Constants c;
+  return c;
+}
+
+// pi: the untwist-Frobenius-twist endomorphism of the twist.
+ec::G2Affine frobenius_twist(const ec::G2Affine& q) {
+  return ec::G2Affine::from_xy(q.x.frobenius() * constants().frob_x, q.y.frobenius() * constants().frob_y);
+}
+
+// -- Circuit helpers.
+using Fq2L = std::array<Lazy, 2>;
+Fq2L lz(const Fq2Var& a) { return {a.c0.lazy(), a.c1.lazy()}; }
+Fq2L operator-(const Fq2L& a, const Fq2L& b) { return {a[0] - b[0], a[1] - b[1]}; }
+Fq2L operator*(std::int64_t k, const Fq2L& a) { return {k * a[0], k * a[1]}; }
+Fq2L prod(Field& f, const Fq2L& a, const Fq2L& b, std::string_view label) {
+  auto p = f.poly_mul(a, b, label);
+  return {p[0] - p[2], p[1]};  // u^2 = -1
+}
+Fq2Var reduce2(Field& f, const Fq2L& a) { return {f.reduce(a[0]), f.reduce(a[1])}; }
+void assert_zero2(Field& f, const Fq2L& a, std::string_view label) {
+  f.assert_zero(a[0], label);
+  f.assert_zero(a[1], label);
+}
+Fq2Var constant2(Field& f, const Fq2& v) { return {f.constant(v.c0), f.constant(v.c1)}; }
+
+void append(std::vector<Expr>& v, const Elem& a) { v.insert(v.end(), a.limbs().begin(), a.limbs().end()); }
+void append(std::vector<Expr>& v, const Fq2Var& a) {
+  append(v, a.c0);
+  append(v, a.c1);
+}
+
+Fq2 read2(const Layout& l, std::span<const Fr> in, std::size_t at) {
+  return {from_limbs(l, in.subspan(at, l.limbs)), from_limbs(l, in.subspan(at + l.limbs, l.limbs))};
+}
+void write2(const Layout& l, const Fq2& v, std::span<Fr> out) {
+  auto a = to_limbs(l, v.c0), b = to_limbs(l, v.c1);
+  std::copy(a.begin(), a.end(), out.begin());
+  std::copy(b.begin(), b.end(), out.begin() + l.limbs);
+}
+
+// An Fq2 value from a hint over `in`, its limbs range-checked.
+Fq2Var hint2(Field& f, std::string_view name, const std::vector<Expr>& in,
+             std::function<Fq2(std::span<const Fr>)> fn) {
+  const Layout l = f.layout();
+  auto w = f.builder().hint(name, in, 2 * l.limbs,
+                            [l, fn](std::span<const Fr> v, std::span<Fr> out) { write2(l, fn(v), out); });
+  const std::span<const Expr> ws(w);
+  return {f.input(ws.subspan(0, l.limbs), name), f.input(ws.subspan(l.limbs, l.limbs), name)};
+}
+
+// The twist's b = 3 / (9 + u).
+const Fq2& twist_b() { return ec::G2Config::b(); }
+
+}  // namespace
+
+std::vector<Fr> g1_limbs(const Layout& l, const ec::G1Affine& p) {
+  auto x = to_limbs(l, p.x), y = to_limbs(l, p.y);
+  x.insert(x.end(), y.begin(), y.end());
+  return x;
+}
+
+std::vector<Fr> g2_limbs(const Layout& l, const ec::G2Affine& q) {
+  std::vector<Fr> out;
+  for (const auto& c : {q.x.c0, q.x.c1, q.y.c0, q.y.c1}) {
+    auto v = to_limbs(l, c);
+    out.insert(out.end(), v.begin(), v.end());
+  }
+  return out;
+}
+
+G1Var g1_input(Field& f, std::span<const Expr> limbs) {
+  const unsigned k = f.layout().limbs;
+  if (limbs.size() != 2 * k) throw Error(Errc::invalid_argument, "g1_input: expected 2 x limbs wires");
+  auto scope = f.builder().scope("g1 point");
+  G1Var p{f.input(limbs.subspan(0, k), "g1 x"), f.input(limbs.subspan(k, k), "g1 y")};
+  // y^2 = x^3 + 3.
+  const Elem xx = f.reduce(f.mul(p.x.lazy(), p.x.lazy()));
+  f.assert_zero(
+      f.mul(p.y.lazy(), p.y.lazy()) - f.mul(xx.lazy(), p.x.lazy()) - f.constant(ff::Fq::from_u64(3)).lazy(),
+      "g1 point on the curve");
+  return p;
+}
+
+G2Var g2_input(Field& f, std::span<const Expr> limbs) {
+  const unsigned k = f.layout().limbs;
+  if (limbs.size() != 4 * k) throw Error(Errc::invalid_argument, "g2_input: expected 4 x limbs wires");
+  auto scope = f.builder().scope("g2 point");
+  G2Var q{{f.input(limbs.subspan(0, k), "g2 x"), f.input(limbs.subspan(k, k), "g2 x")},
+          {f.input(limbs.subspan(2 * k, k), "g2 y"), f.input(limbs.subspan(3 * k, k), "g2 y")}};
+  const Fq2Var xx = reduce2(f, prod(f, lz(q.x), lz(q.x), "x^2"));
+  const Fq2Var b = constant2(f, twist_b());
+  assert_zero2(f, prod(f, lz(q.y), lz(q.y), "y^2") - prod(f, lz(xx), lz(q.x), "x^3") - lz(b),
+               "g2 point on the twist");
+  return q;
+}
+
+LineVar miller_double(Field& f, G2Var& t, const G1Var& p) {
+  auto scope = f.builder().scope("miller double");
+  const Layout l = f.layout();
+  std::vector<Expr> in;
+  append(in, t.x);
+  append(in, t.y);
+  const Fq2Var lam = hint2(f, "tangent slope", in, [l](std::span<const Fr> v) {
+    const Fq2 x = read2(l, v, 0), y = read2(l, v, 2 * l.limbs);
+    if (y.is_zero()) throw Error(Errc::unsatisfied, "doubling a point with y = 0");
+    const Fq2 xx = x.square();
+    return (xx + xx + xx) * (y + y).inverse();
+  });
+  // lambda * 2y = 3x^2.
+  assert_zero2(f, 2 * prod(f, lz(lam), lz(t.y), "lambda y") - 3 * prod(f, lz(t.x), lz(t.x), "x^2"),
+               "tangent slope");
+  const Fq2Var mu = reduce2(f, prod(f, lz(lam), lz(t.x), "lambda x") - lz(t.y));
+  const Fq2Var x3 = reduce2(f, prod(f, lz(lam), lz(lam), "lambda^2") - 2 * lz(t.x));
+  const Fq2Var y3 = reduce2(f, lz(mu) - prod(f, lz(lam), lz(x3), "lambda x3"));
+  const Fq2Var a = {f.reduce(-f.mul(lam.c0.lazy(), p.x.lazy())), f.reduce(-f.mul(lam.c1.lazy(), p.x.lazy()))};
+  t = {x3, y3};
+  return {p.y, a, mu};
+}
+
+LineVar miller_add(Field& f, G2Var& t, const G2Var& q, const G1Var& p, bool need_point) {
+  auto scope = f.builder().scope("miller add");
+  const Layout l = f.layout();
+  std::vector<Expr> in;
+  append(in, t.x);
+  append(in, t.y);
+  append(in, q.x);
+  append(in, q.y);
+  const Fq2L dx = lz(q.x) - lz(t.x), dy = lz(q.y) - lz(t.y);
+  // x_Q != x_T: otherwise lambda (x_Q - x_T) = y_Q - y_T would leave the slope free when T = Q.
+  const Fq2Var inv = hint2(f, "chord x inverse", in, [l](std::span<const Fr> v) {
+    const Fq2 d = read2(l, v, 4 * l.limbs) - read2(l, v, 0);
+    if (d.is_zero()) throw Error(Errc::unsatisfied, "adding points with equal x");
+    return d.inverse();
+  });
+  const Fq2L one = lz(constant2(f, Fq2::one()));
+  assert_zero2(f, prod(f, lz(inv), dx, "inverse") - one, "chord x coordinates differ");
+  const Fq2Var lam = hint2(f, "chord slope", in, [l](std::span<const Fr> v) {
+    const Fq2 dxv = read2(l, v, 4 * l.limbs) - read2(l, v, 0);
+    const Fq2 dyv = read2(l, v, 6 * l.limbs) - read2(l, v, 2 * l.limbs);
+    if (dxv.is_zero()) throw Error(Errc::unsatisfied, "adding points with equal x");
+    return dyv * dxv.inverse();
+  });
+  assert_zero2(f, prod(f, lz(lam), dx, "lambda dx") - dy, "chord slope");
+  const Fq2Var mu = reduce2(f, prod(f, lz(lam), lz(t.x), "lambda x") - lz(t.y));
+  if (need_point) {
+    const Fq2Var x3 = reduce2(f, prod(f, lz(lam), lz(lam), "lambda^2") - lz(t.x) - lz(q.x));
+    const Fq2Var y3 = reduce2(f, lz(mu) - prod(f, lz(lam), lz(x3), "lambda x3"));
+    t = {x3, y3};
+  }
+  const Fq2Var a = {f.reduce(-f.mul(lam.c0.lazy(), p.x.lazy())), f.reduce(-f.mul(lam.c1.lazy(), p.x.lazy()))};
+  return {p.y, a, mu};
+}
+
+Fq12Var fq12_mul_line(Field& f, const Fq12Var& a, const LineVar& l) {
+  // Tower positions: yp at c0.c0.c0, a at c1.c0 (w), b at c1.c1 (v w = w^3).
+  Fq12Var s;
+  for (auto& c : s.c) c = f.zero();
+  s.c[0] = l.yp;
+  s.c[6] = l.a.c0;
+  s.c[7] = l.a.c1;
+  s.c[8] = l.b.c0;
+  s.c[9] = l.b.c1;
+  return fq12_mul(f, a, s);
+}
+
+Fq12Var fq12_frobenius(Field& f, const Fq12Var& a, unsigned k) {
+  // The Frobenius is Fq-linear: its matrix in the twelve coefficients, from the native map.
+  std::array<std::array<ff::Fq, 12>, 12> m;  // m[j] = image of basis vector j
+  for (unsigned j = 0; j < 12; ++j) {
+    std::array<ff::Fq, 12> e{};
+    e[j] = ff::Fq::one();
+    m[j] = from_coeffs(e).frobenius(k).coefficients();
+  }
+  auto scope = f.builder().scope("fq12 frobenius");
+  Fq12Var out;
+  for (unsigned i = 0; i < 12; ++i) {
+    Lazy s;
+    bool any = false;
+    for (unsigned j = 0; j < 12; ++j) {
+      if (m[j][i].is_zero()) continue;
+      Lazy t = m[j][i] == ff::Fq::one() ? a.c[j].lazy() : f.mul(f.constant(m[j][i]).lazy(), a.c[j].lazy());
+      s = any ? s + t : t;
+      any = true;
+    }
+    out.c[i] = any ? f.reduce(s) : f.zero();
+  }
+  return out;
+}
+
+namespace {
+
+// a * b == c in Fq12, with no reduction of the product (each coefficient's difference is
+// proven 0 mod q).
+void assert_fq12_product(Field& f, const Fq12Var& a, const Fq12Var& b, const Fq12Var& c,
+                         std::string_view label) {
+  const auto x = fq12_to_w(a), y = fq12_to_w(b);
+  auto d = f.poly_mul(x, y, label);
+  for (std::size_t m = d.size(); m-- > 12;) {
+    d[m - 6] = d[m - 6] + 18 * d[m];
+    d[m - 12] = d[m - 12] - 82 * d[m];
+  }
+  for (unsigned m = 0; m < 6; ++m) {
+    const unsigned xi = 6 * (m % 2) + 2 * (m / 2);
+    f.assert_zero(d[m] + 9 * d[m + 6] - c.c[xi].lazy(), label);
+    f.assert_zero(d[m + 6] - c.c[xi + 1].lazy(), label);
+  }
+}
+
+}  // namespace
+
+void assert_pairing_product_is_one(Field& f, std::span<const G1Var> p, std::span<const G2Var> q) {
+  if (p.size() != q.size() || p.empty())
+    throw Error(Errc::invalid_argument, "pairing check: one G1 point per G2 point");
+  Builder& b = f.builder();
+  auto scope = b.scope("pairing check");
+  const Layout l = f.layout();
+  const unsigned k = l.limbs;
+  const std::size_t n = p.size();
+
+  // The residue c, c^-1 and w's selectors, from the native Miller loop of the same points.
+  std::vector<Expr> in;
+  for (std::size_t i = 0; i < n; ++i) {
+    append(in, p[i].x);
+    append(in, p[i].y);
+    append(in, q[i].x);
+    append(in, q[i].y);
+  }
+  auto w = b.hint("pairing residue", in, 24 * k + 2, [l, n, k](std::span<const Fr> v, std::span<Fr> out) {
+    std::vector<ec::G1Affine> ps;
+    std::vector<ec::G2Affine> qs;
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::size_t at = i * 6 * k;
+      ps.push_back(
+          ec::G1Affine::from_xy(from_limbs(l, v.subspan(at, k)), from_limbs(l, v.subspan(at + k, k))));
+      qs.push_back(ec::G2Affine::from_xy(read2(l, v, at + 2 * k), read2(l, v, at + 4 * k)));
+    }
+    auto res = residue_witness(miller_loop_affine(ps, qs));
+    if (!res) throw Error(Errc::unsatisfied, "the pairing product is not 1");
+    const auto c = res->c.coefficients(), g = res->c.inverse().coefficients();
+    for (unsigned i = 0; i < 12; ++i) {
+      auto a = to_limbs(l, c[i]), bb = to_limbs(l, g[i]);
+      std::copy(a.begin(), a.end(), out.begin() + i * k);
+      std::copy(bb.begin(), bb.end(), out.begin() + (12 + i) * k);
+    }
+    out[24 * k] = res->j == 1 ? Fr::one() : Fr::zero();
+    out[24 * k + 1] = res->j == 2 ? Fr::one() : Fr::zero();
+  });
+  const std::span<const Expr> ws(w);
+  Fq12Var c, g;
+  for (unsigned i = 0; i < 12; ++i) {
+    c.c[i] = f.input(ws.subspan(i * k, k), "residue");
+    g.c[i] = f.input(ws.subspan((12 + i) * k, k), "residue inverse");
+  }
+  const Expr s1 = w[24 * k], s2 = w[24 * k + 1];
+  b.assert_boolean(s1, "root selector is boolean");
+  b.assert_boolean(s2, "root selector is boolean");
+  b.assert_product(s1, s2, Expr(), "one root selected");
+  Fq12Var one;
+  for (unsigned i = 0; i < 12; ++i) one.c[i] = f.constant(i == 0 ? ff::Fq::one() : ff::Fq::zero());
+  assert_fq12_product(f, c, g, one, "residue is invertible");
+
+  // The Miller loop, with c^-(6x+2) folded into the accumulator.
+  std::vector<G2Var> t(q.begin(), q.end()), neg(n);
+  for (std::size_t i = 0; i < n; ++i)
+    neg[i] = {q[i].x, {f.reduce(-q[i].y.c0.lazy()), f.reduce(-q[i].y.c1.lazy())}};
+  const auto& naf = ate_naf();
+  Fq12Var acc = g;
+  for (std::size_t i = naf.size() - 1; i > 0; --i) {
+    acc = fq12_mul(f, acc, acc);
+    for (std::size_t j = 0; j < n; ++j) acc = fq12_mul_line(f, acc, miller_double(f, t[j], p[j]));
+    const int d = naf[i - 1];
+    if (d != 0) {
+      for (std::size_t j = 0; j < n; ++j)
+        acc = fq12_mul_line(f, acc, miller_add(f, t[j], d > 0 ? q[j] : neg[j], p[j]));
+      acc = fq12_mul(f, acc, d > 0 ? g : c);
+    }
+  }
+  // The correction lines through pi(Q) and -pi^2(Q).
+  const Fq2Var fx = constant2(f, constants().frob_x), fy = constant2(f, constants().frob_y);
+  for (std::size_t j = 0; j < n; ++j) {
+    auto frob = [&](const G2Var& a) -> G2Var {
+      const Fq2L cx = {a.x.c0.lazy(), -a.x.c1.lazy()}, cy = {a.y.c0.lazy(), -a.y.c1.lazy()};
+      return {reduce2(f, prod(f, cx, lz(fx), "frobenius x")), reduce2(f, prod(f, cy, lz(fy), "frobenius y"))};
+    };
+    const G2Var q1 = frob(q[j]);
+    G2Var q2 = frob(q1);
+    q2.y = {f.reduce(-q2.y.c0.lazy()), f.reduce(-q2.y.c1.lazy())};
+    acc = fq12_mul_line(f, acc, miller_add(f, t[j], q1, p[j]));
+    acc = fq12_mul_line(f, acc, miller_add(f, t[j], q2, p[j], false));
+  }
+
+  // acc = f c^-(6x+2). Check acc * w == c^p (c^-1)^(p^2) c^(p^3).
+  const Fq12& om = omega27();
+  const Fq12 om2 = om * om;
+  const auto o1 = om.coefficients(), o2 = om2.coefficients();
+  const Expr s0 = Expr(1) - s1 - s2;
+  const Expr sel[3] = {s0, s1, s2};
+  std::array<Lazy, 12> wl;
+  for (unsigned i = 0; i < 12; ++i) {
+    const ff::Fq vals[3] = {i == 0 ? ff::Fq::one() : ff::Fq::zero(), o1[i], o2[i]};
+    wl[i] = f.choose(sel, vals);
+  }
+  // The selected root as reduced limbs (choose's limbs are limbs of a canonical constant).
+  Fq12Var wv;
+  for (unsigned i = 0; i < 12; ++i) wv.c[i] = f.reduce(wl[i]);
+  const Fq12Var lhs = fq12_mul(f, acc, wv);
+  const Fq12Var r12 = fq12_mul(f, fq12_frobenius(f, c, 1), fq12_frobenius(f, g, 2));
+  assert_fq12_product(f, r12, fq12_frobenius(f, c, 3), lhs, "pairing product is 1");
+}
+
+// -- Native side.
+
+Fq12 miller_loop_affine(std::span<const ec::G1Affine> p, std::span<const ec::G2Affine> q) {
+  auto line = [](const ec::G1Affine& pt, const Fq2& lam, const Fq2& mu) {
+    return Fq12{{Fq2{pt.y, ff::Fq::zero()}, Fq2::zero(), Fq2::zero()}, {-(lam * pt.x), mu, Fq2::zero()}};
+  };
+  auto dbl = [&](ec::G2Affine& t, const ec::G1Affine& pt) {
+    const Fq2 xx = t.x.square();
+    const Fq2 lam = (xx + xx + xx) * (t.y + t.y).inverse();
+    const Fq2 mu = lam * t.x - t.y;
+    const Fq2 x3 = lam.square() - t.x - t.x;
+    t = ec::G2Affine::from_xy(x3, mu - lam * x3);
+    return line(pt, lam, mu);
+  };
+  auto add = [&](ec::G2Affine& t, const ec::G2Affine& a, const ec::G1Affine& pt) {
+    const Fq2 lam = (a.y - t.y) * (a.x - t.x).inverse();
+    const Fq2 mu = lam * t.x - t.y;
+    const Fq2 x3 = lam.square() - t.x - a.x;
+    t = ec::G2Affine::from_xy(x3, mu - lam * x3);
+    return line(pt, lam, mu);
+  };
+  const auto& naf = ate_naf();
+  std::vector<ec::G2Affine> t(q.begin(), q.end());
+  Fq12 f = Fq12::one();
+  for (std::size_t i = naf.size() - 1; i > 0; --i) {
+    f = f.square();
+    for (std::size_t j = 0; j < p.size(); ++j) f *= dbl(t[j], p[j]);
+    const int d = naf[i - 1];
+    if (d != 0) {
+      for (std::size_t j = 0; j < p.size(); ++j) f *= add(t[j], d > 0 ? q[j] : q[j].neg(), p[j]);
+    }
+  }
+  for (std::size_t j = 0; j < p.size(); ++j) {
+    const ec::G2Affine q1 = frobenius_twist(q[j]);
+    const ec::G2Affine q2 = frobenius_twist(q1).neg();
+    f *= add(t[j], q1, p[j]);
+    f *= add(t[j], q2, p[j]);
+  }
+  return f;
+}
+
+namespace {
+
+struct ResidueConstants {
+  mpz_class n, r, lambda;
+  Fq12 omega;
+  ResidueConstants() {
+    const mpz_class p = to_mpz(ff::FqParams::kModulus);
+    r = to_mpz(ff::FrParams::kModulus);
+    mpz_class p12;
+    mpz_pow_ui(p12.get_mpz_t(), p.get_mpz_t(), 12);
+    n = p12 - 1;
+    lambda = 6 * mpz_class(std::to_string(kBnX)) + 2 + p - p * p + p * p * p;
+    // A primitive 27th root of unity: z^((p^12 - 1) / 27) for the first small z whose power
+    // has order 27 (its 9th power is not 1).
+    for (std::uint64_t t = 2;; ++t) {
+      std::array<ff::Fq, 12> e{};
+      e[0] = ff::Fq::from_u64(t);
+      e[6] = ff::Fq::one();
+      const Fq12 cand = pow(from_coeffs(e), n / 27);
+      if (!pow(cand, mpz_class(9)).is_one()) {
+        omega = cand;
+        break;
+      }
+    }
+  }
+};
+const ResidueConstants& residue_constants() {
+  static const ResidueConstants c;
+  return c;
+}
+
+mpz_class inverse_mod(const mpz_class& a, const mpz_class& m) {
+  mpz_class x;
+  if (mpz_invert(x.get_mpz_t(), a.get_mpz_t(), m.get_mpz_t()) == 0)
+    throw Error(Errc::invalid_argument, "no inverse");
+  return x;
+}
+
+}  // namespace
+
+const Fq12& omega27() { return residue_constants().omega; }
+
+std::optional<Residue> residue_witness(const Fq12& f) {
+  const ResidueConstants& k = residue_constants();
+  // y = f w must be a 3r-th power (gcd(lambda, p^12 - 1) = 3r): an r-th power that is a cube.
+  Fq12 y;
+  unsigned j = 0;
+  Fq12 wj = Fq12::one();
+  for (; j < 3; ++j) {
+    y = f * wj;
+    if (pow(y, k.n / 3).is_one() && pow(y, k.n / k.r).is_one()) break;
+    wj *= k.omega;
+  }
+  if (j == 3) return std::nullopt;
+  // u = y^(1/r): r divides p^12 - 1 once, so y^(r^-1 mod (p^12-1)/r) is an r-th root.
+  const Fq12 u = pow(y, inverse_mod(k.r, k.n / k.r));
+  // z = u^(1/3): u^(3^-1 mod s), s = (p^12-1)/27, is a cube root up to an element of order
+  // dividing 9, which is a power of omega^3.
+  const mpz_class s = k.n / 27;
+  const Fq12 z0 = pow(u, inverse_mod(3, s));
+  const Fq12 eps = z0 * z0 * z0 * u.inverse();
+  Fq12 om3i = Fq12::one(), om_neg_i = Fq12::one();
+  const Fq12 om3 = k.omega * k.omega * k.omega, om_inv = k.omega.inverse();
+  unsigned i = 0;
+  for (; i < 9 && !(om3i == eps); ++i) {
+    om3i *= om3;
+    om_neg_i *= om_inv;
+  }
+  if (i == 9) throw Error(Errc::unsatisfied, "residue: no cube root (internal)");
+  const Fq12 z = z0 * om_neg_i;
+  // c = z^(e), e = (lambda / 3r)^-1 mod p^12 - 1: c^lambda = z^(3r) = u^r = y.
+  const Fq12 c = pow(z, inverse_mod(k.lambda / (3 * k.r), k.n));
+  if (!(pow(c, k.lambda) == y)) throw Error(Errc::unsatisfied, "residue: c^lambda != f w (internal)");
+  return Residue{c, j};
+}
+
+}  // namespace pm::emulated
