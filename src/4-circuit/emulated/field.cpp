@@ -190,6 +190,15 @@ Lazy Field::choose(std::span<const Expr> selectors, std::span<const Fq> values) 
   return v;
 }
 
+Elem Field::as_elem(const Lazy& a) const {
+  bool ok = a.size() == layout_.limbs;
+  for (unsigned i = 0; ok && i < layout_.limbs; ++i) {
+    ok = !a.r_[i].lo.neg && to_mpz(a.r_[i].hi) < pow2(layout_.bits_of(i));
+  }
+  if (!ok) throw Error(Errc::invalid_argument, "emulated as_elem: the value's ranges do not make it reduced");
+  return Elem(a);
+}
+
 Lazy Field::mul(const Lazy& a, const Lazy& b, std::string_view label) {
   return poly_mul(std::span<const Lazy>(&a, 1), std::span<const Lazy>(&b, 1), label)[0];
 }

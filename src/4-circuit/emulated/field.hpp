@@ -118,6 +118,9 @@ class Field {
   /// values[i] for the selector that is 1: `selectors` must be booleans with exactly one set,
   /// which the caller proves. Free: the limbs are linear in the selectors.
   Lazy choose(std::span<const Expr> selectors, std::span<const Fq> values) const;
+  /// `a` as an Elem without a constraint, when its tracked ranges already make it one (n
+  /// non-negative coefficients within the limb widths, e.g. choose's); Error otherwise.
+  Elem as_elem(const Lazy& a) const;
 
   /// a * b, unreduced: 2n - 1 product wires and constraints (none when a side is constant).
   Lazy mul(const Lazy& a, const Lazy& b, std::string_view label = {});

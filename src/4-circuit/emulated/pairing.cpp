@@ -174,8 +174,10 @@ G2Var g2_input(Field& f, std::span<const Expr> limbs) {
   return q;
 }
 
-LineVar miller_double(Field& f, G2Var& t, const G1Var& p) {
-  auto scope = f.builder().scope("miller double");
+namespace {
+
+// The tangent's slope at T, proven: lambda * 2y = 3x^2 (y = 0 would need x = 0, off the twist).
+Fq2Var tangent_slope(Field& f, const G2Var& t) {
   const Layout l = f.layout();
   std::vector<Expr> in;
   append(in, t.x);
@@ -186,19 +188,14 @@ LineVar miller_double(Field& f, G2Var& t, const G1Var& p) {
     const Fq2 xx = x.square();
     return (xx + xx + xx) * (y + y).inverse();
   });
-  // lambda * 2y = 3x^2.
   assert_zero2(f, 2 * prod(f, lz(lam), lz(t.y), "lambda y") - 3 * prod(f, lz(t.x), lz(t.x), "x^2"),
                "tangent slope");
-  const Fq2Var mu = reduce2(f, prod(f, lz(lam), lz(t.x), "lambda x") - lz(t.y));
-  const Fq2Var x3 = reduce2(f, prod(f, lz(lam), lz(lam), "lambda^2") - 2 * lz(t.x));
-  const Fq2Var y3 = reduce2(f, lz(mu) - prod(f, lz(lam), lz(x3), "lambda x3"));
-  const Fq2Var a = {f.reduce(-f.mul(lam.c0.lazy(), p.x.lazy())), f.reduce(-f.mul(lam.c1.lazy(), p.x.lazy()))};
-  t = {x3, y3};
-  return {p.y, a, mu};
+  return lam;
 }
 
-LineVar miller_add(Field& f, G2Var& t, const G2Var& q, const G1Var& p, bool need_point) {
-  auto scope = f.builder().scope("miller add");
+// The chord's slope through T and Q, proven: x_Q - x_T has an inverse (so the slope is never
+// free, as it would be for T = Q) and lambda (x_Q - x_T) = y_Q - y_T.
+Fq2Var chord_slope(Field& f, const G2Var& t, const G2Var& q) {
   const Layout l = f.layout();
   std::vector<Expr> in;
   append(in, t.x);
@@ -206,14 +203,13 @@ LineVar miller_add(Field& f, G2Var& t, const G2Var& q, const G1Var& p, bool need
   append(in, q.x);
   append(in, q.y);
   const Fq2L dx = lz(q.x) - lz(t.x), dy = lz(q.y) - lz(t.y);
-  // x_Q != x_T: otherwise lambda (x_Q - x_T) = y_Q - y_T would leave the slope free when T = Q.
   const Fq2Var inv = hint2(f, "chord x inverse", in, [l](std::span<const Fr> v) {
     const Fq2 d = read2(l, v, 4 * l.limbs) - read2(l, v, 0);
     if (d.is_zero()) throw Error(Errc::unsatisfied, "adding points with equal x");
     return d.inverse();
   });
-  const Fq2L one = lz(constant2(f, Fq2::one()));
-  assert_zero2(f, prod(f, lz(inv), dx, "inverse") - one, "chord x coordinates differ");
+  assert_zero2(f, prod(f, lz(inv), dx, "inverse") - lz(constant2(f, Fq2::one())),
+               "chord x coordinates differ");
   const Fq2Var lam = hint2(f, "chord slope", in, [l](std::span<const Fr> v) {
     const Fq2 dxv = read2(l, v, 4 * l.limbs) - read2(l, v, 0);
     const Fq2 dyv = read2(l, v, 6 * l.limbs) - read2(l, v, 2 * l.limbs);
@@ -221,15 +217,100 @@ LineVar miller_add(Field& f, G2Var& t, const G2Var& q, const G1Var& p, bool need
     return dyv * dxv.inverse();
   });
   assert_zero2(f, prod(f, lz(lam), dx, "lambda dx") - dy, "chord slope");
+  return lam;
+}
+
+// The point on the line of slope lambda through T, past T and a point with x = x_other:
+// x3 = lambda^2 - x_T - x_other, y3 = lambda (x_T - x3) - y_T.
+G2Var third_point(Field& f, const Fq2Var& lam, const G2Var& t, const Fq2Var& x_other) {
+  const Fq2Var x3 = reduce2(f, prod(f, lz(lam), lz(lam), "lambda^2") - lz(t.x) - lz(x_other));
+  const Fq2Var y3 = reduce2(f, prod(f, lz(lam), lz(t.x) - lz(x3), "lambda (x - x3)") - lz(t.y));
+  return {x3, y3};
+}
+
+LineVar line_at(Field& f, const Fq2Var& lam, const Fq2Var& mu, const G1Var& p) {
+  const Fq2Var a = {f.reduce(-f.mul(lam.c0.lazy(), p.x.lazy())), f.reduce(-f.mul(lam.c1.lazy(), p.x.lazy()))};
+  return {p.y, a, mu};
+}
+
+}  // namespace
+
+LineVar miller_double(Field& f, G2Var& t, const G1Var& p) {
+  auto scope = f.builder().scope("miller double");
+  const Fq2Var lam = tangent_slope(f, t);
+  const Fq2Var mu = reduce2(f, prod(f, lz(lam), lz(t.x), "lambda x") - lz(t.y));
+  const Fq2Var x3 = reduce2(f, prod(f, lz(lam), lz(lam), "lambda^2") - 2 * lz(t.x));
+  const Fq2Var y3 = reduce2(f, lz(mu) - prod(f, lz(lam), lz(x3), "lambda x3"));
+  t = {x3, y3};
+  return line_at(f, lam, mu, p);
+}
+
+LineVar miller_add(Field& f, G2Var& t, const G2Var& q, const G1Var& p, bool need_point) {
+  auto scope = f.builder().scope("miller add");
+  const Fq2Var lam = chord_slope(f, t, q);
   const Fq2Var mu = reduce2(f, prod(f, lz(lam), lz(t.x), "lambda x") - lz(t.y));
   if (need_point) {
     const Fq2Var x3 = reduce2(f, prod(f, lz(lam), lz(lam), "lambda^2") - lz(t.x) - lz(q.x));
     const Fq2Var y3 = reduce2(f, lz(mu) - prod(f, lz(lam), lz(x3), "lambda x3"));
     t = {x3, y3};
   }
-  const Fq2Var a = {f.reduce(-f.mul(lam.c0.lazy(), p.x.lazy())), f.reduce(-f.mul(lam.c1.lazy(), p.x.lazy()))};
-  return {p.y, a, mu};
+  return line_at(f, lam, mu, p);
 }
+
+G2Var g2_double(Field& f, const G2Var& t) {
+  auto scope = f.builder().scope("g2 double");
+  return third_point(f, tangent_slope(f, t), t, t.x);
+}
+
+G2Var g2_add(Field& f, const G2Var& t, const G2Var& q) {
+  auto scope = f.builder().scope("g2 add");
+  return third_point(f, chord_slope(f, t, q), t, q.x);
+}
+
+G2Var g2_neg(Field& f, const G2Var& t) { return {t.x, {f.reduce(-t.y.c0.lazy()), f.reduce(-t.y.c1.lazy())}}; }
+
+G2Var g2_psi(Field& f, const G2Var& a) {
+  auto scope = f.builder().scope("g2 psi");
+  const Fq2Var fx = constant2(f, constants().frob_x), fy = constant2(f, constants().frob_y);
+  const Fq2L cx = {a.x.c0.lazy(), -a.x.c1.lazy()}, cy = {a.y.c0.lazy(), -a.y.c1.lazy()};
+  return {reduce2(f, prod(f, cx, lz(fx), "psi x")), reduce2(f, prod(f, cy, lz(fy), "psi y"))};
+}
+
+G1Var g1_add(Field& f, const G1Var& t, const G1Var& q) {
+  auto scope = f.builder().scope("g1 add");
+  const Layout l = f.layout();
+  const unsigned k = l.limbs;
+  std::vector<Expr> in;
+  for (const Elem* e : {&t.x, &t.y, &q.x, &q.y}) append(in, *e);
+  auto hint1 = [&](const char* name, std::function<ff::Fq(std::span<const Fr>)> fn) {
+    auto w = f.builder().hint(name, in, k, [l, fn](std::span<const Fr> v, std::span<Fr> out) {
+      const auto limbs = to_limbs(l, fn(v));
+      std::copy(limbs.begin(), limbs.end(), out.begin());
+    });
+    return f.input(w, name);
+  };
+  const Lazy dx = q.x.lazy() - t.x.lazy(), dy = q.y.lazy() - t.y.lazy();
+  auto diff = [l, k](std::span<const Fr> v, unsigned a, unsigned b) {
+    return from_limbs(l, v.subspan(a * k, k)) - from_limbs(l, v.subspan(b * k, k));
+  };
+  const Elem inv = hint1("g1 chord x inverse", [diff](std::span<const Fr> v) {
+    const ff::Fq d = diff(v, 2, 0);
+    if (d.is_zero()) throw Error(Errc::unsatisfied, "adding points with equal x");
+    return d.inverse();
+  });
+  f.assert_zero(f.mul(inv.lazy(), dx) - f.constant(ff::Fq::one()).lazy(), "g1 chord x coordinates differ");
+  const Elem lam = hint1("g1 chord slope", [diff](std::span<const Fr> v) {
+    const ff::Fq d = diff(v, 2, 0);
+    if (d.is_zero()) throw Error(Errc::unsatisfied, "adding points with equal x");
+    return diff(v, 3, 1) * d.inverse();
+  });
+  f.assert_zero(f.mul(lam.lazy(), dx) - dy, "g1 chord slope");
+  const Elem x3 = f.reduce(f.mul(lam.lazy(), lam.lazy()) - t.x.lazy() - q.x.lazy());
+  const Elem y3 = f.reduce(f.mul(lam.lazy(), t.x.lazy() - x3.lazy()) - t.y.lazy());
+  return {x3, y3};
+}
+
+G1Var g1_neg(Field& f, const G1Var& a) { return {a.x, f.reduce(-a.y.lazy())}; }
 
 Fq12Var fq12_mul_line(Field& f, const Fq12Var& a, const LineVar& l) {
   // Tower positions: yp at c0.c0.c0, a at c1.c0 (w), b at c1.c1 (v w = w^3).
@@ -269,6 +350,13 @@ Fq12Var fq12_frobenius(Field& f, const Fq12Var& a, unsigned k) {
 
 namespace {
 
+Fq12Var constant12(Field& f, const Fq12& v) {
+  Fq12Var out;
+  const auto c = v.coefficients();
+  for (unsigned i = 0; i < 12; ++i) out.c[i] = f.constant(c[i]);
+  return out;
+}
+
 // a * b == c in Fq12, with no reduction of the product (each coefficient's difference is
 // proven 0 mod q).
 void assert_fq12_product(Field& f, const Fq12Var& a, const Fq12Var& b, const Fq12Var& c,
@@ -289,13 +377,24 @@ void assert_fq12_product(Field& f, const Fq12Var& a, const Fq12Var& b, const Fq1
 }  // namespace
 
 void assert_pairing_product_is_one(Field& f, std::span<const G1Var> p, std::span<const G2Var> q) {
-  if (p.size() != q.size() || p.empty())
-    throw Error(Errc::invalid_argument, "pairing check: one G1 point per G2 point");
+  PairingProduct t;
+  t.p.assign(p.begin(), p.end());
+  t.q.assign(q.begin(), q.end());
+  assert_pairing_product_is_one(f, t);
+}
+
+void assert_pairing_product_is_one(Field& f, const PairingProduct& terms) {
+  const std::span<const G1Var> p = terms.p, fp = terms.fixed_p;
+  const std::span<const G2Var> q = terms.q;
+  if (p.size() != q.size() || fp.size() != terms.fixed_q.size() ||
+      terms.const_p.size() != terms.const_q.size() || p.size() + fp.size() == 0) {
+    throw Error(Errc::invalid_argument, "pairing check: one G1 point per G2 point, and some variable pair");
+  }
   Builder& b = f.builder();
   auto scope = b.scope("pairing check");
   const Layout l = f.layout();
   const unsigned k = l.limbs;
-  const std::size_t n = p.size();
+  const std::size_t n = p.size(), nf = fp.size();
 
   // The residue c, c^-1 and w's selectors, from the native Miller loop of the same points.
   std::vector<Expr> in;
@@ -305,26 +404,39 @@ void assert_pairing_product_is_one(Field& f, std::span<const G1Var> p, std::span
     append(in, q[i].x);
     append(in, q[i].y);
   }
-  auto w = b.hint("pairing residue", in, 24 * k + 2, [l, n, k](std::span<const Fr> v, std::span<Fr> out) {
-    std::vector<ec::G1Affine> ps;
-    std::vector<ec::G2Affine> qs;
-    for (std::size_t i = 0; i < n; ++i) {
-      const std::size_t at = i * 6 * k;
-      ps.push_back(
-          ec::G1Affine::from_xy(from_limbs(l, v.subspan(at, k)), from_limbs(l, v.subspan(at + k, k))));
-      qs.push_back(ec::G2Affine::from_xy(read2(l, v, at + 2 * k), read2(l, v, at + 4 * k)));
-    }
-    auto res = residue_witness(miller_loop_affine(ps, qs));
-    if (!res) throw Error(Errc::unsatisfied, "the pairing product is not 1");
-    const auto c = res->c.coefficients(), g = res->c.inverse().coefficients();
-    for (unsigned i = 0; i < 12; ++i) {
-      auto a = to_limbs(l, c[i]), bb = to_limbs(l, g[i]);
-      std::copy(a.begin(), a.end(), out.begin() + i * k);
-      std::copy(bb.begin(), bb.end(), out.begin() + (12 + i) * k);
-    }
-    out[24 * k] = res->j == 1 ? Fr::one() : Fr::zero();
-    out[24 * k + 1] = res->j == 2 ? Fr::one() : Fr::zero();
-  });
+  for (std::size_t i = 0; i < nf; ++i) {
+    append(in, fp[i].x);
+    append(in, fp[i].y);
+  }
+  std::vector<ec::G1Affine> known_p(terms.const_p);
+  std::vector<ec::G2Affine> known_q(terms.const_q);
+  for (const auto& x : terms.fixed_q) known_q.push_back(x.point());
+  auto w = b.hint("pairing residue", in, 24 * k + 2,
+                  [l, n, nf, k, known_p, known_q](std::span<const Fr> v, std::span<Fr> out) {
+                    std::vector<ec::G1Affine> ps(known_p);
+                    std::vector<ec::G2Affine> qs(known_q);
+                    for (std::size_t i = 0; i < nf; ++i) {  // fixed pairs: after the constant ones
+                      const std::size_t at = n * 6 * k + i * 2 * k;
+                      ps.push_back(ec::G1Affine::from_xy(from_limbs(l, v.subspan(at, k)),
+                                                         from_limbs(l, v.subspan(at + k, k))));
+                    }
+                    for (std::size_t i = 0; i < n; ++i) {
+                      const std::size_t at = i * 6 * k;
+                      ps.push_back(ec::G1Affine::from_xy(from_limbs(l, v.subspan(at, k)),
+                                                         from_limbs(l, v.subspan(at + k, k))));
+                      qs.push_back(ec::G2Affine::from_xy(read2(l, v, at + 2 * k), read2(l, v, at + 4 * k)));
+                    }
+                    auto res = residue_witness(miller_loop_affine(ps, qs));
+                    if (!res) throw Error(Errc::unsatisfied, "the pairing product is not 1");
+                    const auto c = res->c.coefficients(), g = res->c.inverse().coefficients();
+                    for (unsigned i = 0; i < 12; ++i) {
+                      auto a = to_limbs(l, c[i]), bb = to_limbs(l, g[i]);
+                      std::copy(a.begin(), a.end(), out.begin() + i * k);
+                      std::copy(bb.begin(), bb.end(), out.begin() + (12 + i) * k);
+                    }
+                    out[24 * k] = res->j == 1 ? Fr::one() : Fr::zero();
+                    out[24 * k + 1] = res->j == 2 ? Fr::one() : Fr::zero();
+                  });
   const std::span<const Expr> ws(w);
   Fq12Var c, g;
   for (unsigned i = 0; i < 12; ++i) {
@@ -335,39 +447,48 @@ void assert_pairing_product_is_one(Field& f, std::span<const G1Var> p, std::span
   b.assert_boolean(s1, "root selector is boolean");
   b.assert_boolean(s2, "root selector is boolean");
   b.assert_product(s1, s2, Expr(), "one root selected");
-  Fq12Var one;
-  for (unsigned i = 0; i < 12; ++i) one.c[i] = f.constant(i == 0 ? ff::Fq::one() : ff::Fq::zero());
-  assert_fq12_product(f, c, g, one, "residue is invertible");
+  assert_fq12_product(f, c, g, constant12(f, Fq12::one()), "residue is invertible");
 
   // The Miller loop, with c^-(6x+2) folded into the accumulator.
   std::vector<G2Var> t(q.begin(), q.end()), neg(n);
-  for (std::size_t i = 0; i < n; ++i)
-    neg[i] = {q[i].x, {f.reduce(-q[i].y.c0.lazy()), f.reduce(-q[i].y.c1.lazy())}};
+  for (std::size_t i = 0; i < n; ++i) neg[i] = g2_neg(f, q[i]);
+  auto fixed_line = [&](std::size_t j, std::size_t at) {
+    const auto& [lam, mu] = terms.fixed_q[j].lines()[at];
+    const Fq2Var a = {f.reduce(-f.mul(f.constant(lam.c0).lazy(), fp[j].x.lazy())),
+                      f.reduce(-f.mul(f.constant(lam.c1).lazy(), fp[j].x.lazy()))};
+    return LineVar{fp[j].y, a, constant2(f, mu)};
+  };
   const auto& naf = ate_naf();
   Fq12Var acc = g;
+  std::size_t at = 0;  // index into the fixed points' lines
   for (std::size_t i = naf.size() - 1; i > 0; --i) {
     acc = fq12_mul(f, acc, acc);
     for (std::size_t j = 0; j < n; ++j) acc = fq12_mul_line(f, acc, miller_double(f, t[j], p[j]));
+    for (std::size_t j = 0; j < nf; ++j) acc = fq12_mul_line(f, acc, fixed_line(j, at));
+    ++at;
     const int d = naf[i - 1];
     if (d != 0) {
       for (std::size_t j = 0; j < n; ++j)
         acc = fq12_mul_line(f, acc, miller_add(f, t[j], d > 0 ? q[j] : neg[j], p[j]));
+      for (std::size_t j = 0; j < nf; ++j) acc = fq12_mul_line(f, acc, fixed_line(j, at));
+      ++at;
       acc = fq12_mul(f, acc, d > 0 ? g : c);
     }
   }
   // The correction lines through pi(Q) and -pi^2(Q).
-  const Fq2Var fx = constant2(f, constants().frob_x), fy = constant2(f, constants().frob_y);
   for (std::size_t j = 0; j < n; ++j) {
-    auto frob = [&](const G2Var& a) -> G2Var {
-      const Fq2L cx = {a.x.c0.lazy(), -a.x.c1.lazy()}, cy = {a.y.c0.lazy(), -a.y.c1.lazy()};
-      return {reduce2(f, prod(f, cx, lz(fx), "frobenius x")), reduce2(f, prod(f, cy, lz(fy), "frobenius y"))};
-    };
-    const G2Var q1 = frob(q[j]);
-    G2Var q2 = frob(q1);
-    q2.y = {f.reduce(-q2.y.c0.lazy()), f.reduce(-q2.y.c1.lazy())};
+    const G2Var q1 = g2_psi(f, q[j]);
+    const G2Var q2 = g2_neg(f, g2_psi(f, q1));
     acc = fq12_mul_line(f, acc, miller_add(f, t[j], q1, p[j]));
     acc = fq12_mul_line(f, acc, miller_add(f, t[j], q2, p[j], false));
   }
+  for (std::size_t j = 0; j < nf; ++j) {
+    acc = fq12_mul_line(f, acc, fixed_line(j, at));
+    acc = fq12_mul_line(f, acc, fixed_line(j, at + 1));
+  }
+  // The pairs known in full: one constant factor.
+  if (!terms.const_p.empty())
+    acc = fq12_mul(f, acc, constant12(f, miller_loop_affine(terms.const_p, terms.const_q)));
 
   // acc = f c^-(6x+2). Check acc * w == c^p (c^-1)^(p^2) c^(p^3).
   const Fq12& om = omega27();
@@ -375,14 +496,11 @@ void assert_pairing_product_is_one(Field& f, std::span<const G1Var> p, std::span
   const auto o1 = om.coefficients(), o2 = om2.coefficients();
   const Expr s0 = Expr(1) - s1 - s2;
   const Expr sel[3] = {s0, s1, s2};
-  std::array<Lazy, 12> wl;
+  Fq12Var wv;
   for (unsigned i = 0; i < 12; ++i) {
     const ff::Fq vals[3] = {i == 0 ? ff::Fq::one() : ff::Fq::zero(), o1[i], o2[i]};
-    wl[i] = f.choose(sel, vals);
+    wv.c[i] = f.as_elem(f.choose(sel, vals));  // limbs of canonical constants: already reduced
   }
-  // The selected root as reduced limbs (choose's limbs are limbs of a canonical constant).
-  Fq12Var wv;
-  for (unsigned i = 0; i < 12; ++i) wv.c[i] = f.reduce(wl[i]);
   const Fq12Var lhs = fq12_mul(f, acc, wv);
   const Fq12Var r12 = fq12_mul(f, fq12_frobenius(f, c, 1), fq12_frobenius(f, g, 2));
   assert_fq12_product(f, r12, fq12_frobenius(f, c, 3), lhs, "pairing product is 1");
@@ -390,43 +508,71 @@ void assert_pairing_product_is_one(Field& f, std::span<const G1Var> p, std::span
 
 // -- Native side.
 
-Fq12 miller_loop_affine(std::span<const ec::G1Affine> p, std::span<const ec::G2Affine> q) {
-  auto line = [](const ec::G1Affine& pt, const Fq2& lam, const Fq2& mu) {
-    return Fq12{{Fq2{pt.y, ff::Fq::zero()}, Fq2::zero(), Fq2::zero()}, {-(lam * pt.x), mu, Fq2::zero()}};
-  };
-  auto dbl = [&](ec::G2Affine& t, const ec::G1Affine& pt) {
+std::vector<std::pair<Fq2, Fq2>> affine_lines(const ec::G2Affine& q) {
+  // The (lambda, mu) of every line of the loop for one Q, in the order the circuit uses them:
+  // per iteration the tangent, then the chord where the digit is not 0; then the two
+  // corrections.
+  std::vector<std::pair<Fq2, Fq2>> out;
+  ec::G2Affine t = q;
+  auto dbl = [&] {
     const Fq2 xx = t.x.square();
     const Fq2 lam = (xx + xx + xx) * (t.y + t.y).inverse();
     const Fq2 mu = lam * t.x - t.y;
     const Fq2 x3 = lam.square() - t.x - t.x;
     t = ec::G2Affine::from_xy(x3, mu - lam * x3);
-    return line(pt, lam, mu);
+    out.emplace_back(lam, mu);
   };
-  auto add = [&](ec::G2Affine& t, const ec::G2Affine& a, const ec::G1Affine& pt) {
+  auto add = [&](const ec::G2Affine& a) {
     const Fq2 lam = (a.y - t.y) * (a.x - t.x).inverse();
     const Fq2 mu = lam * t.x - t.y;
     const Fq2 x3 = lam.square() - t.x - a.x;
     t = ec::G2Affine::from_xy(x3, mu - lam * x3);
-    return line(pt, lam, mu);
+    out.emplace_back(lam, mu);
   };
   const auto& naf = ate_naf();
-  std::vector<ec::G2Affine> t(q.begin(), q.end());
+  for (std::size_t i = naf.size() - 1; i > 0; --i) {
+    dbl();
+    if (naf[i - 1] != 0) add(naf[i - 1] > 0 ? q : q.neg());
+  }
+  const ec::G2Affine q1 = frobenius_twist(q);
+  add(q1);
+  add(frobenius_twist(q1).neg());
+  return out;
+}
+
+Fq12 miller_loop_affine(std::span<const ec::G1Affine> p, std::span<const ec::G2Affine> q) {
+  PM_ASSERT(p.size() == q.size());
+  auto line = [](const ec::G1Affine& pt, const std::pair<Fq2, Fq2>& l) {
+    return Fq12{{Fq2{pt.y, ff::Fq::zero()}, Fq2::zero(), Fq2::zero()},
+                {-(l.first * pt.x), l.second, Fq2::zero()}};
+  };
+  std::vector<std::vector<std::pair<Fq2, Fq2>>> lines;
+  for (const auto& qq : q) lines.push_back(affine_lines(qq));
+  const auto& naf = ate_naf();
   Fq12 f = Fq12::one();
+  std::size_t at = 0;
   for (std::size_t i = naf.size() - 1; i > 0; --i) {
     f = f.square();
-    for (std::size_t j = 0; j < p.size(); ++j) f *= dbl(t[j], p[j]);
-    const int d = naf[i - 1];
-    if (d != 0) {
-      for (std::size_t j = 0; j < p.size(); ++j) f *= add(t[j], d > 0 ? q[j] : q[j].neg(), p[j]);
+    for (std::size_t j = 0; j < p.size(); ++j) f *= line(p[j], lines[j][at]);
+    ++at;
+    if (naf[i - 1] != 0) {
+      for (std::size_t j = 0; j < p.size(); ++j) f *= line(p[j], lines[j][at]);
+      ++at;
     }
   }
-  for (std::size_t j = 0; j < p.size(); ++j) {
-    const ec::G2Affine q1 = frobenius_twist(q[j]);
-    const ec::G2Affine q2 = frobenius_twist(q1).neg();
-    f *= add(t[j], q1, p[j]);
-    f *= add(t[j], q2, p[j]);
+  for (int k = 0; k < 2; ++k, ++at) {
+    for (std::size_t j = 0; j < p.size(); ++j) f *= line(p[j], lines[j][at]);
   }
   return f;
+}
+
+ec::G2Affine g2_psi_native(const ec::G2Affine& q) { return frobenius_twist(q); }
+
+FixedG2::FixedG2(const ec::G2Affine& q) : q_(q) {
+  if (q.is_infinity() || !ec::g2_is_valid(q)) {
+    throw Error(Errc::invalid_point, "fixed G2 point: not a point of the order-r subgroup (or infinity)");
+  }
+  lines_ = affine_lines(q);
 }
 
 namespace {

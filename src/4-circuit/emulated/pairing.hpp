@@ -25,6 +25,7 @@
 
 #include <optional>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "ec/bn254.hpp"
@@ -49,7 +50,46 @@ std::vector<Fr> g2_limbs(const Layout& l, const ec::G2Affine& q);
 G1Var g1_input(Field& f, std::span<const Expr> limbs);
 G2Var g2_input(Field& f, std::span<const Expr> limbs);
 
+/// A G2 point known when the circuit is built (a verification key's gamma, delta): its
+/// Miller-loop lines are precomputed, so the circuit does no point arithmetic for it and a
+/// line costs two reductions (lambda x_P) instead of a step. Must be in the order-r subgroup.
+class FixedG2 {
+ public:
+  explicit FixedG2(const ec::G2Affine& q);
+  const ec::G2Affine& point() const { return q_; }
+  /// (lambda, mu) of each line, in the loop's order.
+  const std::vector<std::pair<ff::Fq2, ff::Fq2>>& lines() const { return lines_; }
+
+ private:
+  ec::G2Affine q_;
+  std::vector<std::pair<ff::Fq2, ff::Fq2>> lines_;
+};
+
+/// The pairs of a product prod e(P_i, Q_i), by what is known when the circuit is built.
+struct PairingProduct {
+  std::vector<G1Var> p;  ///< with variable G2 points q (each must be in G2: the caller checks)
+  std::vector<G2Var> q;
+  std::vector<G1Var> fixed_p;  ///< with fixed G2 points
+  std::vector<FixedG2> fixed_q;
+  std::vector<ec::G1Affine> const_p;  ///< both known (e(alpha, beta)): one constant factor
+  std::vector<ec::G2Affine> const_q;
+};
+
+void assert_pairing_product_is_one(Field& f, const PairingProduct& terms);
+/// All pairs variable.
 void assert_pairing_product_is_one(Field& f, std::span<const G1Var> p, std::span<const G2Var> q);
+
+// -- Curve arithmetic on affine points. Slopes come from hints and are proven; an addition
+// proves x_T != x_Q (so no slope is free), a doubling needs y != 0 (on the curves, only
+// 2-torsion points, none of them in G1 or G2, have y = 0). Each is an exact group operation or
+// unsatisfiable.
+G1Var g1_add(Field& f, const G1Var& t, const G1Var& q);
+G1Var g1_neg(Field& f, const G1Var& a);
+G2Var g2_double(Field& f, const G2Var& t);
+G2Var g2_add(Field& f, const G2Var& t, const G2Var& q);
+G2Var g2_neg(Field& f, const G2Var& t);
+/// psi = untwist-Frobenius-twist (psi(x, y) = (conj(x) xi^((p-1)/3), conj(y) xi^((p-1)/2))).
+G2Var g2_psi(Field& f, const G2Var& a);
 
 // -- The pieces, for tests and constraint counts.
 /// yp + a w + b w^3.
@@ -66,9 +106,14 @@ Fq12Var fq12_mul_line(Field& f, const Fq12Var& a, const LineVar& l);
 Fq12Var fq12_frobenius(Field& f, const Fq12Var& a, unsigned k);
 
 // -- Witness side (native).
+/// (lambda, mu) of every line of the circuit's loop for one Q (tangents and chords in loop
+/// order, then the two corrections).
+std::vector<std::pair<ff::Fq2, ff::Fq2>> affine_lines(const ec::G2Affine& q);
 /// The product of the circuit's Miller functions, natively: the residue hint's input. Its final
 /// exponentiation equals pairing::miller_loop's.
 ff::Fq12 miller_loop_affine(std::span<const ec::G1Affine> p, std::span<const ec::G2Affine> q);
+/// psi on the twist, natively.
+ec::G2Affine g2_psi_native(const ec::G2Affine& q);
 /// A primitive 27th root of unity in Fq12 (fixed).
 const ff::Fq12& omega27();
 struct Residue {

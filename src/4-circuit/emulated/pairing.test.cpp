@@ -15,6 +15,7 @@
 #include "base/error.hpp"
 #include "circuit/circuit.hpp"
 #include "circuit/testing.hpp"
+#include "emulated/groth16.hpp"
 #include "pairing/pairing.hpp"
 
 namespace pm::emulated {
@@ -148,7 +149,7 @@ TEST(EmulatedPairing, CheckAcceptsOneAndRejectsOthers) {
   const auto t0 = std::chrono::steady_clock::now();
   const Circuit c = pairing_check_circuit(2);
   const auto t1 = std::chrono::steady_clock::now();
-  EXPECT_EQ(c.num_constraints(), 3845318u);
+  EXPECT_EQ(c.num_constraints(), 3843965u);
   std::mt19937_64 rng(23);
   const auto a = random_scalar(rng);
   const ec::G1Affine p = g1_mul(random_scalar(rng));
@@ -225,6 +226,91 @@ TEST(EmulatedPairing, ChordSlopeIsNeverFree) {
   o.hint_overrides["chord x inverse"] = any;
   o.hint_overrides["chord slope"] = any;
   circuit::testing::expect_rejected(c, same, o, "chord x coordinates differ");
+}
+
+// A point of the twist outside G2 (almost every point of the twist): x from a counter, y a
+// square root in Fq2 (q = 3 mod 4; Adj and Rodriguez-Henriquez, algorithm 9).
+ec::G2Affine twist_point(std::uint64_t seed) {
+  ff::u256 e34 = ff::FqParams::kModulus, e12 = ff::FqParams::kModulus;
+  e34[0] -= 3;
+  ff::div_small(e34, 4);
+  e12[0] -= 1;
+  ff::div_small(e12, 2);
+  for (std::uint64_t t = seed;; ++t) {
+    const ff::Fq2 x{ff::Fq::from_u64(t), ff::Fq::one()};
+    const ff::Fq2 a = x.square() * x + ec::G2Config::b();
+    const ff::Fq2 a1 = a.pow_vartime(e34);
+    const ff::Fq2 alpha = a1 * (a1 * a);
+    const ff::Fq2 a0 = alpha.conjugate() * alpha;
+    if (a0 == -ff::Fq2::one()) continue;  // not a square
+    const ff::Fq2 x0 = a1 * a;
+    ff::Fq2 y;
+    if (alpha == -ff::Fq2::one()) {
+      y = ff::Fq2{ff::Fq::zero(), ff::Fq::one()} * x0;
+    } else {
+      y = (ff::Fq2::one() + alpha).pow_vartime(e12) * x0;
+    }
+    if (!(y.square() == a)) continue;
+    return ec::G2Affine::from_xy(x, y);
+  }
+}
+
+TEST(EmulatedPairing, SubgroupCriterion) {
+  // psi(Q) = [6x^2] Q exactly for Q in G2 (El Housni, Guillevic, Piellard, eprint 2022/352),
+  // checked here against r Q = O.
+  const ff::u256 six_x2 = [] {
+    const ff::u128 x = 4965661367192848881ull;
+    const ff::u128 lo = x * x;  // < 2^126: no overflow
+    ff::u256 v{static_cast<std::uint64_t>(lo), static_cast<std::uint64_t>(lo >> 64), 0, 0};
+    ff::u256 out{};
+    for (int i = 0; i < 6; ++i) ff::add_carry(out, out, v);
+    return out;
+  }();
+  auto criterion = [&](const ec::G2Affine& q) {
+    return ec::G2::from_affine(q).mul_vartime(six_x2).to_affine() == g2_psi_native(q);
+  };
+  // The cheaper one the circuit uses: [x+1]Q + psi([x]Q) + psi^2([x]Q) = psi^3([2x]Q)
+  // (eprint 2022/348, section 5.1).
+  auto cheap = [](const ec::G2Affine& q) {
+    const ec::G2 xq = ec::G2::from_affine(q).mul_vartime({4965661367192848881ull, 0, 0, 0});
+    const ec::G2Affine xa = xq.to_affine();
+    const ec::G2 lhs = xq.add(ec::G2::from_affine(q))
+                           .add(ec::G2::from_affine(g2_psi_native(xa)))
+                           .add(ec::G2::from_affine(g2_psi_native(g2_psi_native(xa))));
+    const ec::G2Affine rhs = g2_psi_native(g2_psi_native(g2_psi_native(xq.dbl().to_affine())));
+    return lhs.to_affine() == rhs;
+  };
+  std::mt19937_64 rng(26);
+  for (int i = 0; i < 3; ++i) {
+    const ec::G2Affine in = g2_mul(random_scalar(rng));
+    EXPECT_TRUE(criterion(in));
+    EXPECT_TRUE(cheap(in));
+    const ec::G2Affine out = twist_point(100 + 7 * i);
+    ASSERT_TRUE(out.is_on_curve());
+    EXPECT_FALSE(ec::g2_in_subgroup(out));
+    EXPECT_FALSE(criterion(out));
+    EXPECT_FALSE(cheap(out));
+  }
+}
+
+TEST(EmulatedPairing, SubgroupCheckInTheCircuit) {
+  Builder b("subgroup");
+  Field f(b);
+  const G2Var q = g2_input(f, b.private_inputs("q", 4 * kLimbs));
+  const std::size_t n0 = b.num_constraints();
+  assert_g2_in_subgroup(f, q);
+  const std::size_t cost = b.num_constraints() - n0;
+  std::printf("G2 subgroup check: %zu constraints\n", cost);
+  EXPECT_EQ(cost, 469106u);
+  const Circuit c = b.compile();
+  std::mt19937_64 rng(27);
+  (void)c.solve({{"q", to_json(g2_limbs({}, g2_mul(random_scalar(rng))))}});
+  SolveOptions lax;
+  lax.check = false;
+  const auto v = c.solve({{"q", to_json(g2_limbs({}, twist_point(300)))}}, lax);
+  const auto bad = c.first_failure(v);
+  ASSERT_TRUE(bad.has_value()) << "a point outside G2 passed";
+  EXPECT_NE(bad->find("g2 point in the subgroup"), std::string::npos) << *bad;
 }
 
 TEST(EmulatedPairing, PointsOffTheCurveRejected) {
