@@ -276,6 +276,7 @@ void register_commands(CLI::App& app) {
   register_options_commands(app, g_run);
   register_margin_commands(app, g_run);
   register_solvency_commands(app, g_run);
+  register_aggregate_commands(app, g_run);
 }
 
 int run_selected(CLI::App&) {

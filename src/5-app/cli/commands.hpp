@@ -29,6 +29,8 @@ void register_circuit_commands(CLI::App& app, std::function<int()>& run_slot);
 void register_options_commands(CLI::App& app, std::function<int()>& run_slot);
 /// Adds `margin` (input, prove, decode): cross-margin outcomes of committed accounts.
 void register_margin_commands(CLI::App& app, std::function<int()>& run_slot);
+/// Adds `aggregate` (circuit, prove): many Groth16 proofs verified in one circuit.
+void register_aggregate_commands(CLI::App& app, std::function<int()>& run_slot);
 /// Adds `solvency` (attest, build, prove, verify, inclusion, verify-inclusion): proofs of solvency.
 void register_solvency_commands(CLI::App& app, std::function<int()>& run_slot);
 /// The 32-byte private key of an `oracle keygen` key file (Error naming the file otherwise).
