@@ -9,26 +9,15 @@ import fs from 'fs';
 import path from 'path';
 import { fileURLToPath } from 'url';
 
+import { makeSponge } from '../lib/poseidon_sponge.mjs';
+
 const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(path.join(here, '../../tools/peers/package.json'));
 const circomlibjs = require('circomlibjs');
 const poseidon = await circomlibjs.buildPoseidonReference();
 const F = poseidon.F;
-const r = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
 
-// The sponge: width 17, capacity length * 2^64, 16 inputs a block (hash/poseidon.hpp).
-function sponge(inputs) {
-  let cap = BigInt(inputs.length) << 64n;
-  let rate = Array(16).fill(0n);
-  const blocks = Math.max(1, Math.ceil(inputs.length / 16));
-  for (let k = 0; k < blocks; k++) {
-    const absorbed = rate.map((x, i) => (x + (inputs[16 * k + i] ?? 0n)) % r);
-    const out = poseidon(absorbed, cap, 17).map((x) => F.toObject(x));
-    cap = out[0];
-    rate = out.slice(1);
-  }
-  return rate[0];
-}
+const sponge = makeSponge(poseidon);
 const h2 = (a, b) => F.toObject(poseidon([a, b]));
 const limbs = (v) => [0, 1, 2, 3].map((i) => (BigInt(v) >> BigInt(64 * i)) & ((1n << 64n) - 1n));
 const g1 = (p) => [...limbs(p[0]), ...limbs(p[1])];

@@ -10,6 +10,8 @@ import fs from 'fs';
 import path from 'path';
 import { fileURLToPath } from 'url';
 
+import { makeSponge } from '../lib/poseidon_sponge.mjs';
+
 const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(path.join(here, '../../tools/peers/package.json'));
 const circomlibjs = require('circomlibjs');
@@ -26,19 +28,7 @@ const users = fs
   .map((l) => JSON.parse(l));
 
 const H = (inputs) => F.toObject(poseidon(inputs));
-// The sponge: width 17, capacity length * 2^64, 16 inputs a block (hash/poseidon.hpp).
-function sponge(inputs) {
-  let cap = BigInt(inputs.length) << 64n;
-  let rate = Array(16).fill(0n);
-  const blocks = Math.max(1, Math.ceil(inputs.length / 16));
-  for (let k = 0; k < blocks; k++) {
-    const absorbed = rate.map((x, i) => (x + (inputs[16 * k + i] ?? 0n)) % r);
-    const out = poseidon(absorbed, cap, 17).map((x) => F.toObject(x));
-    cap = out[0];
-    rate = out.slice(1);
-  }
-  return rate[0];
-}
+const sponge = makeSponge(poseidon);
 const tag = (s) => BigInt('0x' + Buffer.from(s).toString('hex'));
 function tree(leaves, width) {
   let level = [...leaves];
