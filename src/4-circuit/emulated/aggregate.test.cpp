@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "base/error.hpp"
+#include "circuit/circuit.hpp"
 #include "formats/wtns.hpp"
 #include "formats/zkey.hpp"
 #include "gadgets/merkle.hpp"
@@ -86,6 +87,18 @@ TEST(Aggregate, CircuitSolvesToTheRoot) {
   auto bad = agg.input;
   bad["x0"][0] = (inner[0].public_inputs[0] + Fr::one()).to_decimal();
   EXPECT_THROW((void)agg.circuit.solve(bad), Error);
+  // A claim that does not match its proof, with a residue forced (c = 1): a named failure.
+  circuit::SolveOptions o;
+  o.check = false;
+  o.hint_overrides["pairing residue"] = [](std::span<const Fr>, std::span<Fr> out) {
+    for (auto& x : out) x = Fr::zero();
+    out[0] = Fr::one();       // c = 1
+    out[12 * 4] = Fr::one();  // c^-1 = 1 (4 limbs a coefficient)
+  };
+  const auto forced = agg.circuit.solve(bad, o);
+  const auto failure = agg.circuit.first_failure(forced);
+  ASSERT_TRUE(failure.has_value());
+  EXPECT_NE(failure->find("pairing product is 1"), std::string::npos) << *failure;
 }
 
 }  // namespace

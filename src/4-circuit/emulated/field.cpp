@@ -190,6 +190,16 @@ Lazy Field::choose(std::span<const Expr> selectors, std::span<const Fq> values) 
   return v;
 }
 
+Elem Field::select(const Expr& cond, const Elem& a, const Elem& b, std::string_view label) {
+  Lazy v;
+  for (unsigned i = 0; i < layout_.limbs; ++i) {
+    v.c_.push_back(b_.select(cond, a.v_.c_[i], b.v_.c_[i], label.empty() ? "emulated select" : label));
+    const Range &x = a.v_.r_[i], &y = b.v_.r_[i];
+    v.r_.push_back(checked(std::min(to_mpz(x.lo), to_mpz(y.lo)), std::max(to_mpz(x.hi), to_mpz(y.hi))));
+  }
+  return Elem(std::move(v));
+}
+
 Elem Field::as_elem(const Lazy& a) const {
   bool ok = a.size() == layout_.limbs;
   for (unsigned i = 0; ok && i < layout_.limbs; ++i) {

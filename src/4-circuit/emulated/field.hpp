@@ -118,6 +118,8 @@ class Field {
   /// values[i] for the selector that is 1: `selectors` must be booleans with exactly one set,
   /// which the caller proves. Free: the limbs are linear in the selectors.
   Lazy choose(std::span<const Expr> selectors, std::span<const Fq> values) const;
+  /// cond ? a : b for a boolean cond (asserted unless known): one constraint a limb.
+  Elem select(const Expr& cond, const Elem& a, const Elem& b, std::string_view label = {});
   /// `a` as an Elem without a constraint, when its tracked ranges already make it one (n
   /// non-negative coefficients within the limb widths, e.g. choose's); Error otherwise.
   Elem as_elem(const Lazy& a) const;

@@ -12,20 +12,6 @@ constexpr unsigned kWindow = 4;
 
 G1Var constant1(Field& f, const ec::G1Affine& p) { return {f.constant(p.x), f.constant(p.y)}; }
 
-// The point with the smallest x >= start on y^2 = x^3 + 3 (y the root q^((q+1)/4) gives): a
-// point nobody knows the discrete logarithm of.
-ec::G1Affine point_from_counter(std::uint64_t start) {
-  ff::u256 e = ff::FqParams::kModulus;
-  e[0] += 1;  // q + 1 (no carry: q's low limb is far from 2^64)
-  ff::div_small(e, 4);
-  for (std::uint64_t t = start;; ++t) {
-    const ff::Fq x = ff::Fq::from_u64(t);
-    const ff::Fq a = x.square() * x + ff::Fq::from_u64(3);
-    const ff::Fq y = a.pow_vartime(e);
-    if (y.square() == a) return ec::G1Affine::from_xy(x, y);
-  }
-}
-
 }  // namespace
 
 std::vector<Fr> proof_limbs(const Layout& l, const groth16::Proof& p) {
@@ -92,7 +78,7 @@ G1Var public_input_commitment(Field& f, const groth16::VerifyingKey& vk, std::sp
         }
         sel = std::move(next);
       }
-      const ec::G1Affine r = point_from_counter(1000000 * (i + 1) + 1000 * j);
+      const ec::G1Affine r = g1_point_from_counter(1000000 * (i + 1) + 1000 * j);
       offset_sum = offset_sum.add(ec::G1::from_affine(r));
       std::vector<ff::Fq> xs, ys;
       ec::G1 d_base = ec::G1::identity();

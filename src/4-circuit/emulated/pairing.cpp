@@ -276,30 +276,38 @@ G2Var g2_psi(Field& f, const G2Var& a) {
   return {reduce2(f, prod(f, cx, lz(fx), "psi x")), reduce2(f, prod(f, cy, lz(fy), "psi y"))};
 }
 
+namespace {
+
+// An Fq value from a hint over `in`, its limbs range-checked.
+Elem hint1(Field& f, const char* name, const std::vector<Expr>& in,
+           std::function<ff::Fq(std::span<const Fr>)> fn) {
+  const Layout l = f.layout();
+  auto w = f.builder().hint(name, in, l.limbs, [l, fn](std::span<const Fr> v, std::span<Fr> out) {
+    const auto limbs = to_limbs(l, fn(v));
+    std::copy(limbs.begin(), limbs.end(), out.begin());
+  });
+  return f.input(w, name);
+}
+
+}  // namespace
+
 G1Var g1_add(Field& f, const G1Var& t, const G1Var& q) {
   auto scope = f.builder().scope("g1 add");
   const Layout l = f.layout();
   const unsigned k = l.limbs;
   std::vector<Expr> in;
   for (const Elem* e : {&t.x, &t.y, &q.x, &q.y}) append(in, *e);
-  auto hint1 = [&](const char* name, std::function<ff::Fq(std::span<const Fr>)> fn) {
-    auto w = f.builder().hint(name, in, k, [l, fn](std::span<const Fr> v, std::span<Fr> out) {
-      const auto limbs = to_limbs(l, fn(v));
-      std::copy(limbs.begin(), limbs.end(), out.begin());
-    });
-    return f.input(w, name);
-  };
   const Lazy dx = q.x.lazy() - t.x.lazy(), dy = q.y.lazy() - t.y.lazy();
   auto diff = [l, k](std::span<const Fr> v, unsigned a, unsigned b) {
     return from_limbs(l, v.subspan(a * k, k)) - from_limbs(l, v.subspan(b * k, k));
   };
-  const Elem inv = hint1("g1 chord x inverse", [diff](std::span<const Fr> v) {
+  const Elem inv = hint1(f, "g1 chord x inverse", in, [diff](std::span<const Fr> v) {
     const ff::Fq d = diff(v, 2, 0);
     if (d.is_zero()) throw Error(Errc::unsatisfied, "adding points with equal x");
     return d.inverse();
   });
   f.assert_zero(f.mul(inv.lazy(), dx) - f.constant(ff::Fq::one()).lazy(), "g1 chord x coordinates differ");
-  const Elem lam = hint1("g1 chord slope", [diff](std::span<const Fr> v) {
+  const Elem lam = hint1(f, "g1 chord slope", in, [diff](std::span<const Fr> v) {
     const ff::Fq d = diff(v, 2, 0);
     if (d.is_zero()) throw Error(Errc::unsatisfied, "adding points with equal x");
     return diff(v, 3, 1) * d.inverse();
@@ -308,6 +316,61 @@ G1Var g1_add(Field& f, const G1Var& t, const G1Var& q) {
   const Elem x3 = f.reduce(f.mul(lam.lazy(), lam.lazy()) - t.x.lazy() - q.x.lazy());
   const Elem y3 = f.reduce(f.mul(lam.lazy(), t.x.lazy() - x3.lazy()) - t.y.lazy());
   return {x3, y3};
+}
+
+G1Var g1_double(Field& f, const G1Var& t) {
+  auto scope = f.builder().scope("g1 double");
+  const Layout l = f.layout();
+  const unsigned k = l.limbs;
+  std::vector<Expr> in;
+  append(in, t.x);
+  append(in, t.y);
+  const Elem lam = hint1(f, "g1 tangent slope", in, [l, k](std::span<const Fr> v) {
+    const ff::Fq x = from_limbs(l, v.subspan(0, k)), y = from_limbs(l, v.subspan(k, k));
+    if (y.is_zero()) throw Error(Errc::unsatisfied, "doubling a point with y = 0");
+    const ff::Fq xx = x.square();
+    return (xx + xx + xx) * (y + y).inverse();
+  });
+  // lambda 2y = 3x^2 (y = 0 would need x = 0, and (0, 0) is not on the curve).
+  f.assert_zero(2 * f.mul(lam.lazy(), t.y.lazy()) - 3 * f.mul(t.x.lazy(), t.x.lazy()), "g1 tangent slope");
+  const Elem x3 = f.reduce(f.mul(lam.lazy(), lam.lazy()) - 2 * t.x.lazy());
+  const Elem y3 = f.reduce(f.mul(lam.lazy(), t.x.lazy() - x3.lazy()) - t.y.lazy());
+  return {x3, y3};
+}
+
+G1Var g1_scalar_mul(Field& f, const G1Var& p, std::span<const Expr> bits) {
+  if (bits.empty() || bits.size() > 253)
+    throw Error(Errc::invalid_argument, "g1_scalar_mul: 1..253 scalar bits");
+  Builder& b = f.builder();
+  auto scope = b.scope("g1 scalar mul");
+  // acc starts at R, a point of unknown discrete logarithm, so no step meets an equal x except
+  // with negligible probability; R's multiple 2^n R is taken off at the end.
+  const ec::G1Affine r = g1_offset_point();
+  ec::G1 rn = ec::G1::from_affine(r);
+  for (std::size_t i = 0; i < bits.size(); ++i) rn = rn.dbl();
+  G1Var acc = {f.constant(r.x), f.constant(r.y)};
+  for (std::size_t i = bits.size(); i-- > 0;) {
+    b.assert_boolean(bits[i], "scalar bit is boolean");
+    acc = g1_double(f, acc);
+    const G1Var sum = g1_add(f, acc, p);
+    acc = {f.select(bits[i], sum.x, acc.x), f.select(bits[i], sum.y, acc.y)};
+  }
+  const ec::G1Affine minus = rn.neg().to_affine();
+  return g1_add(f, acc, {f.constant(minus.x), f.constant(minus.y)});
+}
+
+ec::G1Affine g1_offset_point() { return g1_point_from_counter((std::uint64_t{1} << 32) + 7); }
+
+ec::G1Affine g1_point_from_counter(std::uint64_t start) {
+  ff::u256 e = ff::FqParams::kModulus;
+  e[0] += 1;  // q + 1 (no carry: q's low limb is far from 2^64)
+  ff::div_small(e, 4);
+  for (std::uint64_t t = start;; ++t) {
+    const ff::Fq x = ff::Fq::from_u64(t);
+    const ff::Fq a = x.square() * x + ff::Fq::from_u64(3);
+    const ff::Fq y = a.pow_vartime(e);
+    if (y.square() == a) return ec::G1Affine::from_xy(x, y);
+  }
 }
 
 G1Var g1_neg(Field& f, const G1Var& a) { return {a.x, f.reduce(-a.y.lazy())}; }

@@ -85,6 +85,17 @@ void assert_pairing_product_is_one(Field& f, std::span<const G1Var> p, std::span
 // unsatisfiable.
 G1Var g1_add(Field& f, const G1Var& t, const G1Var& q);
 G1Var g1_neg(Field& f, const G1Var& a);
+G1Var g1_double(Field& f, const G1Var& t);
+/// s P for the scalar s = sum 2^i bits[i] (bits asserted boolean; 1..253 of them), P on G1.
+/// Starts from a fixed point of unknown discrete logarithm, so an honest run meets no equal x
+/// except with negligible probability (s P = 2^n R, e.g. s = 0, is unsatisfiable: callers use
+/// it for hashed, nonzero scalars). About 5 k constraints a bit.
+G1Var g1_scalar_mul(Field& f, const G1Var& p, std::span<const Expr> bits);
+/// That starting point: g1_point_from_counter(2^32 + 7).
+ec::G1Affine g1_offset_point();
+/// The point of G1 with the smallest x >= start (y = (x^3 + 3)^((q+1)/4)): nobody knows its
+/// discrete logarithm.
+ec::G1Affine g1_point_from_counter(std::uint64_t start);
 G2Var g2_double(Field& f, const G2Var& t);
 G2Var g2_add(Field& f, const G2Var& t, const G2Var& q);
 G2Var g2_neg(Field& f, const G2Var& t);

@@ -313,6 +313,35 @@ TEST(EmulatedPairing, SubgroupCheckInTheCircuit) {
   EXPECT_NE(bad->find("g2 point in the subgroup"), std::string::npos) << *bad;
 }
 
+TEST(EmulatedPairing, G1ScalarMulMatchesNative) {
+  Builder b("g1_mul");
+  Field f(b);
+  const G1Var p = g1_input(f, b.private_inputs("p", 2 * kLimbs));
+  const auto bits = b.to_bits(b.private_input("s"), 128);
+  const std::size_t n0 = b.num_constraints();
+  const G1Var r = g1_scalar_mul(f, p, bits);
+  const std::size_t cost = b.num_constraints() - n0;
+  std::printf("G1 scalar multiplication, 128-bit scalar: %zu constraints\n", cost);
+  EXPECT_EQ(cost, 639989u);
+  const Circuit c = b.compile();
+  std::mt19937_64 rng(28);
+  const ec::G1Affine pt = g1_mul(random_scalar(rng));
+  for (const ff::u256 sc :
+       {ff::u256{rng(), rng(), 0, 0}, ff::u256{1, 0, 0, 0}, ff::u256{~0ull, ~0ull, 0, 0}}) {
+    const ordered_json in = {{"p", to_json(g1_limbs({}, pt))}, {"s", ff::to_decimal(sc)}};
+    const auto v = c.solve(in);
+    const ec::G1Affine want = ec::G1::from_affine(pt).mul_vartime(sc).to_affine();
+    EXPECT_EQ(f.value(r.x, v), want.x);
+    EXPECT_EQ(f.value(r.y, v), want.y);
+  }
+  // s = 0: the result would be infinity, which has no affine form; refused.
+  EXPECT_THROW((void)c.solve({{"p", to_json(g1_limbs({}, pt))}, {"s", "0"}}), Error);
+  // A tampered doubling slope fails its check.
+  SolveOptions o;
+  o.hint_tampers["g1 tangent slope"] = [](std::span<const Fr>, std::span<Fr> out) { out[0] += Fr::one(); };
+  expect_fails(c, {{"p", to_json(g1_limbs({}, pt))}, {"s", "12345"}}, o, "g1 tangent slope");
+}
+
 TEST(EmulatedPairing, PointsOffTheCurveRejected) {
   Builder b("points");
   Field f(b);
