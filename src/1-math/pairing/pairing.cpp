@@ -16,43 +16,9 @@ using ff::u256;
 
 namespace {
 
-// The BN parameter x; the ate loop runs over 6x + 2 in non-adjacent form.
-constexpr std::uint64_t kBnX = 4965661367192848881ull;
-
-std::vector<int> ate_loop_naf() {
-  ff::u128 n = static_cast<ff::u128>(kBnX) * 6 + 2;
-  std::vector<int> naf;  // least significant digit first
-  while (n > 0) {
-    int d = 0;
-    if (n & 1) {
-      d = 2 - static_cast<int>(n & 3);  // +1 or -1
-      n = d > 0 ? n - 1 : n + 1;
-    }
-    naf.push_back(d);
-    n >>= 1;
-  }
-  return naf;
-}
-
-struct Constants {
-  std::vector<int> naf = ate_loop_naf();
-  Fq two_inv = Fq::from_u64(2).inverse();
-  Fq2 frob_x, frob_y;  // xi^((p-1)/3), xi^((p-1)/2): the untwist-Frobenius-twist map on G2
-  Constants() {
-    u256 e3 = ff::FqParams::kModulus, e2 = ff::FqParams::kModulus;
-    e3[0] -= 1;
-    e2[0] -= 1;
-    ff::div_small(e3, 3);
-    ff::div_small(e2, 2);
-    Fq2 xi = Fq2::one().mul_by_xi();
-    frob_x = xi.pow_vartime(e3);
-    frob_y = xi.pow_vartime(e2);
-  }
-};
-
-const Constants& constants() {
-  static const Constants c;
-  return c;
+const Fq& two_inv() {
+  static const Fq v = Fq::from_u64(2).inverse();
+  return v;
 }
 
 // A point of the twist in homogeneous projective coordinates (x = X/Z, y = Y/Z).
@@ -68,13 +34,13 @@ struct Line {
 
 // Doubling step with the tangent line (Costello-Lange-Naehrig formulas, homogeneous).
 Line double_step(G2Proj& r) {
-  const Fq& two_inv = constants().two_inv;
-  Fq2 a = (r.x * r.y) * two_inv;
+  const Fq& half = two_inv();
+  Fq2 a = (r.x * r.y) * half;
   Fq2 b = r.y.square();
   Fq2 c = r.z.square();
   Fq2 e = (c.dbl() + c) * ec::G2Config::b();
   Fq2 f = e.dbl() + e;
-  Fq2 g = (b + f) * two_inv;
+  Fq2 g = (b + f) * half;
   Fq2 h = (r.y + r.z).square() - (b + c);
   Fq2 i = e - b;
   Fq2 j = r.x.square();
@@ -107,11 +73,6 @@ void mul_by_line(Fq12& f, const Line& l, const G1Affine& p) {
   f *= s;
 }
 
-G2Affine frobenius_twist(const G2Affine& q) {
-  const Constants& k = constants();
-  return G2Affine::from_xy(q.x.frobenius() * k.frob_x, q.y.frobenius() * k.frob_y);
-}
-
 // f^x for the (positive, 63-bit) BN parameter; f is in the cyclotomic subgroup.
 Fq12 exp_by_x(const Fq12& f) {
   Fq12 r = f;
@@ -124,6 +85,42 @@ Fq12 exp_by_x(const Fq12& f) {
 
 }  // namespace
 
+const std::vector<int>& ate_loop_naf() {
+  static const std::vector<int> naf = [] {
+    ff::u128 n = static_cast<ff::u128>(kBnX) * 6 + 2;
+    std::vector<int> d;
+    while (n > 0) {
+      int v = 0;
+      if (n & 1) {
+        v = 2 - static_cast<int>(n & 3);  // +1 or -1
+        n = v > 0 ? n - 1 : n + 1;
+      }
+      d.push_back(v);
+      n >>= 1;
+    }
+    return d;
+  }();
+  return naf;
+}
+
+const PsiConstants& psi_constants() {
+  static const PsiConstants c = [] {
+    u256 e3 = ff::FqParams::kModulus, e2 = ff::FqParams::kModulus;
+    e3[0] -= 1;
+    e2[0] -= 1;
+    ff::div_small(e3, 3);
+    ff::div_small(e2, 2);
+    const Fq2 xi = Fq2::one().mul_by_xi();
+    return PsiConstants{xi.pow_vartime(e3), xi.pow_vartime(e2)};
+  }();
+  return c;
+}
+
+G2Affine psi(const G2Affine& q) {
+  const PsiConstants& k = psi_constants();
+  return G2Affine::from_xy(q.x.frobenius() * k.cx, q.y.frobenius() * k.cy);
+}
+
 Fq12 miller_loop(std::span<const G1Affine> p, std::span<const G2Affine> q) {
   PM_ASSERT(p.size() == q.size());
   std::vector<G1Affine> ps;
@@ -133,7 +130,7 @@ Fq12 miller_loop(std::span<const G1Affine> p, std::span<const G2Affine> q) {
     ps.push_back(p[i]);
     qs.push_back(q[i]);
   }
-  const std::vector<int>& naf = constants().naf;
+  const std::vector<int>& naf = ate_loop_naf();
   std::vector<G2Proj> r(qs.size());
   for (std::size_t k = 0; k < qs.size(); ++k) r[k] = {qs[k].x, qs[k].y, Fq2::one()};
   Fq12 f = Fq12::one();
@@ -149,8 +146,8 @@ Fq12 miller_loop(std::span<const G1Affine> p, std::span<const G2Affine> q) {
   }
   // Correction lines through pi(Q) and -pi^2(Q) (x > 0 for BN254, so no final conjugation).
   for (std::size_t k = 0; k < qs.size(); ++k) {
-    G2Affine q1 = frobenius_twist(qs[k]);
-    G2Affine q2 = frobenius_twist(q1).neg();
+    G2Affine q1 = psi(qs[k]);
+    G2Affine q2 = psi(q1).neg();
     mul_by_line(f, add_step(r[k], q1), ps[k]);
     mul_by_line(f, add_step(r[k], q2), ps[k]);
   }

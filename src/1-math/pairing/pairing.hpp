@@ -8,12 +8,28 @@
 /// Measured (AMD EPYC Zen 4, ADX path, `bench_pairing`): 0.57 ms a pairing, 0.24 ms of it the
 /// Miller loop.
 
+#include <cstdint>
 #include <span>
+#include <vector>
 
 #include "ec/bn254.hpp"
 #include "ff/tower.hpp"
 
 namespace pm::pairing {
+
+/// The BN parameter x (positive for BN254).
+constexpr std::uint64_t kBnX = 4965661367192848881ull;
+
+/// 6x + 2 in non-adjacent form, least significant digit first: the ate loop's digits.
+const std::vector<int>& ate_loop_naf();
+
+/// psi, the untwist-Frobenius-twist endomorphism of the twist: psi(x, y) = (conj(x) cx,
+/// conj(y) cy) with cx = xi^((p-1)/3), cy = xi^((p-1)/2). On G2 it is multiplication by p.
+struct PsiConstants {
+  ff::Fq2 cx, cy;
+};
+const PsiConstants& psi_constants();
+ec::G2Affine psi(const ec::G2Affine& q);
 
 /// The product over i of the Miller functions f_{6x+2, Q_i}(P_i) with the two Frobenius
 /// correction lines; pairs where either point is infinity contribute 1.

@@ -7,7 +7,6 @@
 /// creation order; wires folded away by substitution get no number (-1 in the .sym file).
 
 #include <cstdint>
-#include <functional>
 #include <map>
 #include <memory>
 #include <nlohmann/json_fwd.hpp>
@@ -27,8 +26,7 @@ struct SolveOptions {
   std::map<std::string, HintFn, std::less<>> hint_overrides;
   /// Run after the (honest or overriding) hint of that name and change its outputs in place
   /// (tests: a witness that differs from the honest one in a chosen way; `in` holds the inputs).
-  std::map<std::string, std::function<void(std::span<const Fr> in, std::span<Fr> out)>, std::less<>>
-      hint_tampers;
+  std::map<std::string, HintFn, std::less<>> hint_tampers;
   /// Check every constraint after solving (throws Error(Errc::unsatisfied) naming the first
   /// violated one). Off only to obtain a bad witness on purpose.
   bool check = true;

@@ -10,29 +10,15 @@
 
 #include "base/error.hpp"
 #include "circuit/circuit.hpp"
-#include "formats/wtns.hpp"
-#include "formats/zkey.hpp"
+#include "emulated/testing.hpp"
 #include "gadgets/merkle.hpp"
-#include "groth16/prover.hpp"
 
 namespace pm::emulated {
 namespace {
 
 using ff::Fr;
 
-InnerProof example_proof() {
-  static const InnerProof p = [] {
-    const std::string dir = std::string(PROOFMILL_SOURCE_DIR) + "/examples/poseidon_chain/";
-    auto pk = std::make_shared<const groth16::ProvingKey>(formats::load_zkey(dir + "circuit.zkey"));
-    const auto w = formats::load_wtns(dir + "witness.wtns");
-    InnerProof r;
-    r.vk = pk->verifying_key();
-    r.proof = groth16::Prover(pk).prove(w.values);
-    for (std::size_t i = 1; i <= r.vk.n_public(); ++i) r.public_inputs.push_back(w.values[i]);
-    return r;
-  }();
-  return p;
-}
+using namespace pm::emulated::testing;  // NOLINT(google-build-using-namespace)
 
 TEST(Aggregate, ClaimsTreeAndPaths) {
   std::vector<InnerProof> inner(3, example_proof());
@@ -89,16 +75,8 @@ TEST(Aggregate, CircuitSolvesToTheRoot) {
   EXPECT_THROW((void)agg.circuit.solve(bad), Error);
   // A claim that does not match its proof, with a residue forced (c = 1): a named failure.
   circuit::SolveOptions o;
-  o.check = false;
-  o.hint_overrides["pairing residue"] = [](std::span<const Fr>, std::span<Fr> out) {
-    for (auto& x : out) x = Fr::zero();
-    out[0] = Fr::one();       // c = 1
-    out[12 * 4] = Fr::one();  // c^-1 = 1 (4 limbs a coefficient)
-  };
-  const auto forced = agg.circuit.solve(bad, o);
-  const auto failure = agg.circuit.first_failure(forced);
-  ASSERT_TRUE(failure.has_value());
-  EXPECT_NE(failure->find("pairing product is 1"), std::string::npos) << *failure;
+  o.hint_overrides["pairing residue"] = unit_residue();
+  EXPECT_NE(first_failure(agg.circuit, bad, o).find("pairing product is 1"), std::string::npos);
 }
 
 }  // namespace

@@ -1,21 +1,17 @@
 #include "emulated/field.hpp"
 
-#include <gmpxx.h>
-
 #include <algorithm>
 #include <string>
 #include <utility>
 
 #include "base/error.hpp"
+#include "emulated/mpz.hpp"
 
 namespace pm::emulated {
 namespace {
 
-mpz_class to_mpz(const ff::u256& v) {
-  mpz_class z;
-  mpz_import(z.get_mpz_t(), 4, -1, sizeof(std::uint64_t), 0, 0, v.data());
-  return z;
-}
+using detail::to_mpz;
+using detail::to_u256;
 
 mpz_class to_mpz(const Int& v) {
   mpz_class z = to_mpz(v.mag);
@@ -26,10 +22,7 @@ Int to_int(const mpz_class& z) {
   mpz_class a = abs(z);
   if (mpz_sizeinbase(a.get_mpz_t(), 2) > 256)
     throw Error(Errc::invalid_argument, "emulated: bound above 2^256");
-  Int r;
-  mpz_export(r.mag.data(), nullptr, -1, sizeof(std::uint64_t), 0, 0, a.get_mpz_t());
-  r.neg = z < 0;
-  return r;
+  return {to_u256(a), z < 0};
 }
 
 const mpz_class& modulus_q() {
@@ -63,12 +56,17 @@ mpz_class signed_value(const Fr& v, const Range& rg) {
   return z;
 }
 
+// z mod q.
+Fq to_fq(const mpz_class& z) {
+  mpz_class m;
+  mpz_fdiv_r(m.get_mpz_t(), z.get_mpz_t(), modulus_q().get_mpz_t());
+  return Fq::from_canonical_reduced(to_u256(m));
+}
+
 Fr to_fr(const mpz_class& z) {
-  mpz_class m = z % modulus_r();
-  if (m < 0) m += modulus_r();
-  ff::u256 v{};
-  mpz_export(v.data(), nullptr, -1, sizeof(std::uint64_t), 0, 0, m.get_mpz_t());
-  return Fr::from_canonical_reduced(v);
+  mpz_class m;
+  mpz_fdiv_r(m.get_mpz_t(), z.get_mpz_t(), modulus_r().get_mpz_t());
+  return Fr::from_canonical_reduced(to_u256(m));
 }
 
 mpz_class pow2(unsigned e) {
@@ -174,12 +172,15 @@ Lazy Field::choose(std::span<const Expr> selectors, std::span<const Fq> values) 
   if (selectors.size() != values.size() || values.empty()) {
     throw Error(Errc::invalid_argument, "emulated choose: one selector per value");
   }
+  std::vector<std::vector<mpz_class>> limbs;
+  for (const auto& x : values)
+    limbs.push_back(digits(to_mpz(x.to_canonical()), layout_.limb_bits, layout_.limbs));
   Lazy v;
   for (unsigned i = 0; i < layout_.limbs; ++i) {
     Expr e;
     mpz_class lo, hi;
     for (std::size_t k = 0; k < values.size(); ++k) {
-      const mpz_class d = digits(to_mpz(values[k].to_canonical()), layout_.limb_bits, layout_.limbs)[i];
+      const mpz_class& d = limbs[k][i];
       e += selectors[k] * to_fr(d);
       if (k == 0 || d < lo) lo = d;
       if (k == 0 || d > hi) hi = d;
@@ -320,18 +321,11 @@ Elem Field::reduce_impl(const Lazy& a, bool remainder, bool canonical, std::stri
   if (a.is_constant()) {
     std::vector<mpz_class> vals;
     for (std::size_t j = 0; j < a.size(); ++j) vals.push_back(signed_value(a.c_[j].constant(), a.r_[j]));
-    mpz_class u = weighted(vals), rem;
-    mpz_fdiv_r(rem.get_mpz_t(), u.get_mpz_t(), q.get_mpz_t());
-    if (!remainder && rem != 0) {
+    const Fq rem = to_fq(weighted(vals));
+    if (!remainder && !rem.is_zero()) {
       throw Error(Errc::invalid_argument, "emulated assert_zero: a constant that is not 0 mod q");
     }
-    const auto d = digits(rem, L, k);
-    Lazy v;
-    for (unsigned i = 0; i < k; ++i) {
-      v.c_.emplace_back(to_fr(d[i]));
-      v.r_.push_back(exact(d[i]));
-    }
-    return Elem(std::move(v));
+    return constant(rem);
   }
 
   const std::string name =
@@ -429,7 +423,7 @@ Elem Field::reduce_impl(const Lazy& a, bool remainder, bool canonical, std::stri
     }
     // Otherwise the longest group whose carry is sound.
     std::size_t best = 0;
-    mpz_class best_cmin, best_glo, best_ghi;
+    mpz_class best_cmin;
     unsigned best_bits = 0;
     mpz_class glo = cin_lo, ghi = cin_hi;
     for (std::size_t len = 1; pos + len < n; ++len) {
@@ -481,22 +475,14 @@ std::vector<Fr> to_limbs(const Layout& l, const Fq& x) {
 Fq from_limbs(const Layout& l, std::span<const Fr> limbs) {
   mpz_class u = 0;
   for (std::size_t j = limbs.size(); j-- > 0;) u = (u << l.limb_bits) + to_mpz(limbs[j].to_canonical());
-  mpz_class m;
-  mpz_fdiv_r(m.get_mpz_t(), u.get_mpz_t(), modulus_q().get_mpz_t());
-  ff::u256 x{};
-  mpz_export(x.data(), nullptr, -1, sizeof(std::uint64_t), 0, 0, m.get_mpz_t());
-  return Fq::from_canonical_reduced(x);
+  return to_fq(u);
 }
 
 Fq Field::value(const Elem& a, std::span<const Fr> values) const {
   mpz_class u = 0;
   for (std::size_t j = a.v_.size(); j-- > 0;)
     u = (u << layout_.limb_bits) + signed_value(a.v_.c_[j].eval(values), a.v_.r_[j]);
-  mpz_class m;
-  mpz_fdiv_r(m.get_mpz_t(), u.get_mpz_t(), modulus_q().get_mpz_t());
-  ff::u256 x{};
-  mpz_export(x.data(), nullptr, -1, sizeof(std::uint64_t), 0, 0, m.get_mpz_t());
-  return Fq::from_canonical_reduced(x);
+  return to_fq(u);
 }
 
 }  // namespace pm::emulated

@@ -71,7 +71,6 @@ class Lazy {
   Lazy() = default;
   std::size_t size() const { return c_.size(); }
   std::span<const Expr> coeffs() const { return c_; }
-  std::span<const Range> ranges() const { return r_; }
   bool is_constant() const;
 
   friend Lazy operator+(const Lazy& a, const Lazy& b);
@@ -141,11 +140,8 @@ class Field {
   Elem mul(const Elem& a, const Elem& b, std::string_view label = {}) {
     return reduce(mul(a.lazy(), b.lazy(), label), label);
   }
-  Elem add(const Elem& a, const Elem& b) { return reduce(a.lazy() + b.lazy()); }
-  Elem sub(const Elem& a, const Elem& b) { return reduce(a.lazy() - b.lazy()); }
 
   // -- Witness side.
-  std::vector<Fr> limbs_of(const Fq& v) const { return to_limbs(layout_, v); }
   /// An element's value (mod q) in a solved witness.
   Fq value(const Elem& a, std::span<const Fr> values) const;
 

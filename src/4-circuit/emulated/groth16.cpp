@@ -3,11 +3,11 @@
 #include <string>
 
 #include "base/error.hpp"
+#include "pairing/pairing.hpp"
 
 namespace pm::emulated {
 namespace {
 
-constexpr std::uint64_t kBnX = 4965661367192848881ull;
 constexpr unsigned kWindow = 4;
 
 G1Var constant1(Field& f, const ec::G1Affine& p) { return {f.constant(p.x), f.constant(p.y)}; }
@@ -37,9 +37,9 @@ void assert_g2_in_subgroup(Field& f, const G2Var& q) {
   // [x]Q by double-and-add from the top bit. For Q in G2 no step meets an equal x ([m]Q = +-Q
   // needs m = +-1 mod r); for other points a step may be unsatisfiable, which rejects them too.
   G2Var xq = q;
-  for (int i = 62 - __builtin_clzll(kBnX); i >= 0; --i) {
+  for (int i = 62 - __builtin_clzll(pairing::kBnX); i >= 0; --i) {
     xq = g2_double(f, xq);
-    if ((kBnX >> i) & 1) xq = g2_add(f, xq, q);
+    if ((pairing::kBnX >> i) & 1) xq = g2_add(f, xq, q);
   }
   const G2Var p1 = g2_psi(f, xq), p2 = g2_psi(f, p1);
   const G2Var lhs = g2_add(f, g2_add(f, g2_add(f, xq, q), p1), p2);

@@ -14,10 +14,7 @@
 
 #include "base/error.hpp"
 #include "circuit/circuit.hpp"
-#include "formats/wtns.hpp"
-#include "formats/zkey.hpp"
-#include "groth16/prover.hpp"
-#include "groth16/verifier.hpp"
+#include "emulated/testing.hpp"
 
 namespace pm::emulated {
 namespace {
@@ -26,38 +23,7 @@ using circuit::Circuit;
 using circuit::SolveOptions;
 using nlohmann::ordered_json;
 
-constexpr unsigned kLimbs = Layout{}.limbs;
-
-ordered_json to_json(const std::vector<Fr>& v) {
-  ordered_json a = ordered_json::array();
-  for (const auto& x : v) a.push_back(x.to_decimal());
-  return a;
-}
-
-struct Inner {
-  groth16::VerifyingKey vk;
-  groth16::Proof proof;
-  std::vector<Fr> pub;
-};
-
-const Inner& inner() {
-  static const Inner in = [] {
-    const std::string dir = std::string(PROOFMILL_SOURCE_DIR) + "/examples/poseidon_chain/";
-    auto pk = std::make_shared<const groth16::ProvingKey>(formats::load_zkey(dir + "circuit.zkey"));
-    const auto w = formats::load_wtns(dir + "witness.wtns");
-    Inner r;
-    r.vk = pk->verifying_key();
-    r.proof = groth16::Prover(pk).prove(w.values);
-    std::vector<ff::u256> pub_u;
-    for (std::size_t i = 1; i <= r.vk.n_public(); ++i) {
-      r.pub.push_back(w.values[i]);
-      pub_u.push_back(w.values[i].to_canonical());
-    }
-    if (!groth16::verify(r.vk, pub_u, r.proof).valid) throw Error(Errc::unsatisfied, "inner proof invalid");
-    return r;
-  }();
-  return in;
-}
+using namespace pm::emulated::testing;  // NOLINT(google-build-using-namespace)
 
 Circuit verifier_circuit(const groth16::VerifyingKey& vk) {
   Builder b("groth16_in_circuit");
@@ -72,21 +38,15 @@ ordered_json inputs(const std::vector<Fr>& pub, const groth16::Proof& p) {
   return {{"x", to_json(pub)}, {"proof", to_json(proof_limbs({}, p))}};
 }
 
-// With the residue hint replaced (it refuses a product other than 1), the first failure.
-std::string first_failure(const Circuit& c, const ordered_json& in) {
+// With the residue forced (the honest hint refuses a product other than 1), the first failure.
+std::string forced_failure(const Circuit& c, const ordered_json& in) {
   SolveOptions o;
-  o.check = false;
-  o.hint_overrides["pairing residue"] = [](std::span<const Fr>, std::span<Fr> out) {
-    for (auto& v : out) v = Fr::zero();
-    out[0] = Fr::one();            // c = 1
-    out[12 * kLimbs] = Fr::one();  // c^-1 = 1
-  };
-  const auto v = c.solve(in, o);
-  return c.first_failure(v).value_or("");
+  o.hint_overrides["pairing residue"] = unit_residue();
+  return first_failure(c, in, o);
 }
 
 TEST(EmulatedGroth16, PublicInputCommitmentMatchesNative) {
-  const Inner& in = inner();
+  const InnerProof& in = example_proof();
   Builder b("vk_x");
   Field f(b);
   const auto x = b.private_inputs("x", in.vk.n_public());
@@ -97,7 +57,7 @@ TEST(EmulatedGroth16, PublicInputCommitmentMatchesNative) {
   const Circuit c = b.compile();
   std::mt19937_64 rng(31);
   for (int t = 0; t < 3; ++t) {
-    std::vector<Fr> xs = in.pub;
+    std::vector<Fr> xs = in.public_inputs;
     if (t == 1) xs = {Fr::zero(), Fr::zero()};
     if (t == 2) xs = {Fr::from_u256_reduce({rng(), rng(), rng(), rng()}), -Fr::one()};
     const auto v = c.solve({{"x", to_json(xs)}});
@@ -116,11 +76,11 @@ TEST(EmulatedGroth16, VerifiesAnInnerProof) {
 #if defined(__SANITIZE_ADDRESS__)
   GTEST_SKIP() << "a 5M-constraint circuit; run in release";
 #endif
-  const Inner& in = inner();
+  const InnerProof& in = example_proof();
   const auto t0 = std::chrono::steady_clock::now();
   const Circuit c = verifier_circuit(in.vk);
   const auto t1 = std::chrono::steady_clock::now();
-  (void)c.solve(inputs(in.pub, in.proof));
+  (void)c.solve(inputs(in.public_inputs, in.proof));
   const auto t2 = std::chrono::steady_clock::now();
   std::printf("groth16 verifier, %zu public inputs: %zu constraints; built in %.1f s, solved in %.1f s\n",
               in.vk.n_public(), static_cast<std::size_t>(c.num_constraints()),
@@ -128,15 +88,15 @@ TEST(EmulatedGroth16, VerifiesAnInnerProof) {
   EXPECT_EQ(c.num_constraints(), 5049631u);
 
   // A changed public input: no residue, and the forced one fails the product.
-  auto pub = in.pub;
+  auto pub = in.public_inputs;
   pub[0] += Fr::one();
   EXPECT_THROW((void)c.solve(inputs(pub, in.proof)), Error);
-  EXPECT_NE(first_failure(c, inputs(pub, in.proof)).find("pairing product is 1"), std::string::npos);
+  EXPECT_NE(forced_failure(c, inputs(pub, in.proof)).find("pairing product is 1"), std::string::npos);
   // A tampered proof (C doubled: still on the curve).
   auto bad = in.proof;
   bad.c = ec::G1::from_affine(bad.c).dbl().to_affine();
-  EXPECT_THROW((void)c.solve(inputs(in.pub, bad)), Error);
-  EXPECT_NE(first_failure(c, inputs(in.pub, bad)).find("pairing product is 1"), std::string::npos);
+  EXPECT_THROW((void)c.solve(inputs(in.public_inputs, bad)), Error);
+  EXPECT_NE(forced_failure(c, inputs(in.public_inputs, bad)).find("pairing product is 1"), std::string::npos);
 }
 
 }  // namespace

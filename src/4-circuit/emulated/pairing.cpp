@@ -1,12 +1,12 @@
 #include "emulated/pairing.hpp"
 
-#include <gmpxx.h>
-
 #include <array>
 #include <functional>
 #include <string>
 
 #include "base/error.hpp"
+#include "emulated/mpz.hpp"
+#include "pairing/pairing.hpp"
 
 namespace pm::emulated {
 
@@ -16,44 +16,16 @@ using ff::Fq6;
 
 namespace {
 
-constexpr std::uint64_t kBnX = 4965661367192848881ull;
+using pairing::ate_loop_naf;
 
-// 6x + 2 in non-adjacent form, least significant digit first (as pairing.cpp's loop).
-const std::vector<int>& ate_naf() {
-  static const std::vector<int> naf = [] {
-    ff::u128 n = static_cast<ff::u128>(kBnX) * 6 + 2;
-    std::vector<int> d;
-    while (n > 0) {
-      int v = 0;
-      if (n & 1) {
-        v = 2 - static_cast<int>(n & 3);
-        n = v > 0 ? n - 1 : n + 1;
-      }
-      d.push_back(v);
-      n >>= 1;
-    }
-    return d;
-  }();
-  return naf;
-}
-
-mpz_class to_mpz(const ff::u256& v) {
-  mpz_class z;
-  mpz_import(z.get_mpz_t(), 4, -1, sizeof(std::uint64_t), 0, 0, v.data());
-  return z;
-}
-
-ff::u256 to_u256(const mpz_class& z) {
-  ff::u256 v{};
-  mpz_export(v.data(), nullptr, -1, sizeof(std::uint64_t), 0, 0, z.get_mpz_t());
-  return v;
-}
+using detail::to_mpz;
+using detail::to_u256;
 
 Fq12 pow(const Fq12& a, const mpz_class& e) {
   std::vector<ff::u256> limbs;
   mpz_class x = e;
   while (x != 0) {
-    limbs.push_back(to_u256(x & ((mpz_class(1) << 256) - 1)));
+    limbs.push_back(to_u256(x));
     x >>= 256;
   }
   return a.pow_vartime(limbs.data(), limbs.size());
@@ -62,29 +34,6 @@ Fq12 pow(const Fq12& a, const mpz_class& e) {
 Fq12 from_coeffs(const std::array<ff::Fq, 12>& c) {
   return {Fq6{Fq2{c[0], c[1]}, Fq2{c[2], c[3]}, Fq2{c[4], c[5]}},
           Fq6{Fq2{c[6], c[7]}, Fq2{c[8], c[9]}, Fq2{c[10], c[11]}}};
-}
-
-struct Constants {
-  Fq2 frob_x, frob_y;  // xi^((p-1)/3), xi^((p-1)/2)
-  Constants() {
-    ff::u256 e3 = ff::FqParams::kModulus, e2 = ff::FqParams::kModulus;
-    e3[0] -= 1;
-    e2[0] -= 1;
-    ff::div_small(e3, 3);
-    ff::div_small(e2, 2);
-    const Fq2 xi = Fq2::one().mul_by_xi();
-    frob_x = xi.pow_vartime(e3);
-    frob_y = xi.pow_vartime(e2);
-  }
-};
-const Constants& constants() {
-  static const Constants c;
-  return c;
-}
-
-// pi: the untwist-Frobenius-twist endomorphism of the twist.
-ec::G2Affine frobenius_twist(const ec::G2Affine& q) {
-  return ec::G2Affine::from_xy(q.x.frobenius() * constants().frob_x, q.y.frobenius() * constants().frob_y);
 }
 
 // -- Circuit helpers.
@@ -228,6 +177,12 @@ G2Var third_point(Field& f, const Fq2Var& lam, const G2Var& t, const Fq2Var& x_o
   return {x3, y3};
 }
 
+// The same from mu = lambda x_T - y_T, which the line needs anyway: y3 = mu - lambda x3.
+G2Var point_past(Field& f, const Fq2Var& lam, const Fq2Var& mu, const Fq2Var& x_t, const Fq2Var& x_other) {
+  const Fq2Var x3 = reduce2(f, prod(f, lz(lam), lz(lam), "lambda^2") - lz(x_t) - lz(x_other));
+  return {x3, reduce2(f, lz(mu) - prod(f, lz(lam), lz(x3), "lambda x3"))};
+}
+
 LineVar line_at(Field& f, const Fq2Var& lam, const Fq2Var& mu, const G1Var& p) {
   const Fq2Var a = {f.reduce(-f.mul(lam.c0.lazy(), p.x.lazy())), f.reduce(-f.mul(lam.c1.lazy(), p.x.lazy()))};
   return {p.y, a, mu};
@@ -239,9 +194,7 @@ LineVar miller_double(Field& f, G2Var& t, const G1Var& p) {
   auto scope = f.builder().scope("miller double");
   const Fq2Var lam = tangent_slope(f, t);
   const Fq2Var mu = reduce2(f, prod(f, lz(lam), lz(t.x), "lambda x") - lz(t.y));
-  const Fq2Var x3 = reduce2(f, prod(f, lz(lam), lz(lam), "lambda^2") - 2 * lz(t.x));
-  const Fq2Var y3 = reduce2(f, lz(mu) - prod(f, lz(lam), lz(x3), "lambda x3"));
-  t = {x3, y3};
+  t = point_past(f, lam, mu, t.x, t.x);
   return line_at(f, lam, mu, p);
 }
 
@@ -249,11 +202,7 @@ LineVar miller_add(Field& f, G2Var& t, const G2Var& q, const G1Var& p, bool need
   auto scope = f.builder().scope("miller add");
   const Fq2Var lam = chord_slope(f, t, q);
   const Fq2Var mu = reduce2(f, prod(f, lz(lam), lz(t.x), "lambda x") - lz(t.y));
-  if (need_point) {
-    const Fq2Var x3 = reduce2(f, prod(f, lz(lam), lz(lam), "lambda^2") - lz(t.x) - lz(q.x));
-    const Fq2Var y3 = reduce2(f, lz(mu) - prod(f, lz(lam), lz(x3), "lambda x3"));
-    t = {x3, y3};
-  }
+  if (need_point) t = point_past(f, lam, mu, t.x, q.x);
   return line_at(f, lam, mu, p);
 }
 
@@ -271,7 +220,7 @@ G2Var g2_neg(Field& f, const G2Var& t) { return {t.x, {f.reduce(-t.y.c0.lazy()),
 
 G2Var g2_psi(Field& f, const G2Var& a) {
   auto scope = f.builder().scope("g2 psi");
-  const Fq2Var fx = constant2(f, constants().frob_x), fy = constant2(f, constants().frob_y);
+  const Fq2Var fx = constant2(f, pairing::psi_constants().cx), fy = constant2(f, pairing::psi_constants().cy);
   const Fq2L cx = {a.x.c0.lazy(), -a.x.c1.lazy()}, cy = {a.y.c0.lazy(), -a.y.c1.lazy()};
   return {reduce2(f, prod(f, cx, lz(fx), "psi x")), reduce2(f, prod(f, cy, lz(fy), "psi y"))};
 }
@@ -424,17 +373,8 @@ Fq12Var constant12(Field& f, const Fq12& v) {
 // proven 0 mod q).
 void assert_fq12_product(Field& f, const Fq12Var& a, const Fq12Var& b, const Fq12Var& c,
                          std::string_view label) {
-  const auto x = fq12_to_w(a), y = fq12_to_w(b);
-  auto d = f.poly_mul(x, y, label);
-  for (std::size_t m = d.size(); m-- > 12;) {
-    d[m - 6] = d[m - 6] + 18 * d[m];
-    d[m - 12] = d[m - 12] - 82 * d[m];
-  }
-  for (unsigned m = 0; m < 6; ++m) {
-    const unsigned xi = 6 * (m % 2) + 2 * (m / 2);
-    f.assert_zero(d[m] + 9 * d[m + 6] - c.c[xi].lazy(), label);
-    f.assert_zero(d[m + 6] - c.c[xi + 1].lazy(), label);
-  }
+  const auto d = fq12_from_w(f.poly_mul(fq12_to_w(a), fq12_to_w(b), label));
+  for (unsigned i = 0; i < 12; ++i) f.assert_zero(d[i] - c.c[i].lazy(), label);
 }
 
 }  // namespace
@@ -521,7 +461,7 @@ void assert_pairing_product_is_one(Field& f, const PairingProduct& terms) {
                       f.reduce(-f.mul(f.constant(lam.c1).lazy(), fp[j].x.lazy()))};
     return LineVar{fp[j].y, a, constant2(f, mu)};
   };
-  const auto& naf = ate_naf();
+  const auto& naf = ate_loop_naf();
   Fq12Var acc = g;
   std::size_t at = 0;  // index into the fixed points' lines
   for (std::size_t i = naf.size() - 1; i > 0; --i) {
@@ -592,14 +532,14 @@ std::vector<std::pair<Fq2, Fq2>> affine_lines(const ec::G2Affine& q) {
     t = ec::G2Affine::from_xy(x3, mu - lam * x3);
     out.emplace_back(lam, mu);
   };
-  const auto& naf = ate_naf();
+  const auto& naf = ate_loop_naf();
   for (std::size_t i = naf.size() - 1; i > 0; --i) {
     dbl();
     if (naf[i - 1] != 0) add(naf[i - 1] > 0 ? q : q.neg());
   }
-  const ec::G2Affine q1 = frobenius_twist(q);
+  const ec::G2Affine q1 = pairing::psi(q);
   add(q1);
-  add(frobenius_twist(q1).neg());
+  add(pairing::psi(q1).neg());
   return out;
 }
 
@@ -611,7 +551,7 @@ Fq12 miller_loop_affine(std::span<const ec::G1Affine> p, std::span<const ec::G2A
   };
   std::vector<std::vector<std::pair<Fq2, Fq2>>> lines;
   for (const auto& qq : q) lines.push_back(affine_lines(qq));
-  const auto& naf = ate_naf();
+  const auto& naf = ate_loop_naf();
   Fq12 f = Fq12::one();
   std::size_t at = 0;
   for (std::size_t i = naf.size() - 1; i > 0; --i) {
@@ -628,8 +568,6 @@ Fq12 miller_loop_affine(std::span<const ec::G1Affine> p, std::span<const ec::G2A
   }
   return f;
 }
-
-ec::G2Affine g2_psi_native(const ec::G2Affine& q) { return frobenius_twist(q); }
 
 FixedG2::FixedG2(const ec::G2Affine& q) : q_(q) {
   if (q.is_infinity() || !ec::g2_is_valid(q)) {
@@ -649,7 +587,7 @@ struct ResidueConstants {
     mpz_class p12;
     mpz_pow_ui(p12.get_mpz_t(), p.get_mpz_t(), 12);
     n = p12 - 1;
-    lambda = 6 * mpz_class(std::to_string(kBnX)) + 2 + p - p * p + p * p * p;
+    lambda = 6 * mpz_class(std::to_string(pairing::kBnX)) + 2 + p - p * p + p * p * p;
     // A primitive 27th root of unity: z^((p^12 - 1) / 27) for the first small z whose power
     // has order 27 (its 9th power is not 1).
     for (std::uint64_t t = 2;; ++t) {

@@ -123,8 +123,6 @@ std::vector<std::pair<ff::Fq2, ff::Fq2>> affine_lines(const ec::G2Affine& q);
 /// The product of the circuit's Miller functions, natively: the residue hint's input. Its final
 /// exponentiation equals pairing::miller_loop's.
 ff::Fq12 miller_loop_affine(std::span<const ec::G1Affine> p, std::span<const ec::G2Affine> q);
-/// psi on the twist, natively.
-ec::G2Affine g2_psi_native(const ec::G2Affine& q);
 /// A primitive 27th root of unity in Fq12 (fixed).
 const ff::Fq12& omega27();
 struct Residue {

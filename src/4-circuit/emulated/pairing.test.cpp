@@ -16,6 +16,7 @@
 #include "circuit/circuit.hpp"
 #include "circuit/testing.hpp"
 #include "emulated/groth16.hpp"
+#include "emulated/testing.hpp"
 #include "pairing/pairing.hpp"
 
 namespace pm::emulated {
@@ -25,21 +26,7 @@ using circuit::Circuit;
 using circuit::SolveOptions;
 using nlohmann::ordered_json;
 
-constexpr unsigned kLimbs = Layout{}.limbs;
-
-ff::u256 random_scalar(std::mt19937_64& rng) { return {rng(), rng(), rng(), rng() >> 4}; }
-ec::G1Affine g1_mul(const ff::u256& k) {
-  return ec::G1::from_affine(ec::g1_generator()).mul_vartime(k).to_affine();
-}
-ec::G2Affine g2_mul(const ff::u256& k) {
-  return ec::G2::from_affine(ec::g2_generator()).mul_vartime(k).to_affine();
-}
-
-ordered_json to_json(const std::vector<Fr>& v) {
-  ordered_json a = ordered_json::array();
-  for (const auto& x : v) a.push_back(x.to_decimal());
-  return a;
-}
+using namespace pm::emulated::testing;  // NOLINT(google-build-using-namespace)
 
 TEST(EmulatedPairing, AffineMillerLoopMatchesNative) {
   std::mt19937_64 rng(21);
@@ -267,7 +254,7 @@ TEST(EmulatedPairing, SubgroupCriterion) {
     return out;
   }();
   auto criterion = [&](const ec::G2Affine& q) {
-    return ec::G2::from_affine(q).mul_vartime(six_x2).to_affine() == g2_psi_native(q);
+    return ec::G2::from_affine(q).mul_vartime(six_x2).to_affine() == pairing::psi(q);
   };
   // The cheaper one the circuit uses: [x+1]Q + psi([x]Q) + psi^2([x]Q) = psi^3([2x]Q)
   // (eprint 2022/348, section 5.1).
@@ -275,9 +262,9 @@ TEST(EmulatedPairing, SubgroupCriterion) {
     const ec::G2 xq = ec::G2::from_affine(q).mul_vartime({4965661367192848881ull, 0, 0, 0});
     const ec::G2Affine xa = xq.to_affine();
     const ec::G2 lhs = xq.add(ec::G2::from_affine(q))
-                           .add(ec::G2::from_affine(g2_psi_native(xa)))
-                           .add(ec::G2::from_affine(g2_psi_native(g2_psi_native(xa))));
-    const ec::G2Affine rhs = g2_psi_native(g2_psi_native(g2_psi_native(xq.dbl().to_affine())));
+                           .add(ec::G2::from_affine(pairing::psi(xa)))
+                           .add(ec::G2::from_affine(pairing::psi(pairing::psi(xa))));
+    const ec::G2Affine rhs = pairing::psi(pairing::psi(pairing::psi(xq.dbl().to_affine())));
     return lhs.to_affine() == rhs;
   };
   std::mt19937_64 rng(26);

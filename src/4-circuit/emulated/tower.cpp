@@ -24,18 +24,18 @@ std::array<Lazy, 12> fq12_to_w(const Fq12Var& a) {
   return d;
 }
 
-Fq12Var fq12_from_w(Field& f, std::span<const Lazy> in) {
+std::array<Lazy, 12> fq12_from_w(std::span<const Lazy> in) {
   std::vector<Lazy> d(in.begin(), in.end());
   for (std::size_t m = d.size(); m-- > 12;) {
     d[m - 6] = d[m - 6] + 18 * d[m];
     d[m - 12] = d[m - 12] - 82 * d[m];
   }
   d.resize(12);
-  Fq12Var out;
+  std::array<Lazy, 12> out;
   for (unsigned m = 0; m < 6; ++m) {
     const unsigned x = 6 * (m % 2) + 2 * (m / 2);
-    out.c[x] = f.reduce(d[m] + 9 * d[m + 6]);
-    out.c[x + 1] = f.reduce(d[m + 6]);
+    out[x] = d[m] + 9 * d[m + 6];
+    out[x + 1] = d[m + 6];
   }
   return out;
 }
@@ -43,8 +43,10 @@ Fq12Var fq12_from_w(Field& f, std::span<const Lazy> in) {
 Fq12Var fq12_mul(Field& f, const Fq12Var& a, const Fq12Var& b) {
   auto scope = f.builder().scope("fq12 mul");
   const auto x = fq12_to_w(a), y = fq12_to_w(b);
-  auto p = f.poly_mul(x, y, "fq12 product");
-  return fq12_from_w(f, p);
+  const auto t = fq12_from_w(f.poly_mul(x, y, "fq12 product"));
+  Fq12Var out;
+  for (unsigned i = 0; i < 12; ++i) out.c[i] = f.reduce(t[i]);
+  return out;
 }
 
 }  // namespace pm::emulated

@@ -31,8 +31,8 @@ Fq12Var fq12_mul(Field& f, const Fq12Var& a, const Fq12Var& b);
 
 /// The coefficients of a in the w basis (a = sum d_m w^m, m < 12), unreduced.
 std::array<Lazy, 12> fq12_to_w(const Fq12Var& a);
-/// Reduces sum d_m w^m (any degree) by w^12 = 18 w^6 - 82 and returns the twelve tower
-/// coefficients, each reduced.
-Fq12Var fq12_from_w(Field& f, std::span<const Lazy> d);
+/// sum d_m w^m (any degree) reduced by w^12 = 18 w^6 - 82, as the twelve tower coefficients,
+/// unreduced (linear: no constraint).
+std::array<Lazy, 12> fq12_from_w(std::span<const Lazy> d);
 
 }  // namespace pm::emulated
